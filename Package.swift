@@ -1,0 +1,84 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Tenure",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tenure", targets: ["tenure"]),
+        .library(name: "TenureCore", targets: ["TenureCore"]),
+        .library(name: "TenureStore", targets: ["TenureStore"]),
+        .library(name: "TenureServer", targets: ["TenureServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure core: value types and algorithms, no I/O, Foundation only.
+        .target(name: "TenureCore", swiftSettings: swiftSettings),
+        // Storage protocols and their SQLite (GRDB) implementation.
+        .target(
+            name: "TenureStore",
+            dependencies: [
+                "TenureCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP: ingestion routes, JSON API, background services.
+        .target(
+            name: "TenureServer",
+            dependencies: [
+                "TenureCore",
+                "TenureStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Command-line parsing only.
+        .executableTarget(
+            name: "tenure",
+            dependencies: [
+                "TenureCore",
+                "TenureStore",
+                "TenureServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "TenureCoreTests", dependencies: ["TenureCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TenureStoreTests",
+            dependencies: ["TenureCore", "TenureStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TenureServerTests",
+            dependencies: [
+                "TenureCore", "TenureStore", "TenureServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "TenureEndToEndTests", dependencies: ["TenureCore"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,26 @@
+/// The event names and property keys Tenure understands, after Segment's semantic specs
+/// (e-commerce v2, mobile lifecycle, B2B SaaS). Any other event is stored and counted as it is.
+public enum StandardEvent {
+    /// A purchase. Properties: `order_id`, `total`, `revenue`, `subtotal`, `shipping`, `tax`,
+    /// `discount`, `coupon`, `currency`, `products[]` of `{product_id, sku, name, category, price, quantity}`.
+    public static let orderCompleted = "Order Completed"
+    /// A refund of an earlier order: `order_id`, `total`.
+    public static let orderRefunded = "Order Refunded"
+    /// Properties: `subscription_id`, `plan`, `amount` (per billing interval), `currency`,
+    /// `interval` (`month` or `year`).
+    public static let subscriptionStarted = "Subscription Started"
+    /// Properties: `subscription_id`, `amount`, `currency`, `plan`.
+    public static let subscriptionRenewed = "Subscription Renewed"
+    /// The customer asked to cancel. Properties: `subscription_id`, `reason`.
+    public static let subscriptionCancelled = "Subscription Cancelled"
+    /// An app session start (Segment mobile spec).
+    public static let applicationOpened = "Application Opened"
+    /// A survey answer. Properties: `survey` (`nps`, `csat`, `exit`), `score`, `reason`, `comment`.
+    public static let surveyResponded = "Survey Responded"
+    /// Properties: `complaint_id`, `topic`, `channel`.
+    public static let complaintOpened = "Complaint Opened"
+    /// Properties: `complaint_id`.
+    public static let complaintResolved = "Complaint Resolved"
+    /// A customer's email or other channel opt-out. Properties: `channel`.
+    public static let unsubscribed = "Unsubscribed"
+}
