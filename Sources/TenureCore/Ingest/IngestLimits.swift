@@ -1,0 +1,23 @@
+import Foundation
+
+/// The limits every ingestion door enforces, after Segment's HTTP Tracking API.
+public struct IngestLimits: Sendable, Hashable {
+    /// Largest single event, measured on its compact JSON (bytes).
+    public var maxEventBytes = 32 * 1024
+    /// Largest request body after decompression (bytes).
+    public var maxRequestBytes = 500 * 1024
+    /// Most events in one batch.
+    public var maxBatchItems = 2_500
+    /// Longest id (`userId`, `anonymousId`, `messageId`, `groupId`, `previousId`), in bytes.
+    public var maxIdentifierBytes = 512
+    /// Longest event or page name, in bytes.
+    public var maxNameBytes = 512
+    /// Earliest accepted event time.
+    public var earliestTimestamp = Date(timeIntervalSince1970: -2_208_988_800)  // 1900-01-01
+    /// How far past the receive time an event may claim to be (client clocks drift), in seconds.
+    public var maxFutureSkew: TimeInterval = 86_400
+
+    public init() {}
+
+    public static let segment = IngestLimits()
+}

@@ -1,0 +1,225 @@
+import Foundation
+
+/// A parsed tracking request: the write key it carried in its body (if any) and its messages.
+public struct IngestRequest: Sendable {
+    public var writeKey: String?
+    public var messages: [Message]
+
+    public init(writeKey: String?, messages: [Message]) {
+        self.writeKey = writeKey
+        self.messages = messages
+    }
+}
+
+/// Reads Segment HTTP Tracking API bodies (`/v1/identify`, `track`, `page`, `screen`, `group`,
+/// `alias`, `batch`) into validated messages. All-or-nothing: one bad item refuses the request,
+/// and the error names the item's index and the field.
+public enum SegmentParser {
+    /// - Parameters:
+    ///   - kind: the endpoint's message kind, or `nil` for `/v1/batch`.
+    ///   - makeMessageId: gives the id of a message that carries none.
+    public static func parse(
+        body: Data, kind: Message.Kind?, receivedAt: Date, limits: IngestLimits = .segment,
+        makeMessageId: () -> String = { UUID().uuidString.lowercased() }
+    ) throws(IngestError) -> IngestRequest {
+        guard body.count <= limits.maxRequestBytes else {
+            throw IngestError(
+                .requestTooLarge, "request body is \(body.count) bytes; the limit is \(limits.maxRequestBytes) bytes (500 KB)")
+        }
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(body)
+        } catch {
+            throw IngestError(.invalidJSON, "body is not valid JSON: \(error)")
+        }
+        guard case .object(let object) = root else {
+            throw IngestError(.invalidJSON, "body must be a JSON object")
+        }
+        let writeKey = object["writeKey"]?.stringValue
+        guard let kind else {
+            return IngestRequest(writeKey: writeKey, messages: try parseBatch(object, receivedAt: receivedAt, limits: limits, makeMessageId: makeMessageId))
+        }
+        let size = JSONWriter.bytes(root).count
+        if size > limits.maxEventBytes {
+            throw IngestError(.eventTooLarge, "event is \(size) bytes; the limit is \(limits.maxEventBytes) bytes (32 KB)")
+        }
+        let message = try message(
+            from: object, kind: kind, index: nil, receivedAt: receivedAt, batchSentAt: nil,
+            batchContext: [:], batchIntegrations: [:], limits: limits, makeMessageId: makeMessageId)
+        return IngestRequest(writeKey: writeKey, messages: [message])
+    }
+
+    static func parseBatch(
+        _ object: [String: JSONValue], receivedAt: Date, limits: IngestLimits, makeMessageId: () -> String
+    ) throws(IngestError) -> [Message] {
+        guard let batchValue = object["batch"] else {
+            throw IngestError(.missingField, "a batch request needs a `batch` array", field: "batch")
+        }
+        guard case .array(let items) = batchValue else {
+            throw IngestError(.invalidField, "`batch` must be an array", field: "batch")
+        }
+        guard items.count <= limits.maxBatchItems else {
+            throw IngestError(.batchTooLarge, "batch has \(items.count) events; the limit is \(limits.maxBatchItems) events per batch")
+        }
+        let sentAt = try optionalTimestamp(object, "sentAt", index: nil)
+        let context = try optionalObject(object, "context", index: nil)
+        let integrations = try optionalObject(object, "integrations", index: nil)
+        var messages: [Message] = []
+        messages.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            guard case .object(let itemObject) = item else {
+                throw IngestError(.invalidField, "batch item \(index) must be a JSON object", index: index)
+            }
+            let size = JSONWriter.bytes(item).count
+            if size > limits.maxEventBytes {
+                throw IngestError(
+                    .eventTooLarge, "batch item \(index) is \(size) bytes; the limit is \(limits.maxEventBytes) bytes (32 KB) per event",
+                    index: index)
+            }
+            guard let typeName = itemObject["type"]?.stringValue else {
+                throw IngestError(.missingField, "batch item \(index) has no `type`", index: index, field: "type")
+            }
+            guard let kind = Message.Kind(rawValue: typeName.lowercased()) else {
+                throw IngestError(
+                    .invalidType, "batch item \(index) has unknown type \"\(typeName)\"; expected identify, track, page, screen, group or alias",
+                    index: index, field: "type")
+            }
+            messages.append(
+                try message(
+                    from: itemObject, kind: kind, index: index, receivedAt: receivedAt, batchSentAt: sentAt,
+                    batchContext: context, batchIntegrations: integrations, limits: limits, makeMessageId: makeMessageId))
+        }
+        return messages
+    }
+
+    /// Validates one Segment message object. `index` is its position in a batch, for error messages.
+    public static func message(
+        from object: [String: JSONValue], kind: Message.Kind, index: Int?, receivedAt: Date, batchSentAt: Date?,
+        batchContext: [String: JSONValue], batchIntegrations: [String: JSONValue], limits: IngestLimits,
+        makeMessageId: () -> String
+    ) throws(IngestError) -> Message {
+        let userId = try identifier(object, "userId", index: index, limits: limits)
+        let anonymousId = try identifier(object, "anonymousId", index: index, limits: limits)
+        if userId == nil && anonymousId == nil && kind != .alias {
+            throw IngestError(
+                .noUserAnonId, "\(where_(index))has neither `userId` nor `anonymousId`; send at least one", index: index, field: "userId")
+        }
+        var message = Message(
+            kind: kind, messageId: try identifier(object, "messageId", index: index, limits: limits) ?? makeMessageId(),
+            userId: userId, anonymousId: anonymousId, timestamp: receivedAt, receivedAt: receivedAt)
+
+        switch kind {
+        case .track:
+            guard let event = object["event"]?.stringValue, !event.isEmpty else {
+                throw IngestError(.missingField, "\(where_(index))is a track call without an `event` name", index: index, field: "event")
+            }
+            guard event.utf8.count <= limits.maxNameBytes else {
+                throw IngestError(.invalidField, "\(where_(index))`event` is longer than \(limits.maxNameBytes) bytes", index: index, field: "event")
+            }
+            message.name = event
+        case .page, .screen:
+            if let name = object["name"]?.stringValue {
+                guard name.utf8.count <= limits.maxNameBytes else {
+                    throw IngestError(.invalidField, "\(where_(index))`name` is longer than \(limits.maxNameBytes) bytes", index: index, field: "name")
+                }
+                message.name = name
+            }
+        case .group:
+            guard let groupId = try identifier(object, "groupId", index: index, limits: limits) else {
+                throw IngestError(.missingField, "\(where_(index))is a group call without a `groupId`", index: index, field: "groupId")
+            }
+            message.groupId = groupId
+        case .alias:
+            guard let previousId = try identifier(object, "previousId", index: index, limits: limits) else {
+                throw IngestError(.missingField, "\(where_(index))is an alias call without a `previousId`", index: index, field: "previousId")
+            }
+            guard userId != nil else {
+                throw IngestError(.noUserAnonId, "\(where_(index))is an alias call without a `userId`", index: index, field: "userId")
+            }
+            message.previousId = previousId
+        case .identify:
+            break
+        }
+
+        message.traits = try optionalObject(object, "traits", index: index)
+        message.properties = try optionalObject(object, "properties", index: index)
+        var context = batchContext
+        for (key, value) in try optionalObject(object, "context", index: index) { context[key] = value }
+        // Segment allows traits on context for non-identify calls; keep them where they were sent.
+        var integrations = batchIntegrations
+        for (key, value) in try optionalObject(object, "integrations", index: index) { integrations[key] = value }
+        if !integrations.isEmpty { context["integrations"] = .object(integrations) }
+        message.context = context
+
+        let timestamp = try optionalTimestamp(object, "timestamp", index: index)
+        let original = try optionalTimestamp(object, "originalTimestamp", index: index)
+        let sentAt = try optionalTimestamp(object, "sentAt", index: index) ?? batchSentAt
+        if let timestamp {
+            message.timestamp = timestamp
+        } else if let original {
+            // Correct the client's clock skew the way Segment does.
+            message.timestamp = sentAt.map { receivedAt.addingTimeInterval(original.timeIntervalSince($0)) } ?? original
+        }
+        if message.timestamp < limits.earliestTimestamp {
+            throw IngestError(
+                .invalidTimestamp, "\(where_(index))`timestamp` \(ISO8601Timestamp.format(message.timestamp)) is before 1900", index: index,
+                field: "timestamp")
+        }
+        if message.timestamp > receivedAt.addingTimeInterval(limits.maxFutureSkew) {
+            throw IngestError(
+                .invalidTimestamp,
+                "\(where_(index))`timestamp` \(ISO8601Timestamp.format(message.timestamp)) is more than \(Int(limits.maxFutureSkew / 3600)) hours in the future",
+                index: index, field: "timestamp")
+        }
+        return message
+    }
+
+    private static func where_(_ index: Int?) -> String {
+        index.map { "batch item \($0) " } ?? "event "
+    }
+
+    static func identifier(_ object: [String: JSONValue], _ field: String, index: Int?, limits: IngestLimits) throws(IngestError) -> String? {
+        guard let value = object[field] else { return nil }
+        switch value {
+        case .null: return nil
+        case .string(let s):
+            if s.isEmpty { return nil }
+            guard s.utf8.count <= limits.maxIdentifierBytes else {
+                throw IngestError(
+                    .invalidField, "\(where_(index))`\(field)` is longer than \(limits.maxIdentifierBytes) bytes", index: index, field: field)
+            }
+            return s
+        case .number:
+            if let id = value.identifierValue { return id }
+            fallthrough
+        default:
+            throw IngestError(.invalidField, "\(where_(index))`\(field)` must be a string", index: index, field: field)
+        }
+    }
+
+    static func optionalObject(_ object: [String: JSONValue], _ field: String, index: Int?) throws(IngestError) -> [String: JSONValue] {
+        switch object[field] {
+        case nil, .null?: return [:]
+        case .object(let members)?: return members
+        default:
+            throw IngestError(.invalidField, "\(where_(index))`\(field)` must be a JSON object", index: index, field: field)
+        }
+    }
+
+    static func optionalTimestamp(_ object: [String: JSONValue], _ field: String, index: Int?) throws(IngestError) -> Date? {
+        switch object[field] {
+        case nil, .null?: return nil
+        case .string(let text)?:
+            guard let date = ISO8601Timestamp.parse(text) else {
+                throw IngestError(
+                    .invalidTimestamp, "\(where_(index))`\(field)` \"\(text.prefix(64))\" is not an ISO-8601 timestamp such as 2024-05-01T12:30:00Z",
+                    index: index, field: field)
+            }
+            return date
+        default:
+            throw IngestError(
+                .invalidTimestamp, "\(where_(index))`\(field)` must be an ISO-8601 string such as 2024-05-01T12:30:00Z", index: index,
+                field: field)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// Quantile binning of a ``FeatureMatrix`` into at most 255 value bins per feature plus one bin for
+/// missing values, so that the tree learner works on one byte per cell (as XGBoost's `hist` and
+/// LightGBM do).
+///
+/// A numeric value `v` falls in the first bin `b` with `v <= upperBounds[b]`; the last bound is
+/// `+∞`. Bounds are chosen as equal-frequency quantiles of up to `sampleSize` rows (every distinct
+/// value gets its own bin when there are few). A categorical code is its own bin (codes ≥ 254 share
+/// bin 254). Bin 255 always means missing.
+public struct FeatureBinning: Sendable, Codable, Equatable {
+    /// The bin that holds missing values, for every feature.
+    public static let missingBin: UInt8 = 255
+    /// The most value bins a feature can have.
+    public static let maxValueBins = 255
+
+    public let features: [FeatureMatrix.Feature]
+    /// Per numeric feature, ascending bin upper bounds (empty for categorical features).
+    public let upperBounds: [[Float]]
+
+    /// Value bins of feature `j` (upper bounds, or levels for a categorical feature).
+    public func binCount(_ j: Int) -> Int {
+        features[j].isCategorical ? min(Self.maxValueBins, max(1, features[j].levelCount)) : upperBounds[j].count
+    }
+
+    /// Chooses bin bounds from (a seeded sample of) the rows of `x`.
+    public init(fitting x: FeatureMatrix, maxBins: Int = 255, sampleSize: Int = 200_000, seed: UInt64 = 0) {
+        let maxBins = min(max(2, maxBins), Self.maxValueBins)
+        let n = x.rowCount
+        var sample: [Int] = Array(0..<n)
+        if n > sampleSize {
+            var generator = SeededGenerator(seed: seed ^ 0xB1_5EED)
+            sample.shuffle(using: &generator)
+            sample = Array(sample.prefix(sampleSize)).sorted()
+        }
+        var bounds: [[Float]] = []
+        for (j, feature) in x.features.enumerated() {
+            if feature.isCategorical {
+                bounds.append([])
+                continue
+            }
+            let base = j * n
+            var values: [Float] = []
+            values.reserveCapacity(sample.count)
+            x.values.withUnsafeBufferPointer { src in
+                for i in sample where !src[base + i].isNaN { values.append(src[base + i]) }
+            }
+            bounds.append(Self.quantileBounds(&values, maxBins: maxBins))
+        }
+        self.features = x.features
+        self.upperBounds = bounds
+    }
+
+    /// Equal-frequency bounds over distinct values; the last is +∞.
+    static func quantileBounds(_ values: inout [Float], maxBins: Int) -> [Float] {
+        guard !values.isEmpty else { return [.infinity] }
+        values.sort()
+        var distinct: [Float] = [], counts: [Int] = []
+        for v in values {
+            if let last = distinct.last, last == v {
+                counts[counts.count - 1] += 1
+            } else {
+                distinct.append(v)
+                counts.append(1)
+            }
+        }
+        var bounds: [Float] = []
+        if distinct.count <= maxBins {
+            bounds = distinct
+        } else {
+            // Greedy equal-frequency: close a bin once it holds its share of the remaining rows.
+            var remaining = values.count, binsLeft = maxBins, inBin = 0
+            for (k, v) in distinct.enumerated() {
+                inBin += counts[k]
+                let target = Double(remaining) / Double(binsLeft)
+                let distinctLeft = distinct.count - k - 1
+                if Double(inBin) >= target || distinctLeft < binsLeft {
+                    bounds.append(v)
+                    remaining -= inBin
+                    binsLeft -= 1
+                    inBin = 0
+                    if binsLeft == 1 { break }
+                }
+            }
+        }
+        bounds[bounds.count - 1] = .infinity
+        return bounds
+    }
+
+    /// The bin of value `v` of feature `j`.
+    @inline(__always) public func bin(_ v: Float, feature j: Int) -> UInt8 {
+        if v.isNaN { return Self.missingBin }
+        if features[j].isCategorical { return Self.categoryBin(v) }
+        return Self.numericBin(v, upperBounds[j])
+    }
+
+    @inline(__always) static func categoryBin(_ v: Float) -> UInt8 {
+        v < 0 ? 254 : UInt8(min(Float(254), v))
+    }
+
+    @inline(__always) static func numericBin(_ v: Float, _ bounds: [Float]) -> UInt8 {
+        var lo = 0, hi = bounds.count - 1
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if v <= bounds[mid] { hi = mid } else { lo = mid + 1 }
+        }
+        return UInt8(lo)
+    }
+
+    /// The row-major bin matrix of `x` (`rowCount × featureCount` bytes), built on two threads.
+    public func binned(_ x: FeatureMatrix) -> BinnedMatrix {
+        let n = x.rowCount, m = x.featureCount
+        var bins = [UInt8](repeating: Self.missingBin, count: n * m)
+        bins.withUnsafeMutableBufferPointer { out in
+            x.values.withUnsafeBufferPointer { src in
+                let output = SendablePointer(out.baseAddress!), source = SendablePointer(src.baseAddress!)
+                Parallel.forEachChunk(count: n, minimumChunk: 16_384) { range in
+                    for j in 0..<m {
+                        let base = j * n
+                        if features[j].isCategorical {
+                            for i in range { output[i * m + j] = bin(source[base + i], feature: j) }
+                        } else {
+                            let bounds = upperBounds[j]
+                            for i in range {
+                                let v = source[base + i]
+                                output[i * m + j] = v.isNaN ? Self.missingBin : Self.numericBin(v, bounds)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return BinnedMatrix(rowCount: n, featureCount: m, bins: bins)
+    }
+}
+
+/// Bins of a feature matrix, row-major: row `i` occupies `bins[i * featureCount ..< (i + 1) * featureCount]`.
+public struct BinnedMatrix: Sendable {
+    public let rowCount: Int
+    public let featureCount: Int
+    public let bins: [UInt8]
+}

@@ -1,0 +1,101 @@
+import Foundation
+import TenureCore
+
+/// What happened to one batch of messages handed to the store.
+public struct IngestOutcome: Sendable, Hashable, Codable {
+    /// Messages stored now.
+    public var stored: Int
+    /// Messages whose `messageId` was already stored, acknowledged and not stored again.
+    public var duplicates: Int
+
+    public init(stored: Int = 0, duplicates: Int = 0) {
+        self.stored = stored
+        self.duplicates = duplicates
+    }
+
+    public static func + (a: IngestOutcome, b: IngestOutcome) -> IngestOutcome {
+        IngestOutcome(stored: a.stored + b.stored, duplicates: a.duplicates + b.duplicates)
+    }
+}
+
+/// Row counts of the store, for summaries and checks.
+public struct StoreCounts: Sendable, Hashable, Codable {
+    /// Known customers (with a `userId`).
+    public var customers: Int
+    /// Anonymous visitors not yet identified.
+    public var anonymousVisitors: Int
+    public var events: Int
+    public var orders: Int
+    public var orderLines: Int
+    public var subscriptions: Int
+    /// Sum of order values (in whatever currencies were sent).
+    public var orderRevenue: Double
+    public var firstEvent: Date?
+    public var lastEvent: Date?
+}
+
+/// A customer as the store knows them.
+public struct CustomerProfile: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var userId: String?
+    /// Anonymous ids and earlier user ids merged into this customer.
+    public var aliases: [String]
+    public var traits: [String: JSONValue]
+    public var firstSeen: Date
+    public var lastSeen: Date
+}
+
+/// One stored event, as read back.
+public struct StoredEvent: Sendable, Hashable, Codable {
+    public var messageId: String
+    public var kind: Message.Kind
+    public var name: String?
+    public var timestamp: Date
+    public var receivedAt: Date
+    public var properties: [String: JSONValue]
+    public var revenue: Double?
+    public var currency: String?
+}
+
+/// The event store: where everything the ingestion doors accept is kept, durably.
+public protocol EventStore: Sendable {
+    /// Stores the batches in one transaction, durable when this returns. Messages whose
+    /// `messageId` is already stored are counted as duplicates and change nothing.
+    func ingest(_ batches: [[Message]]) async throws -> [IngestOutcome]
+
+    /// Runs a bulk import in one transaction: `body` writes messages through the session; when it
+    /// throws, nothing it wrote is kept.
+    func bulkImport<T: Sendable>(_ body: @Sendable (inout ImportSession) throws -> T) async throws -> T
+
+    func counts() async throws -> StoreCounts
+    func customer(userId: String) async throws -> CustomerProfile?
+    /// The customer's events, oldest first.
+    func events(customerId: Int64, limit: Int) async throws -> [StoredEvent]
+    func hasMessage(id: String) async throws -> Bool
+}
+
+/// Writes messages inside a bulk import's transaction.
+public protocol ImportSessionWriter {
+    /// Stores one message; returns false when its `messageId` was already stored.
+    mutating func write(_ message: Message) throws -> Bool
+    /// Writes what was kept in memory during the session (customers' first and last seen).
+    mutating func finish() throws
+}
+
+/// The store's writer for one bulk import.
+public struct ImportSession {
+    var writer: any ImportSessionWriter
+    public private(set) var outcome = IngestOutcome()
+
+    init(writer: any ImportSessionWriter) {
+        self.writer = writer
+    }
+
+    public mutating func write(_ message: Message) throws {
+        if try writer.write(message) {
+            outcome.stored += 1
+        } else {
+            outcome.duplicates += 1
+        }
+    }
+}

@@ -1,0 +1,325 @@
+import Foundation
+import GRDB
+import TenureCore
+
+/// Writes messages inside one SQLite write transaction: resolves (and merges) the customer,
+/// stores the event unless its `messageId` is already stored, and derives orders, subscriptions
+/// and group memberships. Customers' first/last-seen times are gathered in memory and written
+/// once in `finish()`.
+struct SQLiteMessageWriter: ImportSessionWriter {
+    private let db: Database
+    private let insertEvent: Statement
+    private let findUser: Statement
+    private let findAlias: Statement
+    private let insertCustomer: Statement
+    private let insertIdentity: Statement
+    private let insertOrder: Statement
+    private let insertLine: Statement
+    private var userCache: [String: Int64] = [:]
+    private var aliasCache: [String: Int64] = [:]
+    private var typeIds: [String: Int64] = [:]
+    /// Customer id → (first, last) event time seen in this transaction (ms).
+    private var seen: [Int64: (first: Int64, last: Int64)] = [:]
+    private let now: Int64
+
+    init(db: Database) throws {
+        self.db = db
+        insertEvent = try db.makeStatement(
+            sql: """
+                INSERT INTO event (message_id, customer_id, type_id, timestamp, received_at, properties, context, revenue, currency)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING
+                """)
+        findUser = try db.makeStatement(sql: "SELECT id FROM customer WHERE user_id = ?")
+        findAlias = try db.makeStatement(sql: "SELECT customer_id FROM identity WHERE alias = ?")
+        insertCustomer = try db.makeStatement(
+            sql: "INSERT INTO customer (user_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?)")
+        insertIdentity = try db.makeStatement(sql: "INSERT OR REPLACE INTO identity (alias, customer_id) VALUES (?, ?)")
+        insertOrder = try db.makeStatement(
+            sql: """
+                INSERT INTO "order" (order_id, customer_id, event_id, timestamp, value, total, revenue, discount, coupon, currency)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING
+                """)
+        insertLine = try db.makeStatement(
+            sql: """
+                INSERT OR IGNORE INTO order_line (order_ref, position, product_id, sku, name, category, price, quantity)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for row in try Row.fetchAll(db, sql: "SELECT id, kind, name FROM event_type") {
+            typeIds[Self.typeKey(kind: row["kind"], name: row["name"])] = row["id"]
+        }
+        now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+    }
+
+    static func typeKey(kind: String, name: String) -> String { kind + "\u{1F}" + name }
+
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    mutating func write(_ message: Message) throws -> Bool {
+        let timestamp = Self.millis(message.timestamp)
+        let customer = try resolveCustomer(message, at: timestamp)
+        let typeId = try self.typeId(kind: message.kind, name: message.name ?? "")
+        let payload = message.kind == .identify || message.kind == .group ? message.traits : message.properties
+        let revenue = message.revenue
+        try insertEvent.execute(arguments: [
+            message.messageId, customer, typeId, timestamp, Self.millis(message.receivedAt),
+            payload.isEmpty ? nil : JSONWriter.string(payload),
+            message.context.isEmpty ? nil : JSONWriter.string(message.context),
+            revenue, revenue == nil ? nil : message.currency,
+        ])
+        guard db.changesCount > 0 else { return false }
+        let eventId = db.lastInsertedRowID
+        markSeen(customer, timestamp)
+        switch message.kind {
+        case .identify:
+            if !message.traits.isEmpty { try mergeTraits(message.traits, into: customer, at: timestamp) }
+        case .group:
+            if let groupId = message.groupId {
+                try db.execute(
+                    sql: """
+                        INSERT INTO group_membership (customer_id, group_id, traits) VALUES (?, ?, ?)
+                        ON CONFLICT(customer_id, group_id) DO UPDATE SET traits = excluded.traits
+                        """, arguments: [customer, groupId, JSONWriter.string(message.traits)])
+            }
+        case .track:
+            if let order = Order(message: message) {
+                try store(order, customer: customer, eventId: eventId, at: timestamp)
+            } else if let change = SubscriptionChange(message: message) {
+                try store(change, customer: customer)
+            }
+        default:
+            break
+        }
+        return true
+    }
+
+    mutating func finish() throws {
+        let update = try db.makeStatement(
+            sql: "UPDATE customer SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ?")
+        for (customer, range) in seen {
+            try update.execute(arguments: [range.first, range.last, customer])
+        }
+        seen.removeAll()
+    }
+
+    private mutating func markSeen(_ customer: Int64, _ timestamp: Int64) {
+        if let range = seen[customer] {
+            seen[customer] = (min(range.first, timestamp), max(range.last, timestamp))
+        } else {
+            seen[customer] = (timestamp, timestamp)
+        }
+    }
+
+    private mutating func typeId(kind: Message.Kind, name: String) throws -> Int64 {
+        let key = Self.typeKey(kind: kind.rawValue, name: name)
+        if let id = typeIds[key] { return id }
+        try db.execute(sql: "INSERT INTO event_type (kind, name) VALUES (?, ?)", arguments: [kind.rawValue, name])
+        let id = db.lastInsertedRowID
+        typeIds[key] = id
+        return id
+    }
+
+    // MARK: Identity
+
+    private mutating func resolveCustomer(_ message: Message, at timestamp: Int64) throws -> Int64 {
+        if message.kind == .alias, let userId = message.userId, let previousId = message.previousId {
+            return try alias(previousId, into: userId, at: timestamp)
+        }
+        if let userId = message.userId {
+            let customer = try findOrCreate(userId: userId, at: timestamp)
+            if let anonymousId = message.anonymousId, anonymousId != userId {
+                try link(alias: anonymousId, to: customer)
+            }
+            return customer
+        }
+        let anonymousId = message.anonymousId!
+        if let customer = try lookupAlias(anonymousId) { return customer }
+        let customer = try createCustomer(userId: nil, at: timestamp)
+        try setAlias(anonymousId, customer)
+        return customer
+    }
+
+    private mutating func lookupUser(_ userId: String) throws -> Int64? {
+        if let id = userCache[userId] { return id }
+        if let id = try Int64.fetchOne(findUser, arguments: [userId]) ?? lookupAlias(userId) {
+            userCache[userId] = id
+            return id
+        }
+        return nil
+    }
+
+    private mutating func lookupAlias(_ alias: String) throws -> Int64? {
+        if let id = aliasCache[alias] { return id }
+        if let id = try Int64.fetchOne(findAlias, arguments: [alias]) {
+            aliasCache[alias] = id
+            return id
+        }
+        return nil
+    }
+
+    private mutating func findOrCreate(userId: String, at timestamp: Int64) throws -> Int64 {
+        if let id = try lookupUser(userId) { return id }
+        let id = try createCustomer(userId: userId, at: timestamp)
+        userCache[userId] = id
+        return id
+    }
+
+    private mutating func createCustomer(userId: String?, at timestamp: Int64) throws -> Int64 {
+        try insertCustomer.execute(arguments: [userId, timestamp, timestamp, now])
+        return db.lastInsertedRowID
+    }
+
+    private mutating func setAlias(_ alias: String, _ customer: Int64) throws {
+        try insertIdentity.execute(arguments: [alias, customer])
+        aliasCache[alias] = customer
+    }
+
+    /// Ties an anonymous id to a known customer, merging the anonymous visitor's history into them.
+    /// An id already tied to another *known* customer (a shared device) stays where it is.
+    private mutating func link(alias: String, to customer: Int64) throws {
+        guard let existing = try lookupAlias(alias) else {
+            try setAlias(alias, customer)
+            return
+        }
+        guard existing != customer else { return }
+        if try isAnonymous(existing) {
+            try merge(existing, into: customer)
+        }
+    }
+
+    private func isAnonymous(_ customer: Int64) throws -> Bool {
+        try Row.fetchOne(db, sql: "SELECT user_id IS NULL FROM customer WHERE id = ?", arguments: [customer])?[0] ?? false
+    }
+
+    /// `alias previousId → userId`: afterwards both ids find the same customer.
+    private mutating func alias(_ previousId: String, into userId: String, at timestamp: Int64) throws -> Int64 {
+        let previous = try lookupUser(previousId)
+        let target = try lookupUser(userId)
+        switch (previous, target) {
+        case (nil, let target?):
+            try setAlias(previousId, target)
+            return target
+        case (nil, nil):
+            let id = try findOrCreate(userId: userId, at: timestamp)
+            try setAlias(previousId, id)
+            return id
+        case (let previous?, nil):
+            // Rename the earlier customer: keep its id, take the new user id, remember the old one.
+            try db.execute(sql: "UPDATE customer SET user_id = ? WHERE id = ?", arguments: [userId, previous])
+            try setAlias(previousId, previous)
+            userCache[userId] = previous
+            userCache[previousId] = nil
+            return previous
+        case (let previous?, let target?):
+            if previous != target { try merge(previous, into: target) }
+            try setAlias(previousId, target)
+            return target
+        }
+    }
+
+    /// Moves everything of customer `from` to `into` and deletes `from`.
+    private mutating func merge(_ from: Int64, into: Int64) throws {
+        for table in ["event", "\"order\"", "identity"] {
+            try db.execute(sql: "UPDATE \(table) SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
+        }
+        for table in ["subscription", "group_membership"] {
+            try db.execute(sql: "UPDATE OR IGNORE \(table) SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
+            try db.execute(sql: "DELETE FROM \(table) WHERE customer_id = ?", arguments: [from])
+        }
+        let fromRow = try Row.fetchOne(db, sql: "SELECT user_id, traits, first_seen, last_seen FROM customer WHERE id = ?", arguments: [from])
+        if let fromRow {
+            let traits = (try? JSONParser.parse(Data((fromRow["traits"] as String? ?? "{}").utf8)))?.objectValue ?? [:]
+            if !traits.isEmpty { try mergeTraits(traits, into: into, at: nil) }
+            try db.execute(
+                sql: "UPDATE customer SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ?",
+                arguments: [fromRow["first_seen"] as Int64, fromRow["last_seen"] as Int64, into])
+            if let oldUser: String = fromRow["user_id"] {
+                try setAlias(oldUser, into)
+                userCache[oldUser] = into
+            }
+        }
+        try db.execute(sql: "DELETE FROM customer WHERE id = ?", arguments: [from])
+        try db.execute(sql: "INSERT INTO customer_merge (from_id, into_id, merged_at) VALUES (?, ?, ?)", arguments: [from, into, now])
+        aliasCache = aliasCache.mapValues { $0 == from ? into : $0 }
+        userCache = userCache.mapValues { $0 == from ? into : $0 }
+        if let range = seen.removeValue(forKey: from) {
+            markSeen(into, range.first)
+            markSeen(into, range.last)
+        }
+    }
+
+    /// Merges traits into the customer's. A newer identify overwrites; an older one (or a merged
+    /// visitor's traits, `at == nil`) only fills keys the customer does not have yet.
+    private func mergeTraits(_ traits: [String: JSONValue], into customer: Int64, at timestamp: Int64?) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT traits, traits_updated_at FROM customer WHERE id = ?", arguments: [customer])
+        else { return }
+        var current = (try? JSONParser.parse(Data((row["traits"] as String? ?? "{}").utf8)))?.objectValue ?? [:]
+        let updatedAt: Int64? = row["traits_updated_at"]
+        let newer = timestamp.map { t in updatedAt.map { t >= $0 } ?? true } ?? false
+        for (key, value) in traits where newer || current[key] == nil {
+            current[key] = value
+        }
+        let stamp: Int64 = timestamp ?? updatedAt ?? 0
+        try db.execute(
+            sql: "UPDATE customer SET traits = ?, traits_updated_at = max(coalesce(traits_updated_at, ?), ?) WHERE id = ?",
+            arguments: [JSONWriter.string(current), stamp, stamp, customer])
+    }
+
+    // MARK: Derived facts
+
+    private func store(_ order: Order, customer: Int64, eventId: Int64, at timestamp: Int64) throws {
+        try insertOrder.execute(arguments: [
+            order.orderId, customer, eventId, timestamp, order.value, order.total, order.revenue, order.discount, order.coupon,
+            order.currency,
+        ])
+        guard db.changesCount > 0 else { return }
+        let orderRef = db.lastInsertedRowID
+        for (position, line) in order.lines.enumerated() {
+            try insertLine.execute(arguments: [
+                orderRef, position, line.productId, line.sku, line.name, line.category, line.price, line.quantity,
+            ])
+        }
+    }
+
+    private func store(_ change: SubscriptionChange, customer: Int64) throws {
+        let at = Self.millis(change.at)
+        switch change.action {
+        case .started:
+            try db.execute(
+                sql: """
+                    INSERT INTO subscription (customer_id, subscription_id, plan, status, amount, currency, interval_months, started_at)
+                    VALUES (?, ?, ?, 'active', ?, ?, ?, ?)
+                    ON CONFLICT(customer_id, subscription_id) DO UPDATE SET
+                      plan = coalesce(excluded.plan, plan), amount = coalesce(amount, excluded.amount),
+                      currency = coalesce(currency, excluded.currency),
+                      interval_months = coalesce(excluded.interval_months, interval_months),
+                      started_at = min(coalesce(started_at, excluded.started_at), excluded.started_at)
+                    """,
+                arguments: [customer, change.subscriptionId, change.plan, change.amount, change.currency, change.intervalMonths, at])
+        case .renewed:
+            try db.execute(
+                sql: """
+                    INSERT INTO subscription (customer_id, subscription_id, plan, status, amount, currency, interval_months, started_at, renewed_at, renewals)
+                    VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, 1)
+                    ON CONFLICT(customer_id, subscription_id) DO UPDATE SET
+                      plan = coalesce(excluded.plan, plan), renewals = renewals + 1,
+                      amount = CASE WHEN excluded.renewed_at >= coalesce(renewed_at, 0) THEN coalesce(excluded.amount, amount) ELSE amount END,
+                      renewed_at = max(coalesce(renewed_at, 0), excluded.renewed_at),
+                      started_at = min(coalesce(started_at, excluded.started_at), excluded.started_at),
+                      status = CASE WHEN cancelled_at IS NOT NULL AND excluded.renewed_at > cancelled_at THEN 'active' ELSE status END,
+                      cancelled_at = CASE WHEN cancelled_at IS NOT NULL AND excluded.renewed_at > cancelled_at THEN NULL ELSE cancelled_at END
+                    """,
+                arguments: [
+                    customer, change.subscriptionId, change.plan, change.amount, change.currency, change.intervalMonths, at, at,
+                ])
+        case .cancelled:
+            try db.execute(
+                sql: """
+                    INSERT INTO subscription (customer_id, subscription_id, plan, status, started_at, cancelled_at, cancel_reason)
+                    VALUES (?, ?, ?, 'cancelled', ?, ?, ?)
+                    ON CONFLICT(customer_id, subscription_id) DO UPDATE SET
+                      status = 'cancelled', cancelled_at = excluded.cancelled_at, cancel_reason = excluded.cancel_reason
+                    """,
+                arguments: [customer, change.subscriptionId, change.plan, at, at, change.reason])
+        }
+    }
+}

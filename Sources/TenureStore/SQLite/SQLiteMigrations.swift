@@ -1,0 +1,110 @@
+import GRDB
+
+/// The SQLite schema, as versioned migrations. A merged migration is never edited: add a new one.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-events") { db in
+            // Times are milliseconds since 1970-01-01 UTC; JSON columns hold compact JSON text.
+            try db.execute(
+                sql: """
+                    CREATE TABLE customer (
+                      id INTEGER PRIMARY KEY,
+                      user_id TEXT UNIQUE,
+                      traits TEXT NOT NULL DEFAULT '{}',
+                      traits_updated_at INTEGER,
+                      first_seen INTEGER NOT NULL,
+                      last_seen INTEGER NOT NULL,
+                      created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE identity (
+                      alias TEXT PRIMARY KEY,
+                      customer_id INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX identity_customer ON identity(customer_id);
+                    CREATE TABLE customer_merge (
+                      from_id INTEGER NOT NULL,
+                      into_id INTEGER NOT NULL,
+                      merged_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE event_type (
+                      id INTEGER PRIMARY KEY,
+                      kind TEXT NOT NULL,
+                      name TEXT NOT NULL,
+                      UNIQUE(kind, name)
+                    );
+                    CREATE TABLE event (
+                      id INTEGER PRIMARY KEY,
+                      message_id TEXT NOT NULL UNIQUE,
+                      customer_id INTEGER NOT NULL,
+                      type_id INTEGER NOT NULL,
+                      timestamp INTEGER NOT NULL,
+                      received_at INTEGER NOT NULL,
+                      properties TEXT,
+                      context TEXT,
+                      revenue REAL,
+                      currency TEXT
+                    );
+                    CREATE INDEX event_customer_time ON event(customer_id, timestamp);
+                    CREATE INDEX event_time ON event(timestamp);
+                    CREATE TABLE "order" (
+                      id INTEGER PRIMARY KEY,
+                      order_id TEXT NOT NULL UNIQUE,
+                      customer_id INTEGER NOT NULL,
+                      event_id INTEGER NOT NULL,
+                      timestamp INTEGER NOT NULL,
+                      value REAL NOT NULL,
+                      total REAL,
+                      revenue REAL,
+                      discount REAL,
+                      coupon TEXT,
+                      currency TEXT
+                    );
+                    CREATE INDEX order_customer_time ON "order"(customer_id, timestamp);
+                    CREATE TABLE order_line (
+                      order_ref INTEGER NOT NULL,
+                      position INTEGER NOT NULL,
+                      product_id TEXT,
+                      sku TEXT,
+                      name TEXT,
+                      category TEXT,
+                      price REAL,
+                      quantity REAL NOT NULL,
+                      PRIMARY KEY(order_ref, position)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE subscription (
+                      id INTEGER PRIMARY KEY,
+                      customer_id INTEGER NOT NULL,
+                      subscription_id TEXT NOT NULL,
+                      plan TEXT,
+                      status TEXT NOT NULL,
+                      amount REAL,
+                      currency TEXT,
+                      interval_months INTEGER,
+                      started_at INTEGER,
+                      renewed_at INTEGER,
+                      renewals INTEGER NOT NULL DEFAULT 0,
+                      cancelled_at INTEGER,
+                      cancel_reason TEXT,
+                      UNIQUE(customer_id, subscription_id)
+                    );
+                    CREATE TABLE group_membership (
+                      customer_id INTEGER NOT NULL,
+                      group_id TEXT NOT NULL,
+                      traits TEXT NOT NULL DEFAULT '{}',
+                      PRIMARY KEY(customer_id, group_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE api_key (
+                      id INTEGER PRIMARY KEY,
+                      name TEXT NOT NULL,
+                      scope TEXT NOT NULL,
+                      prefix TEXT NOT NULL,
+                      hash BLOB NOT NULL UNIQUE,
+                      created_at INTEGER NOT NULL,
+                      revoked_at INTEGER
+                    );
+                    """)
+        }
+        return migrator
+    }
+}
