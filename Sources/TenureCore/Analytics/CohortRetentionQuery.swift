@@ -106,10 +106,11 @@ struct CohortAccumulator: Sendable {
             sizes[s] += 1
             var last = s, reach = s
             let row = s * p
-            for i in first..<ev.count {
+            for i in 0..<ev.count {
                 let d = ev.days[i]
                 if d > asOf { break }
                 let k = lookup.index(of: d)
+                if k < s { continue }
                 if k >= p { break }
                 let v = ev.values[i]
                 if v != 0 { revenue[row + k - s] += Double(v) }
