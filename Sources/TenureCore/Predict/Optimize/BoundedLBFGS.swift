@@ -275,14 +275,14 @@ public struct BoundedLBFGS: Sendable {
             if sufficient(current), best.map({ current.value < $0.value }) ?? true { best = current }
             if !sufficient(current) || (!first && current.value >= previous.value) {
                 return zoom(
-                    low: previous, high: current, f: f, slope: slope, budget: &budget, best: best,
-                    evaluate: evaluate, sufficient: sufficient)
+                    low: previous, high: current, slope: slope, best: best,
+                    hasBudget: { budget > 0 }, evaluate: evaluate, sufficient: sufficient)
             }
             if abs(current.slope) <= -c2 * slope { return current }
             if current.slope >= 0 {
                 return zoom(
-                    low: current, high: previous, f: f, slope: slope, budget: &budget, best: best,
-                    evaluate: evaluate, sufficient: sufficient)
+                    low: current, high: previous, slope: slope, best: best,
+                    hasBudget: { budget > 0 }, evaluate: evaluate, sufficient: sufficient)
             }
             if alpha >= maxStep { return current }  // reached a bound while still descending
             previous = current
@@ -293,13 +293,13 @@ public struct BoundedLBFGS: Sendable {
     }
 
     private func zoom(
-        low startLow: LineSearchPoint, high startHigh: LineSearchPoint, f: Double, slope: Double,
-        budget: inout Int, best startBest: LineSearchPoint?,
+        low startLow: LineSearchPoint, high startHigh: LineSearchPoint, slope: Double,
+        best startBest: LineSearchPoint?, hasBudget: () -> Bool,
         evaluate: (Double) -> LineSearchPoint, sufficient: (LineSearchPoint) -> Bool
     ) -> LineSearchPoint? {
         let c2 = options.curvature
         var low = startLow, high = startHigh, best = startBest
-        while budget > 0 {
+        while hasBudget() {
             let width = high.step - low.step
             if abs(width) <= 1e-16 * max(1, abs(low.step)) { break }
             var trial = Self.cubicMinimizer(low, high)
