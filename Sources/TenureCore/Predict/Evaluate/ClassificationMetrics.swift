@@ -65,13 +65,14 @@ public enum ClassificationMetrics {
         return s / Double(labels.count)
     }
 
-    /// Mean negative log-likelihood in nats, probabilities clipped to [1e-15, 1 − 1e-15].
+    /// Mean negative log-likelihood in nats, probabilities clipped to [ε, 1 − ε] with ε the double
+    /// machine epsilon (2.2e-16), as scikit-learn ≥ 1.5.
     public static func logLoss(probabilities: [Double], labels: [Bool]) -> Double {
         precondition(probabilities.count == labels.count, "one probability per label")
         guard !labels.isEmpty else { return .nan }
         var s = 0.0
         for (p, y) in zip(probabilities, labels) {
-            let q = min(max(p, 1e-15), 1 - 1e-15)
+            let q = min(max(p, Double.ulpOfOne), 1 - Double.ulpOfOne)
             s -= y ? log(q) : log1p(-q)
         }
         return s / Double(labels.count)

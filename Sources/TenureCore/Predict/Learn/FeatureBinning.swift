@@ -27,26 +27,27 @@ public struct FeatureBinning: Sendable, Codable, Equatable {
     public init(fitting x: FeatureMatrix, maxBins: Int = 255, sampleSize: Int = 200_000, seed: UInt64 = 0) {
         let maxBins = min(max(2, maxBins), Self.maxValueBins)
         let n = x.rowCount
-        var sample: [Int] = Array(0..<n)
-        if n > sampleSize {
+        let sample: [Int] = {
+            guard n > sampleSize else { return Array(0..<n) }
+            var all = Array(0..<n)
             var generator = SeededGenerator(seed: seed ^ 0xB1_5EED)
-            sample.shuffle(using: &generator)
-            sample = Array(sample.prefix(sampleSize)).sorted()
-        }
-        var bounds: [[Float]] = []
-        for (j, feature) in x.features.enumerated() {
-            if feature.isCategorical {
-                bounds.append([])
-                continue
+            all.shuffle(using: &generator)
+            return Array(all.prefix(sampleSize)).sorted()
+        }()
+        let results = SendableBox([[Float]](repeating: [], count: x.featureCount))
+        let features = x.features
+        x.values.withUnsafeBufferPointer { src in
+            let source = SendablePointer(src.baseAddress!)
+            Parallel.forEach(features.count) { j in
+                guard !features[j].isCategorical else { return }
+                let base = j * n
+                var values: [Float] = []
+                values.reserveCapacity(sample.count)
+                for i in sample where !source[base + i].isNaN { values.append(source[base + i]) }
+                results.set(j, Self.quantileBounds(&values, maxBins: maxBins))
             }
-            let base = j * n
-            var values: [Float] = []
-            values.reserveCapacity(sample.count)
-            x.values.withUnsafeBufferPointer { src in
-                for i in sample where !src[base + i].isNaN { values.append(src[base + i]) }
-            }
-            bounds.append(Self.quantileBounds(&values, maxBins: maxBins))
         }
+        let bounds = results.values
         self.features = x.features
         self.upperBounds = bounds
     }
@@ -54,7 +55,7 @@ public struct FeatureBinning: Sendable, Codable, Equatable {
     /// Equal-frequency bounds over distinct values; the last is +∞.
     static func quantileBounds(_ values: inout [Float], maxBins: Int) -> [Float] {
         guard !values.isEmpty else { return [.infinity] }
-        values.sort()
+        FloatRadixSort.sort(&values)
         var distinct: [Float] = [], counts: [Int] = []
         for v in values {
             if let last = distinct.last, last == v {
@@ -99,12 +100,19 @@ public struct FeatureBinning: Sendable, Codable, Equatable {
     }
 
     @inline(__always) static func numericBin(_ v: Float, _ bounds: [Float]) -> UInt8 {
-        var lo = 0, hi = bounds.count - 1
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if v <= bounds[mid] { hi = mid } else { lo = mid + 1 }
+        bounds.withUnsafeBufferPointer { numericBin(v, $0.baseAddress!, $0.count) }
+    }
+
+    /// Branch-free lower bound: the first index with `v <= bounds[index]` (the last bound is +∞).
+    @inline(__always) static func numericBin(_ v: Float, _ bounds: UnsafePointer<Float>, _ count: Int) -> UInt8 {
+        var base = 0, length = count
+        while length > 1 {
+            let half = length &>> 1
+            let below = bounds[base &+ half &- 1] < v
+            base &+= half & (0 &- Int(truncatingIfNeeded: unsafeBitCast(below, to: UInt8.self)))
+            length &-= half
         }
-        return UInt8(lo)
+        return UInt8(base)
     }
 
     /// The row-major bin matrix of `x` (`rowCount × featureCount` bytes), built on two threads.
@@ -115,15 +123,24 @@ public struct FeatureBinning: Sendable, Codable, Equatable {
             x.values.withUnsafeBufferPointer { src in
                 let output = SendablePointer(out.baseAddress!), source = SendablePointer(src.baseAddress!)
                 Parallel.forEachChunk(count: n, minimumChunk: 16_384) { range in
-                    for j in 0..<m {
-                        let base = j * n
-                        if features[j].isCategorical {
-                            for i in range { output[i * m + j] = bin(source[base + i], feature: j) }
-                        } else {
-                            let bounds = upperBounds[j]
-                            for i in range {
-                                let v = source[base + i]
-                                output[i * m + j] = v.isNaN ? Self.missingBin : Self.numericBin(v, bounds)
+                    // Blocks of rows keep the written slice of the row-major output in cache.
+                    for blockStart in stride(from: range.lowerBound, to: range.upperBound, by: 2048) {
+                        let block = blockStart ..< min(range.upperBound, blockStart + 2048)
+                        for j in 0..<m {
+                            let base = j * n
+                            if features[j].isCategorical {
+                                for i in block {
+                                    let v = source[base + i]
+                                    output[i * m + j] = v.isNaN ? Self.missingBin : Self.categoryBin(v)
+                                }
+                            } else {
+                                upperBounds[j].withUnsafeBufferPointer { bp in
+                                    let bounds = bp.baseAddress!, count = bp.count
+                                    for i in block {
+                                        let v = source[base + i]
+                                        output[i * m + j] = v.isNaN ? Self.missingBin : Self.numericBin(v, bounds, count)
+                                    }
+                                }
                             }
                         }
                     }
