@@ -1,0 +1,157 @@
+import Foundation
+
+/// The Pareto/NBD log-likelihood and its gradient (Fader & Hardie 2005, "A Note on Deriving the
+/// Pareto/NBD Model and Related Expressions", eqs. 20–22; Schmittlein, Morrison & Colombo 1987).
+///
+/// L(r, α, s, β | x, t_x, T) = Γ(r+x) αʳ βˢ / Γ(r) · [ (α+T)^{−(r+x)} (β+T)^{−s} + s/(r+s+x) · A₀ ], with
+/// A₀ = F(t_x) − F(T) and, for α ≥ β, F(t) = ₂F₁(r+s+x, s+1; r+s+x+1; (α−β)/(α+t)) / (α+t)^{r+s+x};
+/// for α < β, F(t) = ₂F₁(r+s+x, r+x; r+s+x+1; (β−α)/(β+t)) / (β+t)^{r+s+x}.
+///
+/// Evaluation: Euler's transformation turns both ₂F₁ into ₂F₁(1, b; c; z) with b < c — a series of
+/// positive, decreasing terms — so that
+///   α ≥ β: ln F(t) = −s ln(β+t) − (r+x) ln(α+t) + ln ₂F₁(1, r+x; r+s+x+1; z),
+///   α < β: ln F(t) = (1−r−x) ln(α+t) − (s+1) ln(β+t) + ln ₂F₁(1, s+1; r+s+x+1; z),
+/// everything stays in log space (ln A₀ by log-diff-exp, the bracket by log-sum-exp), and the
+/// derivatives of the series in b, c and z are summed alongside it (exact analytic gradient).
+struct ParetoNBDLikelihood {
+    let data: RFMPatterns
+    /// (x, t) pairs whose ln F(t) is needed, shared by patterns.
+    let pairFrequency: [Double]
+    let pairTime: [Double]
+    let recencyPair: [Int32]
+    let agePair: [Int32]
+
+    init(_ d: RFMPatterns) {
+        data = d
+        // Pair keys: distinct-x index (high bits) and the time's bit pattern, interned through a
+        // second table of distinct times.
+        let times = d.distinctRecency + d.distinctAge
+        let (_, timeIndex) = RFMPatterns.intern(times.map(\.bitPattern)) { $0 }
+        let ageOffset = d.distinctRecency.count
+        var keys: [UInt64] = []
+        keys.reserveCapacity(2 * d.count)
+        for i in 0..<d.count {
+            let xi = UInt64(d.frequencyIndex[i]) << 32
+            keys.append(xi | UInt64(timeIndex[Int(d.recencyIndex[i])]))
+        }
+        for i in 0..<d.count {
+            let xi = UInt64(d.frequencyIndex[i]) << 32
+            keys.append(xi | UInt64(timeIndex[ageOffset + Int(d.ageIndex[i])]))
+        }
+        let (distinct, pairIndex) = RFMPatterns.intern(keys) { $0 }
+        // Recover each pair's (x, t) from its first occurrence.
+        var pairX = [Double](repeating: 0, count: distinct.count), pairT = pairX
+        var seen = [Bool](repeating: false, count: distinct.count)
+        for j in 0..<keys.count {
+            let p = Int(pairIndex[j])
+            if seen[p] { continue }
+            seen[p] = true
+            let i = j < d.count ? j : j - d.count
+            pairX[p] = Double(d.frequency[i])
+            pairT[p] = j < d.count ? d.recency[i] : d.age[i]
+        }
+        pairFrequency = pairX
+        pairTime = pairT
+        recencyPair = Array(pairIndex[0..<d.count])
+        agePair = Array(pairIndex[d.count...])
+    }
+
+    /// Σ wᵢ ln Lᵢ; fills ∂/∂(ln r, ln α, ln s, ln β) when `wantGradient`.
+    func evaluate(r: Double, alpha: Double, s: Double, beta: Double, gradient: inout [Double], wantGradient: Bool) -> Double {
+        let d = data
+        var logF = [Double](repeating: 0, count: pairTime.count)
+        var dLogF = [SIMD4<Double>](repeating: .zero, count: pairTime.count)
+        for j in 0..<pairTime.count {
+            (logF[j], dLogF[j]) = Self.logF(x: pairFrequency[j], t: pairTime[j], r: r, alpha: alpha, s: s, beta: beta)
+        }
+        let lgR = SpecialFunctions.logGamma(r), psiR = SpecialFunctions.digamma(r)
+        let logAlpha = log(alpha), logBeta = log(beta), logS = log(s)
+        let xConstant = d.distinctFrequency.map { SpecialFunctions.logGamma(r + Double($0)) - lgR + r * logAlpha + s * logBeta }
+        let xDigamma = wantGradient ? d.distinctFrequency.map { SpecialFunctions.digamma(r + Double($0)) - psiR } : []
+        let logAlphaAge = d.distinctAge.map { log(alpha + $0) }, logBetaAge = d.distinctAge.map { log(beta + $0) }
+
+        var total = 0.0
+        var g = SIMD4<Double>.zero
+        for i in 0..<d.count {
+            let k = Int(d.frequencyIndex[i]), ta = Int(d.ageIndex[i])
+            let w = d.weight[i]
+            let x = Double(d.frequency[i]), rx = r + x
+            let t1 = -rx * logAlphaAge[ta] - s * logBetaAge[ta]
+            let p1 = Int(recencyPair[i]), p2 = Int(agePair[i])
+            let logA0 = SpecialFunctions.logDiffExp(logF[p1], logF[p2])
+            let t2 = logS - log(rx + s) + logA0
+            let lse = SpecialFunctions.logSumExp(t1, t2)
+            total += w * (xConstant[k] + lse)
+            guard wantGradient else { continue }
+            let pi2 = t2 == -.infinity ? 0 : exp(t2 - lse), pi1 = 1 - pi2
+            // ∂K: K = ln Γ(r+x) − ln Γ(r) + r ln α + s ln β.
+            var gi = SIMD4<Double>(xDigamma[k] + logAlpha, r / alpha, logBeta, s / beta)
+            let age = d.age[i]
+            gi += pi1 * SIMD4<Double>(-logAlphaAge[ta], -rx / (alpha + age), -logBetaAge[ta], -s / (beta + age))
+            if pi2 > 0 {
+                // ∂ ln A₀ = (∂F₁ − ω ∂F₂)/(1 − ω), ω = F₂/F₁ (in log space).
+                let omega = exp(logF[p2] - logF[p1])
+                let dA0 = (dLogF[p1] - omega * dLogF[p2]) / (1 - omega)
+                let inverse = 1 / (rx + s)
+                gi += pi2 * (SIMD4<Double>(-inverse, 0, 1 / s - inverse, 0) + dA0)
+            }
+            g += w * gi
+        }
+        if wantGradient { gradient = [g[0] * r, g[1] * alpha, g[2] * s, g[3] * beta] }
+        return total
+    }
+
+    /// ln F(t) and its gradient in (r, α, s, β) (see the type's documentation).
+    static func logF(x: Double, t: Double, r: Double, alpha: Double, s: Double, beta: Double) -> (Double, SIMD4<Double>) {
+        let rx = r + x, c = rx + s + 1
+        let logAlphaT = log(alpha + t), logBetaT = log(beta + t)
+        if alpha >= beta {
+            let z = (alpha - beta) / (alpha + t)
+            let series = HypergeometricSeries.oneBC(b: rx, c: c, z: z)
+            let value = -s * logBetaT - rx * logAlphaT + log(series.value)
+            let dz = series.dz / series.value, db = series.db / series.value, dc = series.dc / series.value
+            let gradient = SIMD4<Double>(
+                -logAlphaT + db + dc,
+                -rx / (alpha + t) + dz * (beta + t) / ((alpha + t) * (alpha + t)),
+                -logBetaT + dc,
+                -s / (beta + t) - dz / (alpha + t))
+            return (value, gradient)
+        } else {
+            let z = (beta - alpha) / (beta + t)
+            let series = HypergeometricSeries.oneBC(b: s + 1, c: c, z: z)
+            let value = (1 - rx) * logAlphaT - (s + 1) * logBetaT + log(series.value)
+            let dz = series.dz / series.value, db = series.db / series.value, dc = series.dc / series.value
+            let gradient = SIMD4<Double>(
+                -logAlphaT + dc,
+                (1 - rx) / (alpha + t) - dz / (beta + t),
+                -logBetaT + db + dc,
+                -(s + 1) / (beta + t) + dz * (alpha + t) / ((beta + t) * (beta + t)))
+            return (value, gradient)
+        }
+    }
+}
+
+/// Gauss hypergeometric series used by the likelihoods.
+enum HypergeometricSeries {
+    /// ₂F₁(1, b; c; z) = Σ_k (b)_k/(c)_k zᵏ for 0 < b < c, 0 ≤ z < 1 (terms positive and decreasing),
+    /// with its partial derivatives in b, c and z.
+    static func oneBC(b: Double, c: Double, z: Double) -> (value: Double, db: Double, dc: Double, dz: Double) {
+        var term = 1.0, sum = 1.0
+        var harmonicB = 0.0, harmonicC = 0.0
+        var db = 0.0, dc = 0.0, dz = 0.0
+        var k = 0.0
+        while k < 5_000_000 {
+            let ratio = (b + k) / (c + k)
+            dz += (k + 1) * term * ratio
+            harmonicB += 1 / (b + k)
+            harmonicC += 1 / (c + k)
+            term *= ratio * z
+            sum += term
+            db += term * harmonicB
+            dc -= term * harmonicC
+            k += 1
+            if term * (k + 1) * (1 + harmonicB) <= 1e-17 * sum { break }
+        }
+        return (sum, db, dc, dz)
+    }
+}
