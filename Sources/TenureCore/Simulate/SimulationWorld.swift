@@ -35,9 +35,12 @@ struct SimulationWorld: Sendable {
     let screenNames: [String]
     let checkoutScreen: String
     let applicationOpenedProperties: [String: JSONValue] = ["from_background": false, "build": "1.0"]
-    let baseContext: [CustomerTruth.Platform: [String: JSONValue]]
+    /// Message context per platform and place (`contexts[platform][place]`), with the IANA time zone.
+    let contexts: [[[String: JSONValue]]]
 
     let couponCodes: [JSONValue]
+    let lowercasedFirstNames: [String]
+    let lowercasedLastNames: [String]
     let complaintTopics: [JSONValue]
     let monthlyInterval: JSONValue = "month"
     let yearlyInterval: JSONValue = "year"
@@ -85,11 +88,21 @@ struct SimulationWorld: Sendable {
         screenNames = p.screens
         checkoutScreen = p.screens.contains("Shop") ? "Shop" : "Checkout"
         let library: JSONValue = ["name": "tenure-simulator", "version": "1.0"]
-        baseContext = [
-            .web: ["library": library, "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15"],
-            .ios: ["library": library, "os": ["name": "iOS", "version": "18.2"], "app": ["name": "Tenure Demo", "build": "1.0"]],
-            .android: ["library": library, "os": ["name": "Android", "version": "15"], "app": ["name": "Tenure Demo", "build": "1.0"]],
-        ]
+        contexts = CustomerTruth.Platform.allCases.map { platform in
+            let base: [String: JSONValue] =
+                switch platform {
+                case .web: ["library": library, "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15"]
+                case .ios: ["library": library, "os": ["name": "iOS", "version": "18.2"], "app": ["name": "Tenure Demo", "build": "1.0"]]
+                case .android: ["library": library, "os": ["name": "Android", "version": "15"], "app": ["name": "Tenure Demo", "build": "1.0"]]
+                }
+            return SimulationVocabulary.places.map { place in
+                var context = base
+                context["timezone"] = .string(place.timeZone)
+                return context
+            }
+        }
+        lowercasedFirstNames = SimulationVocabulary.firstNames.map { $0.lowercased() }
+        lowercasedLastNames = SimulationVocabulary.lastNames.map { $0.lowercased() }
         couponCodes = p.coupons.map { .string($0.code) }
         complaintTopics = p.complaintTopics.isEmpty ? ["other"] : p.complaintTopics.map { .string($0) }
     }
@@ -109,7 +122,7 @@ struct SimulationWorld: Sendable {
     func signupTime(index: Int, jitter: Double) -> Double {
         let u = (Double(index) + jitter) / Double(configuration.customers)
         let s = abs(logGrowth) < 1e-9 ? u : Foundation.log1p(u * Foundation.expm1(logGrowth)) / logGrowth
-        return min(startT + s * (endT - startT), lastT - 1)
+        return min(startT + s * (endT - startT), lastT - 3600)
     }
 
     /// The customer number zero-padded to the id width: `0000123` for index 122.
