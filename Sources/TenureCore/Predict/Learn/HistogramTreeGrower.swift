@@ -220,13 +220,17 @@ struct HistogramTreeGrower {
                     for b in 0..<valueBins where hist[o + 2 * b + 1] > 0 {
                         present.append((b, hist[o + 2 * b] / (hist[o + 2 * b + 1] + lambda)))
                     }
-                    guard present.count >= 2 else { continue }
+                    guard present.count >= 2 || (present.count == 1 && missingH > 0) else { continue }
                     present.sort { $0.ratio < $1.ratio || ($0.ratio == $1.ratio && $0.bin < $1.bin) }
                     var gl = 0.0, hl = 0.0
-                    for cut in 0 ..< present.count - 1 {
+                    // The last cut sends every level left and only missing values right.
+                    for cut in 0 ..< present.count {
                         gl += hist[o + 2 * present[cut].bin]
                         hl += hist[o + 2 * present[cut].bin + 1]
-                        for missingLeft in [false, true] {
+                        let lastCut = cut == present.count - 1
+                        if lastCut && missingH == 0 { break }
+                        for direction in 0 ..< (lastCut || missingH == 0 ? 1 : 2) {
+                            let missingLeft = direction == 1
                             let lg = gl + (missingLeft ? missingG : 0), lh = hl + (missingLeft ? missingH : 0)
                             let rg = node.gradient - lg, rh = node.hessian - lh
                             guard lh >= minChild, rh >= minChild else { continue }
@@ -238,12 +242,12 @@ struct HistogramTreeGrower {
                                              leftBins: set, leftGradient: lg, leftHessian: lh)
                                 found = true
                             }
-                            if missingH == 0 { break }
                         }
                     }
                 } else {
                     var gl = 0.0, hl = 0.0
-                    for b in 0 ..< valueBins - 1 {
+                    // The last boundary (all values left, missing right) only counts with missing values.
+                    for b in 0 ..< (missingH > 0 ? valueBins : valueBins - 1) {
                         gl += hist[o + 2 * b]
                         hl += hist[o + 2 * b + 1]
                         if missingH == 0 {
@@ -258,7 +262,8 @@ struct HistogramTreeGrower {
                             }
                             continue
                         }
-                        for missingLeft in [false, true] {
+                        for direction in 0 ..< (b == valueBins - 1 ? 1 : 2) {
+                            let missingLeft = direction == 1
                             let lg = gl + (missingLeft ? missingG : 0), lh = hl + (missingLeft ? missingH : 0)
                             let rg = node.gradient - lg, rh = node.hessian - lh
                             guard lh >= minChild, rh >= minChild else { continue }
