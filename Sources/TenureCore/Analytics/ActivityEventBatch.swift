@@ -33,6 +33,18 @@ public struct ActivityEventBatch: Sendable, Hashable {
         values.append(value)
     }
 
+    /// Adds every row of `other`.
+    public mutating func append(contentsOf other: ActivityEventBatch) {
+        if isEmpty {
+            self = other
+            return
+        }
+        customers += other.customers
+        days += other.days
+        types += other.types
+        values += other.values
+    }
+
     public var count: Int { customers.count }
     public var isEmpty: Bool { customers.isEmpty }
 }

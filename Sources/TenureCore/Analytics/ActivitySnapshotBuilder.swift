@@ -7,7 +7,7 @@
 /// a per-customer sort by day, split over the cores: about a second for 10 M events.
 public struct ActivitySnapshotBuilder: Sendable {
     public var eventTypes: EventTypeTable
-    public private(set) var batch: ActivityEventBatch
+    public internal(set) var batch: ActivityEventBatch
     /// Customers `0..<customerCount` exist even without events; grows with the largest index added.
     public var customerCount: Int
     private var firstSeen: [Int32: Int32] = [:]
