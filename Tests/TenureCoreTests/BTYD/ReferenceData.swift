@@ -67,3 +67,9 @@ enum ReferenceData {
         return era * 146_097 + doe - 719_468
     }
 }
+
+/// ln Γ(x) for test formulas (re-entrant, unambiguous across Foundation and Glibc).
+func logGamma(_ x: Double) -> Double {
+    var sign: Int32 = 0
+    return lgamma_r(x, &sign)
+}

@@ -34,11 +34,11 @@ public struct FeatureBinning: Sendable, Codable, Equatable {
             all.shuffle(using: &generator)
             return Array(all.prefix(sampleSize)).sorted()
         }()
-        let results = SendableBox([[Float]](repeating: [], count: x.featureCount))
+        let results = WorkerResults([[Float]](repeating: [], count: x.featureCount))
         let features = x.features
         x.values.withUnsafeBufferPointer { src in
-            let source = SendablePointer(src.baseAddress!)
-            Parallel.forEach(features.count) { j in
+            let source = UnsafeSharedPointer(src.baseAddress!)
+            LearnParallel.forEach(features.count) { j in
                 guard !features[j].isCategorical else { return }
                 let base = j * n
                 var values: [Float] = []
@@ -121,8 +121,8 @@ public struct FeatureBinning: Sendable, Codable, Equatable {
         var bins = [UInt8](repeating: Self.missingBin, count: n * m)
         bins.withUnsafeMutableBufferPointer { out in
             x.values.withUnsafeBufferPointer { src in
-                let output = SendablePointer(out.baseAddress!), source = SendablePointer(src.baseAddress!)
-                Parallel.forEachChunk(count: n, minimumChunk: 16_384) { range in
+                let output = UnsafeSharedPointer(out.baseAddress!), source = UnsafeSharedPointer(src.baseAddress!)
+                LearnParallel.forEachChunk(count: n, minimumChunk: 16_384) { range in
                     // Blocks of rows keep the written slice of the row-major output in cache.
                     for blockStart in stride(from: range.lowerBound, to: range.upperBound, by: 2048) {
                         let block = blockStart ..< min(range.upperBound, blockStart + 2048)

@@ -24,7 +24,7 @@ public struct FeatureContributions: Sendable, Codable, Equatable {
     public var margin: Double { baseValue + contributions.reduce(0, +) }
 
     /// The churn probability implied by the contributions.
-    public var probability: Double { Sigmoid.probability(margin) }
+    public var probability: Double { LogOdds.probability(margin) }
 
     /// A feature that pushes a customer's churn risk up, with the customer's value for it.
     public struct Reason: Sendable, Codable, Equatable {
@@ -46,7 +46,7 @@ public struct FeatureContributions: Sendable, Codable, Equatable {
 }
 
 /// The logistic link, computed without overflow.
-enum Sigmoid {
+enum LogOdds {
     @inline(__always) static func probability(_ margin: Double) -> Double {
         margin >= 0 ? 1 / (1 + exp(-margin)) : exp(margin) / (1 + exp(margin))
     }

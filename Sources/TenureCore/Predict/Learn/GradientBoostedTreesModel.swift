@@ -103,7 +103,7 @@ public struct GradientBoostedTreesModel: Sendable, Codable, Equatable {
                       validation: (bins: BinnedMatrix, labels: [Bool])?, options: Options) -> GradientBoostedTreesModel {
         let n = binned.rowCount, m = binned.featureCount
         let positives = labels.reduce(0) { $0 + ($1 ? 1 : 0) }
-        let base = Sigmoid.logit(min(max(Double(positives) / Double(n), 1e-6), 1 - 1e-6))
+        let base = LogOdds.logit(min(max(Double(positives) / Double(n), 1e-6), 1 - 1e-6))
         var margins = [Double](repeating: base, count: n)
         var validationMargins = [Double](repeating: base, count: validation?.bins.rowCount ?? 0)
         let targets = labels.map { $0 ? 1.0 : 0.0 }
@@ -116,7 +116,7 @@ public struct GradientBoostedTreesModel: Sendable, Codable, Equatable {
         var bestLoss = Double.infinity, bestRound = 0
 
         binned.bins.withUnsafeBufferPointer { binsBuffer in
-            let bins = SendablePointer(binsBuffer.baseAddress!)
+            let bins = UnsafeSharedPointer(binsBuffer.baseAddress!)
             let grower = HistogramTreeGrower(
                 bins: bins, featureCount: m, binning: binning,
                 parameters: .init(maxDepth: options.maxDepth, minChildWeight: options.minChildWeight, l2: options.l2,
@@ -126,11 +126,11 @@ public struct GradientBoostedTreesModel: Sendable, Codable, Equatable {
                 margins.withUnsafeBufferPointer { mp in
                     targets.withUnsafeBufferPointer { tp in
                         gh.withUnsafeMutableBufferPointer { ghp in
-                            let mPtr = SendablePointer(mp.baseAddress!), tPtr = SendablePointer(tp.baseAddress!)
-                            let out = SendablePointer(ghp.baseAddress!)
-                            Parallel.forEachChunk(count: n, minimumChunk: 32_768) { range in
+                            let mPtr = UnsafeSharedPointer(mp.baseAddress!), tPtr = UnsafeSharedPointer(tp.baseAddress!)
+                            let out = UnsafeSharedPointer(ghp.baseAddress!)
+                            LearnParallel.forEachChunk(count: n, minimumChunk: 32_768) { range in
                                 for i in range {
-                                    let p = Sigmoid.probability(mPtr[i])
+                                    let p = LogOdds.probability(mPtr[i])
                                     out[2 * i] = Float(p - tPtr[i])
                                     out[2 * i + 1] = Float(max(p * (1 - p), 1e-16))
                                 }
@@ -160,7 +160,7 @@ public struct GradientBoostedTreesModel: Sendable, Codable, Equatable {
                 }
                 let (tree, leafRanges) = gh.withUnsafeMutableBufferPointer { ghp in
                     rows.withUnsafeMutableBufferPointer { rp in
-                        grower.grow(rows: rp.baseAddress!, rowCount: sampled, gh: SendablePointer(ghp.baseAddress!),
+                        grower.grow(rows: rp.baseAddress!, rowCount: sampled, gh: UnsafeSharedPointer(ghp.baseAddress!),
                                     activeFeatures: active)
                     }
                 }
@@ -181,7 +181,7 @@ public struct GradientBoostedTreesModel: Sendable, Codable, Equatable {
                         for i in 0..<validation.bins.rowCount {
                             validationMargins[i] += tree.nodes[tree.leafIndex(bins: vb.baseAddress!, row: i, featureCount: m)].value
                             let z = validationMargins[i]
-                            loss += Sigmoid.softplus(z) - (validation.labels[i] ? z : 0)
+                            loss += LogOdds.softplus(z) - (validation.labels[i] ? z : 0)
                         }
                     }
                     loss /= Double(max(1, validation.bins.rowCount))
@@ -208,8 +208,8 @@ public struct GradientBoostedTreesModel: Sendable, Codable, Equatable {
         let trees = self.trees
         out.withUnsafeMutableBufferPointer { op in
             x.values.withUnsafeBufferPointer { vp in
-                let output = SendablePointer(op.baseAddress!), values = SendablePointer(vp.baseAddress!)
-                Parallel.forEachChunk(count: n, minimumChunk: 2048) { range in
+                let output = UnsafeSharedPointer(op.baseAddress!), values = UnsafeSharedPointer(vp.baseAddress!)
+                LearnParallel.forEachChunk(count: n, minimumChunk: 2048) { range in
                     for i in range {
                         var s = output[i]
                         for tree in trees { s += tree.nodes[tree.leafIndex { values[$0 * n + i] }].value }
@@ -223,7 +223,7 @@ public struct GradientBoostedTreesModel: Sendable, Codable, Equatable {
 
     /// Churn probability for every row of `x`.
     public func predictProbabilities(_ x: FeatureMatrix) throws(LearnError) -> [Double] {
-        try margins(x).map(Sigmoid.probability)
+        try margins(x).map(LogOdds.probability)
     }
 
     /// Total split gain per feature, a rough importance (parallel to `features`).

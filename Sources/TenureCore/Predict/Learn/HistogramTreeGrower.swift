@@ -17,7 +17,7 @@ struct HistogramTreeGrower {
         var learningRate: Double
     }
 
-    let bins: SendablePointer<UInt8>
+    let bins: UnsafeSharedPointer<UInt8>
     let featureCount: Int
     let binning: FeatureBinning
     let parameters: Parameters
@@ -47,12 +47,12 @@ struct HistogramTreeGrower {
     /// Grows a tree on the rows listed in `rows` (reordered in place so that every leaf's rows are
     /// contiguous), with gradient/hessian pairs `gh` (interleaved) and the given active features.
     /// Returns the tree and, per leaf node, the range of `rows` it holds.
-    func grow(rows: UnsafeMutablePointer<Int32>, rowCount: Int, gh: SendablePointer<Float>,
+    func grow(rows: UnsafeMutablePointer<Int32>, rowCount: Int, gh: UnsafeSharedPointer<Float>,
               activeFeatures: [Int]) -> (tree: RegressionTree, leafRanges: [(node: Int, start: Int, count: Int)]) {
         var nodes: [RegressionTree.Node] = []
         var categorySets: [[UInt64]] = []
         var leafRanges: [(node: Int, start: Int, count: Int)] = []
-        let rowsPointer = SendablePointer(rows)
+        let rowsPointer = UnsafeSharedPointer(rows)
 
         var totalG = 0.0, totalH = 0.0
         for k in 0..<rowCount {
@@ -137,56 +137,74 @@ struct HistogramTreeGrower {
 
     // MARK: Histograms
 
-    private func buildHistogram(rows: SendablePointer<Int32>, start: Int, count: Int, gh: SendablePointer<Float>,
+    private func buildHistogram(rows: UnsafeSharedPointer<Int32>, start: Int, count: Int, gh: UnsafeSharedPointer<Float>,
                                 features: [Int]) -> [Double] {
+        // One extra slot receives the prefetch sink (see below) and is dropped.
         let size = featureCount * Self.histogramStride
         let allFeatures = features.count == featureCount
         let m = featureCount
         let bins = self.bins
-        let workers = count >= 16_384 ? min(2, Parallel.workerCount) : 1
-        var partials = [[Double]](repeating: [], count: workers)
+        let workers = count >= 16_384 ? min(2, LearnParallel.workerCount) : 1
         let fill: @Sendable (Int, UnsafeMutablePointer<Double>) -> Void = { w, hist in
             let lo = start + w * count / workers, hi = start + (w + 1) * count / workers
-            if allFeatures {
-                for k in lo..<hi {
+            var sink: UInt64 = 0
+            var blockStart = lo
+            while blockStart < hi {
+                let blockEnd = min(hi, blockStart + 64)
+                // Rows of a child node are scattered: touching every row's bins and gradients in a
+                // tight loop first lets many cache misses overlap, instead of one per row below.
+                for k in blockStart..<blockEnd {
                     let r = Int(rows[k])
-                    let g = Double(gh[2 * r]), h = Double(gh[2 * r + 1])
-                    let rowBins = bins.base + r * m
-                    for f in 0..<m {
-                        let o = (f &<< 9) &+ (Int(rowBins[f]) &<< 1)
-                        hist[o] += g
-                        hist[o &+ 1] += h
+                    sink &+= UInt64(bins[r &* m]) &+ UInt64(bins[r &* m &+ m &- 1]) &+ UInt64(gh[2 &* r].bitPattern)
+                }
+                if allFeatures {
+                    for k in blockStart..<blockEnd {
+                        let r = Int(rows[k])
+                        let g = Double(gh[2 &* r]), h = Double(gh[2 &* r &+ 1])
+                        let rowBins = bins.base + r &* m
+                        for f in 0..<m {
+                            let o = (f &<< 9) &+ (Int(rowBins[f]) &<< 1)
+                            hist[o] += g
+                            hist[o &+ 1] += h
+                        }
+                    }
+                } else {
+                    for k in blockStart..<blockEnd {
+                        let r = Int(rows[k])
+                        let g = Double(gh[2 &* r]), h = Double(gh[2 &* r &+ 1])
+                        let rowBins = bins.base + r &* m
+                        for f in features {
+                            let o = (f &<< 9) &+ (Int(rowBins[f]) &<< 1)
+                            hist[o] += g
+                            hist[o &+ 1] += h
+                        }
                     }
                 }
-            } else {
-                for k in lo..<hi {
-                    let r = Int(rows[k])
-                    let g = Double(gh[2 * r]), h = Double(gh[2 * r + 1])
-                    let rowBins = bins.base + r * m
-                    for f in features {
-                        let o = (f &<< 9) &+ (Int(rowBins[f]) &<< 1)
-                        hist[o] += g
-                        hist[o &+ 1] += h
-                    }
-                }
+                blockStart = blockEnd
             }
+            hist[size] = Double(sink & 1)
         }
         if workers == 1 {
-            var hist = [Double](repeating: 0, count: size)
+            var hist = [Double](repeating: 0, count: size + 1)
             hist.withUnsafeMutableBufferPointer { fill(0, $0.baseAddress!) }
+            hist.removeLast()
             return hist
         }
-        let results = SendableBox(partials)
-        Parallel.forEach(workers) { w in
-            var hist = [Double](repeating: 0, count: size)
+        let results = WorkerResults([[Double]](repeating: [], count: workers))
+        LearnParallel.forEach(workers) { w in
+            var hist = [Double](repeating: 0, count: size + 1)
             hist.withUnsafeMutableBufferPointer { fill(w, $0.baseAddress!) }
             results.set(w, hist)
         }
-        partials = results.values
+        let partials = results.values
         var total = partials[0]
-        for w in 1..<workers {
-            let other = partials[w]
-            for b in 0..<size { total[b] += other[b] }
+        total.removeLast()
+        total.withUnsafeMutableBufferPointer { t in
+            for w in 1..<workers {
+                partials[w].withUnsafeBufferPointer { other in
+                    for b in 0..<size { t[b] += other[b] }
+                }
+            }
         }
         return total
     }
@@ -194,9 +212,9 @@ struct HistogramTreeGrower {
     // MARK: Splits
 
     private func findSplits(_ level: [Pending], features: [Int]) -> [Split?] {
-        let results = SendableBox([Split?](repeating: nil, count: level.count))
+        let results = WorkerResults([Split?](repeating: nil, count: level.count))
         let levelCopy = level
-        Parallel.forEach(level.count) { k in
+        LearnParallel.forEach(level.count) { k in
             results.set(k, bestSplit(levelCopy[k], features: features))
         }
         return results.values
@@ -284,10 +302,10 @@ struct HistogramTreeGrower {
     // MARK: Partition
 
     /// Reorders each split node's rows so the left child's come first; returns the left counts.
-    private func partitionAll(_ level: [Pending], splits: [Split?], rows: SendablePointer<Int32>) -> [Int] {
-        let results = SendableBox([Int](repeating: 0, count: level.count))
+    private func partitionAll(_ level: [Pending], splits: [Split?], rows: UnsafeSharedPointer<Int32>) -> [Int] {
+        let results = WorkerResults([Int](repeating: 0, count: level.count))
         let levelCopy = level, m = featureCount, bins = self.bins
-        Parallel.forEach(level.count) { k in
+        LearnParallel.forEach(level.count) { k in
             guard let split = splits[k] else { return }
             let node = levelCopy[k]
             let f = split.feature
@@ -318,7 +336,7 @@ struct HistogramTreeGrower {
 ///
 /// `@unchecked Sendable` is sound: workers only call `set` on distinct indices of a buffer allocated
 /// up front (no reallocation), and `values` is read after the fork–join completes.
-final class SendableBox<Element>: @unchecked Sendable {
+final class WorkerResults<Element>: @unchecked Sendable {
     private let storage: UnsafeMutableBufferPointer<Element>
 
     init(_ initial: [Element]) {

@@ -53,7 +53,7 @@ public enum LearnBenchmark {
             explainSeconds = seconds(clock.now - start)
         }
         return Result(rows: rows, testRows: testRows, features: features, trees: trees, depth: depth,
-                      learningRate: learningRate, seed: seed, threads: Parallel.workerCount,
+                      learningRate: learningRate, seed: seed, threads: LearnParallel.workerCount,
                       generationSeconds: generation, trainingSeconds: training, testAUC: auc, scoringSeconds: scoring,
                       explainedRows: explainRows, explainSeconds: explainSeconds)
     }

@@ -51,12 +51,12 @@ public struct LogisticRegressionModel: Sendable, Codable, Equatable {
         let q = p + 1
         let mean = y.reduce(0, +) / Double(n)
         var beta = [Double](repeating: 0, count: q)
-        beta[0] = Sigmoid.logit(min(max(mean, 1e-12), 1 - 1e-12))
+        beta[0] = LogOdds.logit(min(max(mean, 1e-12), 1 - 1e-12))
         var eta = [Double](repeating: beta[0], count: n)
 
         func objective(_ eta: [Double], _ beta: [Double]) -> Double {
             var loss = 0.0
-            for i in 0..<n { loss += Sigmoid.softplus(eta[i]) - y[i] * eta[i] }
+            for i in 0..<n { loss += LogOdds.softplus(eta[i]) - y[i] * eta[i] }
             var penalty = 0.0
             for k in 1..<q { penalty += beta[k] * beta[k] }
             return loss + 0.5 * options.l2 * penalty
@@ -85,7 +85,7 @@ public struct LogisticRegressionModel: Sendable, Codable, Equatable {
             z.withUnsafeBufferPointer { zp in
                 hessian.withUnsafeMutableBufferPointer { h in
                     for i in 0..<n {
-                        let prob = Sigmoid.probability(eta[i])
+                        let prob = LogOdds.probability(eta[i])
                         let r = prob - y[i], w = max(prob * (1 - prob), 1e-12)
                         row[0] = 1
                         for k in 0..<p { row[k + 1] = zp[i * p + k] }
@@ -104,7 +104,7 @@ public struct LogisticRegressionModel: Sendable, Codable, Equatable {
                 hessian[k * q + k] += options.l2
             }
             for a in 0..<q { for b in 0..<a { hessian[a * q + b] = hessian[b * q + a] } }
-            guard let step = CholeskySolver.solve(hessian, gradient, size: q) else { break }
+            guard let step = NewtonCholesky.solve(hessian, gradient, size: q) else { break }
             // Backtracking: Newton steps are almost always accepted whole.
             var scale = 1.0, accepted = false
             var candidate = beta, candidateEta = eta, candidateObjective = current
@@ -145,7 +145,7 @@ public struct LogisticRegressionModel: Sendable, Codable, Equatable {
 
     /// Churn probability for every row of `x`.
     public func predictProbabilities(_ x: FeatureMatrix) throws(LearnError) -> [Double] {
-        try margins(x).map(Sigmoid.probability)
+        try margins(x).map(LogOdds.probability)
     }
 
     /// Per-feature contributions for one row: for each feature, the sum over its design terms of
@@ -163,7 +163,7 @@ public struct LogisticRegressionModel: Sendable, Codable, Equatable {
 }
 
 /// Solves a symmetric positive-definite system by Cholesky factorization.
-enum CholeskySolver {
+enum NewtonCholesky {
     /// Returns x with A x = b, or nil when A is not positive definite. `a` is row-major `size × size`.
     static func solve(_ a: [Double], _ b: [Double], size n: Int) -> [Double]? {
         var l = [Double](repeating: 0, count: n * n)

@@ -25,8 +25,8 @@ public enum SyntheticChurnData {
         var labels = [Bool](repeating: false, count: count)
         values.withUnsafeMutableBufferPointer { vp in
             labels.withUnsafeMutableBufferPointer { lp in
-                let out = SendablePointer(vp.baseAddress!), labelsOut = SendablePointer(lp.baseAddress!)
-                Parallel.forEachChunk(count: count, minimumChunk: 8192) { range in
+                let out = UnsafeSharedPointer(vp.baseAddress!), labelsOut = UnsafeSharedPointer(lp.baseAddress!)
+                LearnParallel.forEachChunk(count: count, minimumChunk: 8192) { range in
                     var row = [Double](repeating: 0, count: features)
                     for i in range {
                         let r = start + i

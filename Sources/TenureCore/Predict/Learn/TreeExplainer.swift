@@ -161,9 +161,9 @@ public struct TreeExplainer: Sendable {
         contributions.withUnsafeMutableBufferPointer { cp in
             margins.withUnsafeMutableBufferPointer { mp in
                 x.values.withUnsafeBufferPointer { vp in
-                    let out = SendablePointer(cp.baseAddress!), marginsOut = SendablePointer(mp.baseAddress!)
-                    let values = SendablePointer(vp.baseAddress!)
-                    Parallel.forEachChunk(count: n, minimumChunk: 1024) { range in
+                    let out = UnsafeSharedPointer(cp.baseAddress!), marginsOut = UnsafeSharedPointer(mp.baseAddress!)
+                    let values = UnsafeSharedPointer(vp.baseAddress!)
+                    LearnParallel.forEachChunk(count: n, minimumChunk: 1024) { range in
                         let phi = UnsafeMutablePointer<Double>.allocate(capacity: m)
                         let stack = UnsafeMutablePointer<(Int32, UInt32)>.allocate(capacity: maxNodes + 2)
                         defer {

@@ -1,12 +1,12 @@
 import Dispatch
 import Foundation
 
-/// A raw pointer that may cross into the worker closures of ``Parallel``.
+/// A raw pointer that may cross into the worker closures of ``LearnParallel``.
 ///
 /// `@unchecked Sendable` is sound here because every use splits the pointee into disjoint index
-/// ranges per worker (or only reads), and `Parallel.forEachChunk` returns only after all workers finish,
+/// ranges per worker (or only reads), and `LearnParallel.forEachChunk` returns only after all workers finish,
 /// so the buffer outlives every access and no two threads write the same element.
-struct SendablePointer<Pointee>: @unchecked Sendable {
+struct UnsafeSharedPointer<Pointee>: @unchecked Sendable {
     let base: UnsafeMutablePointer<Pointee>
 
     init(_ base: UnsafeMutablePointer<Pointee>) { self.base = base }
@@ -19,7 +19,7 @@ struct SendablePointer<Pointee>: @unchecked Sendable {
 }
 
 /// Fork–join over the machine's cores (Dispatch), used by the learners' hot loops.
-enum Parallel {
+enum LearnParallel {
     /// Worker threads the learners use: the active processor count, at least 1.
     static var workerCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 

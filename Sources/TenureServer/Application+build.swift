@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import TenureCore
+import TenureStore
+
+/// How `tenure serve` runs.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port (the bound port is reported through `onServerRunning`).
+    public var port: Int
+    public var limits: IngestLimits
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, limits: IngestLimits = .segment) {
+        self.host = host
+        self.port = port
+        self.limits = limits
+    }
+}
+
+/// The router with every route Tenure serves; tests build exactly this.
+public func buildRouter(store: any EventStore & APIKeyStore, limits: IngestLimits = .segment, logger: Logger) -> Router<TenureRequestContext> {
+    let router = Router(context: TenureRequestContext.self)
+    let authenticator = APIKeyAuthenticator(store: store)
+    let queue = IngestQueue(store: store, logger: logger)
+    router.get("/health") { _, _ in
+        IngestController.json(#"{"status":"ok"}"#)
+    }
+    IngestController(queue: queue, authenticator: authenticator, limits: limits).addRoutes(to: router)
+    AdminController(store: store, authenticator: authenticator).addRoutes(to: router)
+    return router
+}
+
+/// The application `tenure serve` runs: HTTP server plus background services, shut down
+/// gracefully on SIGTERM/SIGINT by `runService()`.
+public func buildApplication(
+    configuration: ServerConfiguration, store: any EventStore & APIKeyStore, logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = buildRouter(store: store, limits: configuration.limits, logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tenure"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+/// Builds the application and runs it until SIGTERM or SIGINT, then shuts down gracefully
+/// (in-flight requests finish; every acknowledged event is already committed).
+public func runServer(
+    configuration: ServerConfiguration, store: any EventStore & APIKeyStore, logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws {
+    let app = buildApplication(configuration: configuration, store: store, logger: logger, onServerRunning: onServerRunning)
+    try await app.runService()
+}

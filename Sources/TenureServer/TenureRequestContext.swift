@@ -1,0 +1,18 @@
+import Hummingbird
+import TenureStore
+
+/// Per-request context: Hummingbird's core storage plus the API key that authenticated the request.
+public struct TenureRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The key that authenticated this request, once a route has checked it.
+    public var apiKey: APIKey?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        apiKey = nil
+    }
+
+    /// Tracking bodies are limited by the ingestion routes themselves (500 KB after
+    /// decompression); this is the transport's ceiling for compressed or bulk bodies.
+    public var maxUploadSize: Int { 8 * 1024 * 1024 }
+}

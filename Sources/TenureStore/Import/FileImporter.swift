@@ -1,0 +1,290 @@
+import Crypto
+import Foundation
+import TenureCore
+
+/// What `tenure import` reads.
+public struct ImportOptions: Sendable {
+    public enum Format: String, Sendable, CaseIterable {
+        /// One Segment-shaped message per line (`type`, `userId`, `event`, `timestamp`, …).
+        case jsonl
+        /// Transactions, one per record, mapped by `mapping`.
+        case csv
+    }
+
+    public var format: Format
+    /// For CSV: how columns become events.
+    public var mapping: TransactionMapping?
+    /// For CSV: the field delimiter; nil guesses it from the first line.
+    public var delimiter: CSVRecordReader.Delimiter?
+    /// For CSV: whether the first record names the columns.
+    public var hasHeader: Bool
+    /// Skip malformed records (reporting them) instead of stopping with nothing committed.
+    public var skipBadRows: Bool
+    /// How many bad records the report lists in full.
+    public var maxReportedBadRows: Int
+
+    public init(
+        format: Format, mapping: TransactionMapping? = nil, delimiter: CSVRecordReader.Delimiter? = nil, hasHeader: Bool = true,
+        skipBadRows: Bool = false, maxReportedBadRows: Int = 20
+    ) {
+        self.format = format
+        self.mapping = mapping
+        self.delimiter = delimiter
+        self.hasHeader = hasHeader
+        self.skipBadRows = skipBadRows
+        self.maxReportedBadRows = maxReportedBadRows
+    }
+}
+
+/// A record that could not be imported.
+public struct BadRow: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// 1-based line number in the file where the record starts.
+    public var line: Int
+    public var reason: String
+    public var description: String { "line \(line): \(reason)" }
+}
+
+/// The outcome of an import.
+public struct ImportReport: Sendable, Codable {
+    /// Records read (header excluded).
+    public var records: Int
+    public var stored: Int
+    /// Records whose message was already stored (a re-import).
+    public var duplicates: Int
+    /// Bad records skipped (only with `skipBadRows`).
+    public var skipped: Int
+    /// The first bad records, up to `maxReportedBadRows`.
+    public var badRows: [BadRow]
+    public var seconds: Double
+}
+
+/// How far an import has got, for a progress bar.
+public struct ImportProgress: Sendable {
+    public var bytesRead: Int
+    public var totalBytes: Int
+    public var records: Int
+}
+
+/// The import failed and nothing was committed.
+public enum ImportFailure: Error, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case mapping(String)
+    case badRow(BadRow, recordsBefore: Int)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
+        case .mapping(let message): return message
+        case .badRow(let row, _):
+            return "\(row); nothing was imported (fix the record, or pass --skip-bad-rows to import the rest)"
+        }
+    }
+}
+
+/// Streams a JSONL or CSV file into the store in one transaction: everything or nothing.
+/// Each record's message id is derived from its line number and bytes when it has none, so
+/// importing the same file again stores nothing new.
+public struct FileImporter: Sendable {
+    public let options: ImportOptions
+
+    public init(options: ImportOptions) {
+        self.options = options
+    }
+
+    public func run(
+        path: String, into store: any EventStore, progress: @escaping @Sendable (ImportProgress) -> Void = { _ in }
+    ) async throws -> ImportReport {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ImportFailure.unreadable(path: path, reason: "no such file or no permission")
+        }
+        defer { try? handle.close() }
+        let totalBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let started = ContinuousClock.now
+        let options = self.options
+        let fileKey = "\(options.format.rawValue)"
+        var report = try await store.bulkImport { session in
+            var state = ImportState(options: options, fileKey: fileKey)
+            var carry: [UInt8] = []
+            var bytesRead = 0
+            var lastProgress = ContinuousClock.now
+            while true {
+                let chunk = try handle.read(upToCount: 4 << 20) ?? Data()
+                bytesRead += chunk.count
+                let atEnd = chunk.isEmpty
+                if atEnd && carry.isEmpty { break }
+                carry.append(contentsOf: chunk)
+                let consumed = try carry.withUnsafeBytes { bytes in
+                    try state.consume(bytes, final: atEnd, session: &session)
+                }
+                carry.removeFirst(consumed)
+                if ContinuousClock.now - lastProgress > .milliseconds(200) {
+                    progress(ImportProgress(bytesRead: bytesRead, totalBytes: totalBytes, records: state.records))
+                    lastProgress = ContinuousClock.now
+                }
+                if atEnd { break }
+            }
+            progress(ImportProgress(bytesRead: bytesRead, totalBytes: totalBytes, records: state.records))
+            return ImportReport(
+                records: state.records, stored: session.outcome.stored, duplicates: session.outcome.duplicates,
+                skipped: state.skipped, badRows: state.badRows, seconds: 0)
+        }
+        let elapsed = ContinuousClock.now - started
+        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return report
+    }
+}
+
+/// The importer's per-file state: where in the file it is, the header, bad records.
+struct ImportState {
+    let options: ImportOptions
+    let fileKey: String
+    let receivedAt = Date()
+    var line = 1
+    var records = 0
+    var skipped = 0
+    var badRows: [BadRow] = []
+    var reader: CSVRecordReader?
+    var rowReader: TransactionRowReader?
+    var sawHeader = false
+
+    init(options: ImportOptions, fileKey: String) {
+        self.options = options
+        self.fileKey = fileKey
+    }
+
+    /// Reads the complete records in `bytes` (all of them when `final`); returns bytes consumed.
+    mutating func consume(_ bytes: UnsafeRawBufferPointer, final: Bool, session: inout ImportSession) throws -> Int {
+        var start = 0
+        while start < bytes.count {
+            let end: Int
+            switch options.format {
+            case .jsonl:
+                if let newline = bytes[start...].firstIndex(of: 0x0A) {
+                    end = newline + 1
+                } else if final {
+                    end = bytes.count
+                } else {
+                    return start
+                }
+            case .csv:
+                if reader == nil {
+                    let firstLineEnd = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+                    reader = CSVRecordReader(delimiter: options.delimiter ?? .guess(firstLine: bytes[start..<firstLineEnd]))
+                }
+                if let recordEnd = reader!.recordEnd(in: bytes, from: start) {
+                    end = recordEnd
+                } else if final {
+                    end = bytes.count
+                } else {
+                    return start
+                }
+            }
+            let record = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            let recordLine = line
+            line += record.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            start = end
+            if isBlank(record) { continue }
+            try handle(record, line: recordLine, session: &session)
+        }
+        return start
+    }
+
+    private func isBlank(_ record: UnsafeRawBufferPointer) -> Bool {
+        record.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+    }
+
+    private mutating func handle(_ record: UnsafeRawBufferPointer, line: Int, session: inout ImportSession) throws {
+        switch options.format {
+        case .jsonl:
+            records += 1
+            do {
+                let message = try jsonMessage(record, line: line)
+                try session.write(message)
+            } catch let error as RowProblem {
+                try bad(BadRow(line: line, reason: error.reason))
+            }
+        case .csv:
+            let fields: [String]
+            switch reader!.fields(of: record) {
+            case .success(let f): fields = f
+            case .failure(let error):
+                records += 1
+                try bad(BadRow(line: line, reason: "field \(error.field + 1): \(error.reason)"))
+                return
+            }
+            if rowReader == nil {
+                guard let mapping = options.mapping else {
+                    throw ImportFailure.mapping("a CSV import needs --customer-column and --date-column")
+                }
+                do {
+                    if options.hasHeader && !sawHeader {
+                        sawHeader = true
+                        rowReader = try TransactionRowReader(mapping: mapping, header: fields, columnCount: fields.count)
+                        return
+                    }
+                    rowReader = try TransactionRowReader(mapping: mapping, header: nil, columnCount: fields.count)
+                } catch {
+                    throw ImportFailure.mapping(error.description)
+                }
+            }
+            records += 1
+            do {
+                let message = try rowReader!.message(fields: fields, messageId: Self.messageId(record, line: line), receivedAt: receivedAt)
+                try session.write(message)
+            } catch let error as TransactionRowError {
+                try bad(BadRow(line: line, reason: error.description))
+            }
+        }
+    }
+
+    private struct RowProblem: Error {
+        var reason: String
+    }
+
+    private func jsonMessage(_ record: UnsafeRawBufferPointer, line: Int) throws -> Message {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(record)
+        } catch {
+            throw RowProblem(reason: "not valid JSON: \(error)")
+        }
+        guard case .object(let object) = value else { throw RowProblem(reason: "must be a JSON object") }
+        guard let typeName = object["type"]?.stringValue ?? (object["event"] != nil ? "track" : nil),
+            let kind = Message.Kind(rawValue: typeName.lowercased())
+        else {
+            throw RowProblem(reason: "`type` must be identify, track, page, screen, group or alias")
+        }
+        do {
+            return try SegmentParser.message(
+                from: object, kind: kind, index: nil, receivedAt: receivedAt, batchSentAt: nil, batchContext: [:],
+                batchIntegrations: [:], limits: .segment, makeMessageId: { Self.messageId(record, line: line) })
+        } catch {
+            throw RowProblem(reason: "\(error.code.rawValue): \(error.message)")
+        }
+    }
+
+    private mutating func bad(_ row: BadRow) throws {
+        guard options.skipBadRows else { throw ImportFailure.badRow(row, recordsBefore: records - 1) }
+        skipped += 1
+        if badRows.count < options.maxReportedBadRows { badRows.append(row) }
+    }
+
+    /// A stable id for a record without one: 128 bits of SHA-256 over its line number and bytes.
+    static func messageId(_ record: UnsafeRawBufferPointer, line: Int) -> String {
+        var hasher = SHA256()
+        withUnsafeBytes(of: UInt64(line).littleEndian) { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: record)
+        let digest = hasher.finalize()
+        var out = "imp-"
+        out.reserveCapacity(36)
+        let hex = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for byte in digest.prefix(16) {
+            bytes.append(hex[Int(byte >> 4)])
+            bytes.append(hex[Int(byte & 0xF)])
+        }
+        out += String(decoding: bytes, as: UTF8.self)
+        return out
+    }
+}

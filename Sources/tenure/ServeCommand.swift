@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TenureServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the tracking API (Segment and PostHog compatible) and the JSON API.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one and prints it).") var port = 8080
+
+    func run() async throws {
+        let logger = Logger(label: "tenure")
+        let store = try database.open()
+        try await runServer(
+            configuration: ServerConfiguration(host: host, port: port), store: store, logger: logger,
+            onServerRunning: { port in
+                FileHandle.standardOutput.write(Data("tenure: listening on http://\(host):\(port)\n".utf8))
+            })
+    }
+}

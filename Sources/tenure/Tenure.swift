@@ -1,0 +1,30 @@
+import ArgumentParser
+import Logging
+
+@main
+struct Tenure: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenure",
+        abstract: "Customer retention and churn management: collect, measure, predict, segment, act.",
+        subcommands: [
+            ServeCommand.self, DemoCommand.self, ImportCommand.self, SimulateCommand.self, KeysCommand.self, BenchCommand.self,
+        ])
+
+    static func main() async {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
