@@ -115,6 +115,43 @@ public struct FeatureBinning: Sendable, Codable, Equatable {
         return UInt8(base)
     }
 
+    /// Bins of `values[range]` written to `output[i * stride]`: eight lower-bound searches run in
+    /// lockstep, because one search is a chain of dependent loads and would leave the core idle.
+    @inline(__always) static func numericBins(_ values: UnsafeMutablePointer<Float>, _ range: Range<Int>,
+                                              _ bounds: UnsafePointer<Float>, _ count: Int,
+                                              _ output: UnsafeMutablePointer<UInt8>, stride: Int) {
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            var base = (0, 0, 0, 0, 0, 0, 0, 0)
+            let v = (values[i], values[i + 1], values[i + 2], values[i + 3],
+                     values[i + 4], values[i + 5], values[i + 6], values[i + 7])
+            var length = count
+            @inline(__always) func step(_ b: inout Int, _ x: Float, _ half: Int) {
+                b &+= half & (0 &- Int(truncatingIfNeeded: unsafeBitCast(bounds[b &+ half &- 1] < x, to: UInt8.self)))
+            }
+            while length > 1 {
+                let half = length &>> 1
+                step(&base.0, v.0, half); step(&base.1, v.1, half); step(&base.2, v.2, half); step(&base.3, v.3, half)
+                step(&base.4, v.4, half); step(&base.5, v.5, half); step(&base.6, v.6, half); step(&base.7, v.7, half)
+                length &-= half
+            }
+            output[i * stride] = v.0.isNaN ? missingBin : UInt8(base.0)
+            output[(i + 1) * stride] = v.1.isNaN ? missingBin : UInt8(base.1)
+            output[(i + 2) * stride] = v.2.isNaN ? missingBin : UInt8(base.2)
+            output[(i + 3) * stride] = v.3.isNaN ? missingBin : UInt8(base.3)
+            output[(i + 4) * stride] = v.4.isNaN ? missingBin : UInt8(base.4)
+            output[(i + 5) * stride] = v.5.isNaN ? missingBin : UInt8(base.5)
+            output[(i + 6) * stride] = v.6.isNaN ? missingBin : UInt8(base.6)
+            output[(i + 7) * stride] = v.7.isNaN ? missingBin : UInt8(base.7)
+            i += 8
+        }
+        while i < range.upperBound {
+            let v = values[i]
+            output[i * stride] = v.isNaN ? missingBin : numericBin(v, bounds, count)
+            i += 1
+        }
+    }
+
     /// The row-major bin matrix of `x` (`rowCount × featureCount` bytes), built on two threads.
     public func binned(_ x: FeatureMatrix) -> BinnedMatrix {
         let n = x.rowCount, m = x.featureCount
@@ -135,11 +172,7 @@ public struct FeatureBinning: Sendable, Codable, Equatable {
                                 }
                             } else {
                                 upperBounds[j].withUnsafeBufferPointer { bp in
-                                    let bounds = bp.baseAddress!, count = bp.count
-                                    for i in block {
-                                        let v = source[base + i]
-                                        output[i * m + j] = v.isNaN ? Self.missingBin : Self.numericBin(v, bounds, count)
-                                    }
+                                    Self.numericBins(source.base + base, block, bp.baseAddress!, bp.count, output.base + j, stride: m)
                                 }
                             }
                         }

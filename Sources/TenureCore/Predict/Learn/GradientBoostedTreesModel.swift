@@ -108,7 +108,7 @@ public struct GradientBoostedTreesModel: Sendable, Codable, Equatable {
         var validationMargins = [Double](repeating: base, count: validation?.bins.rowCount ?? 0)
         let targets = labels.map { $0 ? 1.0 : 0.0 }
         var gh = [Float](repeating: 0, count: 2 * n)
-        var rows = [Int32](repeating: 0, count: n)
+        var rows = [Int32](repeating: 0, count: n), scratch = [Int32](repeating: 0, count: n)
         var inSample = [Bool](repeating: true, count: n)
         var generator = SeededGenerator(seed: options.seed)
         var trees: [RegressionTree] = []
@@ -160,8 +160,10 @@ public struct GradientBoostedTreesModel: Sendable, Codable, Equatable {
                 }
                 let (tree, leafRanges) = gh.withUnsafeMutableBufferPointer { ghp in
                     rows.withUnsafeMutableBufferPointer { rp in
-                        grower.grow(rows: rp.baseAddress!, rowCount: sampled, gh: UnsafeSharedPointer(ghp.baseAddress!),
-                                    activeFeatures: active)
+                        scratch.withUnsafeMutableBufferPointer { sp in
+                            grower.grow(rows: rp.baseAddress!, scratch: sp.baseAddress!, rowCount: sampled,
+                                        gh: UnsafeSharedPointer(ghp.baseAddress!), activeFeatures: active)
+                        }
                     }
                 }
                 trees.append(tree)

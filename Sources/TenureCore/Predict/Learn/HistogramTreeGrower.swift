@@ -47,8 +47,8 @@ struct HistogramTreeGrower {
     /// Grows a tree on the rows listed in `rows` (reordered in place so that every leaf's rows are
     /// contiguous), with gradient/hessian pairs `gh` (interleaved) and the given active features.
     /// Returns the tree and, per leaf node, the range of `rows` it holds.
-    func grow(rows: UnsafeMutablePointer<Int32>, rowCount: Int, gh: UnsafeSharedPointer<Float>,
-              activeFeatures: [Int]) -> (tree: RegressionTree, leafRanges: [(node: Int, start: Int, count: Int)]) {
+    func grow(rows: UnsafeMutablePointer<Int32>, scratch: UnsafeMutablePointer<Int32>, rowCount: Int,
+              gh: UnsafeSharedPointer<Float>, activeFeatures: [Int]) -> (tree: RegressionTree, leafRanges: [(node: Int, start: Int, count: Int)]) {
         var nodes: [RegressionTree.Node] = []
         var categorySets: [[UInt64]] = []
         var leafRanges: [(node: Int, start: Int, count: Int)] = []
@@ -73,7 +73,7 @@ struct HistogramTreeGrower {
             let splits = findSplits(level, features: activeFeatures)
             var next: [Pending] = []
             // Partition rows of each split node (independent ranges, so in parallel).
-            let leftCounts = partitionAll(level, splits: splits, rows: rowsPointer)
+            let leftCounts = partitionAll(level, splits: splits, rows: rowsPointer, scratch: UnsafeSharedPointer(scratch))
             for (k, pending) in level.enumerated() {
                 guard let split = splits[k] else {
                     leafRanges.append((pending.node, pending.start, pending.count))
@@ -301,32 +301,44 @@ struct HistogramTreeGrower {
 
     // MARK: Partition
 
-    /// Reorders each split node's rows so the left child's come first; returns the left counts.
-    private func partitionAll(_ level: [Pending], splits: [Split?], rows: UnsafeSharedPointer<Int32>) -> [Int] {
+    /// Reorders each split node's rows so the left child's come first, keeping each side in
+    /// ascending row order (better locality below); returns the left counts. Branch-free per row,
+    /// so that the scattered loads of the split feature's bins overlap.
+    private func partitionAll(_ level: [Pending], splits: [Split?], rows: UnsafeSharedPointer<Int32>,
+                              scratch: UnsafeSharedPointer<Int32>) -> [Int] {
         let results = WorkerResults([Int](repeating: 0, count: level.count))
         let levelCopy = level, m = featureCount, bins = self.bins
         LearnParallel.forEach(level.count) { k in
             guard let split = splits[k] else { return }
             let node = levelCopy[k]
-            let f = split.feature
-            var i = node.start, j = node.start + node.count - 1
-            func left(_ r: Int32) -> Bool {
-                let b = bins[Int(r) * m + f]
-                if b == FeatureBinning.missingBin { return split.defaultLeft }
-                if let set = split.leftBins { return set[Int(b) >> 6] & (1 << UInt64(b & 63)) != 0 }
-                return b <= split.binThreshold
-            }
-            while i <= j {
-                if left(rows[i]) {
-                    i += 1
-                } else {
-                    let t = rows[i]
-                    rows[i] = rows[j]
-                    rows[j] = t
-                    j -= 1
+            let f = split.feature, end = node.start + node.count
+            var left = node.start, right = node.start
+            let defaultLeft = split.defaultLeft ? 1 : 0
+            if let set = split.leftBins {
+                for i in node.start..<end {
+                    let r = rows[i]
+                    let b = bins[Int(r) &* m &+ f]
+                    let inSet = set[Int(b) &>> 6] &>> UInt64(b & 63) & 1 == 1
+                    let goLeft = b == FeatureBinning.missingBin ? defaultLeft : (inSet ? 1 : 0)
+                    rows[left] = r
+                    scratch[right] = r
+                    left &+= goLeft
+                    right &+= 1 &- goLeft
+                }
+            } else {
+                let threshold = split.binThreshold
+                for i in node.start..<end {
+                    let r = rows[i]
+                    let b = bins[Int(r) &* m &+ f]
+                    let goLeft = b == FeatureBinning.missingBin ? defaultLeft : (b <= threshold ? 1 : 0)
+                    rows[left] = r
+                    scratch[right] = r
+                    left &+= goLeft
+                    right &+= 1 &- goLeft
                 }
             }
-            results.set(k, i - node.start)
+            for j in 0 ..< (right - node.start) { rows[left + j] = scratch[node.start + j] }
+            results.set(k, left - node.start)
         }
         return results.values
     }
