@@ -1,6 +1,65 @@
 import ArgumentParser
+import Foundation
+import Logging
+import TenureCore
+import TenureServer
+import TenureStore
 
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Simulate a shop, summarise it and serve it.")
-    func run() async throws { throw ValidationError("demo: not available yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Simulate a shop into a fresh database, summarise it, and serve it.")
+
+    @Option(help: "The demo's SQLite file (replaced if it exists).") var database = "./tenure-demo.sqlite"
+    @Option(help: "Customers to simulate.") var customers = 5_000
+    @Option(help: "Months of history.") var months = 24
+    @Option(help: "d2c, ecommerce, subscription or gaming.") var profile: SimulationProfile = .d2c
+    @Option(help: "Random seed.") var seed: UInt64 = 7
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @Flag(help: "Simulate and summarise, but do not serve.") var noServe = false
+
+    func run() async throws {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        let store = try SQLiteStore(path: database)
+        let simulator = try BusinessSimulator(
+            SimulationConfiguration(customers: customers, months: months, profile: profile, seed: seed, end: try SimulateCommand.endDate(nil)))
+        print("simulating a \(profile.rawValue) shop: \(ProgressLine.grouped(customers)) customers over \(months) months…")
+        let progress = ProgressPrinter(total: customers, noun: "customers")
+        let truthPath = SimulateCommand.truthPath(beside: database)
+        let truthFile = try TextFileWriter(path: truthPath)
+        try truthFile.write(CustomerTruth.csvHeader + "\n")
+        let summary = try await store.importSimulation(simulator) { customer in
+            try truthFile.write(customer.truth.csvRow + "\n")
+            progress.tick(customer.truth.index + 1)
+        }
+        try truthFile.close()
+        progress.finish()
+        let counts = try await store.counts()
+        let (admin, adminSecret) = try await store.createKey(name: "demo admin", scope: .admin)
+        let (_, writeSecret) = try await store.createKey(name: "demo write", scope: .write)
+        print(
+            """
+
+            Tenure demo — \(database)
+              customers          \(ProgressLine.grouped(counts.customers)) known, \(ProgressLine.grouped(counts.anonymousVisitors)) anonymous visitors
+              events             \(ProgressLine.grouped(counts.events)) (\(counts.firstEvent.map(ISO8601Timestamp.format) ?? "-") … \(counts.lastEvent.map(ISO8601Timestamp.format) ?? "-"))
+              orders             \(ProgressLine.grouped(counts.orders)) (\(ProgressLine.grouped(counts.orderLines)) lines), revenue \(String(format: "%.2f", counts.orderRevenue))
+              subscriptions      \(ProgressLine.grouped(counts.subscriptions))
+              truly churned      \(ProgressLine.grouped(summary.churned)) of \(ProgressLine.grouped(summary.customers)) (ground truth: \(truthPath))
+              admin key (#\(admin.id))   \(adminSecret)
+              write key          \(writeSecret)
+            """)
+        guard !noServe else { return }
+        try await runServer(
+            configuration: ServerConfiguration(host: host, port: port), store: store, logger: Logger(label: "tenure"),
+            onServerRunning: { port in
+                FileHandle.standardOutput.write(
+                    Data(
+                        """
+                          serving            http://\(host):\(port)  (try: curl -H 'Authorization: Bearer \(adminSecret)' http://\(host):\(port)/api/v1/summary)
+
+                        """.utf8))
+            })
+    }
 }
