@@ -108,4 +108,18 @@ struct TreeSHAPTests {
         let all = c.topReasons(10)
         #expect(all.count == c.contributions.filter { $0 > 0 }.count)
     }
+
+    @Test func bulkScoringKeepsTheStrongestReasons() throws {
+        let (x, y) = LearnTestSupport.logisticData(n: 2_000, seed: 13, weights: [1, -2, 0.5, 0, 1.5], intercept: 0)
+        let model = try GradientBoostedTreesModel.fit(x, labels: y, options: .init(trees: 20, maxDepth: 4))
+        let scored = TreeExplainer(model: model).score(x, topReasons: 2)
+        let probabilities = try model.predictProbabilities(x)
+        for row in stride(from: 0, to: 2_000, by: 37) {
+            #expect(abs(scored.probabilities[row] - probabilities[row]) < 1e-9)
+            let expected = try model.contributions(x, row: row).topReasons(2)
+            let got = scored.reasons(row: row, in: x)
+            #expect(got.map(\.feature) == expected.map(\.feature))
+            for (a, b) in zip(got, expected) { #expect(abs(a.contribution - b.contribution) < 1e-5) }
+        }
+    }
 }

@@ -183,10 +183,3 @@ public struct FeatureBinning: Sendable, Codable, Equatable {
         return BinnedMatrix(rowCount: n, featureCount: m, bins: bins)
     }
 }
-
-/// Bins of a feature matrix, row-major: row `i` occupies `bins[i * featureCount ..< (i + 1) * featureCount]`.
-public struct BinnedMatrix: Sendable {
-    public let rowCount: Int
-    public let featureCount: Int
-    public let bins: [UInt8]
-}

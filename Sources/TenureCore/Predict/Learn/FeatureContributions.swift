@@ -33,6 +33,12 @@ public struct FeatureContributions: Sendable, Codable, Equatable {
         public var value: String?
         /// Contribution to the log-odds of churn (> 0).
         public var contribution: Double
+
+        public init(feature: String, value: String?, contribution: Double) {
+            self.feature = feature
+            self.value = value
+            self.contribution = contribution
+        }
     }
 
     /// The at most `k` features pushing churn risk up the most, largest first (ties by name).
@@ -43,18 +49,4 @@ public struct FeatureContributions: Sendable, Codable, Equatable {
             .prefix(max(0, k))
             .map { Reason(feature: featureNames[$0], value: values[$0], contribution: contributions[$0]) }
     }
-}
-
-/// The logistic link, computed without overflow.
-enum LogOdds {
-    @inline(__always) static func probability(_ margin: Double) -> Double {
-        margin >= 0 ? 1 / (1 + exp(-margin)) : exp(margin) / (1 + exp(margin))
-    }
-
-    /// log(1 + exp(x)) without overflow.
-    @inline(__always) static func softplus(_ x: Double) -> Double {
-        x > 0 ? x + log1p(exp(-x)) : log1p(exp(x))
-    }
-
-    static func logit(_ p: Double) -> Double { log(p / (1 - p)) }
 }

@@ -212,10 +212,25 @@ public struct GradientBoostedTreesModel: Sendable, Codable, Equatable {
             x.values.withUnsafeBufferPointer { vp in
                 let output = UnsafeSharedPointer(op.baseAddress!), values = UnsafeSharedPointer(vp.baseAddress!)
                 LearnParallel.forEachChunk(count: n, minimumChunk: 2048) { range in
-                    for i in range {
-                        var s = output[i]
-                        for tree in trees { s += tree.nodes[tree.leafIndex { values[$0 * n + i] }].value }
-                        output[i] = s
+                    // Blocks of rows with trees outermost keep one tree's nodes hot at a time.
+                    for blockStart in stride(from: range.lowerBound, to: range.upperBound, by: 512) {
+                        let block = blockStart ..< min(range.upperBound, blockStart + 512)
+                        for tree in trees {
+                            tree.nodes.withUnsafeBufferPointer { nodes in
+                                for i in block {
+                                    var k = 0
+                                    while true {
+                                        let node = nodes[k]
+                                        if node.feature < 0 { break }
+                                        let v = values[Int(node.feature) &* n &+ i]
+                                        let left = node.categorySet >= 0 || v.isNaN
+                                            ? tree.goesLeft(node, value: v) : v <= node.threshold
+                                        k = Int(left ? node.left : node.right)
+                                    }
+                                    output[i] += nodes[k].value
+                                }
+                            }
+                        }
                     }
                 }
             }

@@ -24,14 +24,18 @@ public struct TreeExplainer: Sendable {
     }
 
     struct Leaf: Sendable {
-        var features: [Int32]
+        /// The leaf's path features are `leafFeatures[featureOffset ..< featureOffset + count]`.
+        var featureOffset: Int32
+        var count: Int32
         var tableOffset: Int
     }
 
     struct Tree: Sendable {
         var nodes: [Node]
-        var categorySets: [[UInt64]]
+        /// Category bit sets, 4 words each, flattened.
+        var categoryBits: [UInt64]
         var leaves: [Leaf]
+        var leafFeatures: [Int32]
         var table: [Double]
         var original: RegressionTree?  // set when a path is too deep to tabulate
     }
@@ -50,6 +54,7 @@ public struct TreeExplainer: Sendable {
     static func prepare(_ tree: RegressionTree) -> Tree {
         var nodes: [Node] = []
         var leaves: [Leaf] = []
+        var leafFeatures: [Int32] = []
         var table: [Double] = []
         var tooDeep = false
         nodes.reserveCapacity(tree.nodes.count)
@@ -66,7 +71,8 @@ public struct TreeExplainer: Sendable {
                     return
                 }
                 nodes[k].leaf = Int32(leaves.count)
-                leaves.append(Leaf(features: features, tableOffset: table.count))
+                leaves.append(Leaf(featureOffset: Int32(leafFeatures.count), count: Int32(features.count), tableOffset: table.count))
+                leafFeatures.append(contentsOf: features)
                 table.append(contentsOf: leafTable(zeros: zeros, value: n.value))
                 return
             }
@@ -84,7 +90,7 @@ public struct TreeExplainer: Sendable {
             }
         }
         walk(0, [], [])
-        return Tree(nodes: nodes, categorySets: tree.categorySets, leaves: leaves, table: table,
+        return Tree(nodes: nodes, categoryBits: tree.categorySets.flatMap { $0 }, leaves: leaves, leafFeatures: leafFeatures, table: table,
                     original: tooDeep ? tree : nil)
     }
 
@@ -110,40 +116,95 @@ public struct TreeExplainer: Sendable {
         return out
     }
 
-    @inline(__always) private static func goesLeft(_ node: Node, _ v: Float, _ sets: [[UInt64]]) -> Bool {
+    @inline(__always) private static func goesLeft(_ node: Node, _ v: Float, _ bits: UnsafePointer<UInt64>) -> Bool {
         if v.isNaN { return node.defaultLeft }
         if node.categorySet >= 0 {
             let code = Int(FeatureBinning.categoryBin(v))
-            return sets[Int(node.categorySet)][code >> 6] & (1 << UInt64(code & 63)) != 0
+            return bits[Int(node.categorySet) &* 4 &+ (code &>> 6)] & (1 << UInt64(code & 63)) != 0
         }
         return v <= node.threshold
     }
 
-    /// Adds one tree's contributions for a row (`value(f)`) to `phi`.
-    @inline(__always) private static func accumulate(_ tree: Tree, _ value: (Int) -> Float, _ phi: UnsafeMutablePointer<Double>,
-                                                     _ stack: UnsafeMutablePointer<(Int32, UInt32)>) {
-        var top = 0
-        stack[0] = (0, UInt32.max)
-        top = 1
+    /// Adds one tree's contributions for rows `rows` of the column-major `values` (`n` rows) to
+    /// `phi` (row-major per block row, `m` wide).
+    @inline(__always) private static func accumulate(_ tree: Tree, values: UnsafeSharedPointer<Float>, n: Int, m: Int,
+                                                     rows: Range<Int>, phi: UnsafeMutablePointer<Double>,
+                                                     stack: UnsafeMutablePointer<(Int32, UInt32)>) {
         tree.nodes.withUnsafeBufferPointer { nodes in
             tree.table.withUnsafeBufferPointer { table in
-                while top > 0 {
-                    top -= 1
-                    let (k, mask) = stack[top]
-                    let node = nodes[Int(k)]
-                    if node.feature < 0 {
-                        let leaf = tree.leaves[Int(node.leaf)]
-                        let count = leaf.features.count
-                        if count == 0 { continue }
-                        let base = leaf.tableOffset + Int(mask & ((1 << UInt32(count)) - 1)) * count
-                        for p in 0..<count { phi[Int(leaf.features[p])] += table[base + p] }
-                        continue
+                tree.leaves.withUnsafeBufferPointer { leaves in
+                    tree.leafFeatures.withUnsafeBufferPointer { leafFeatures in
+                        tree.categoryBits.withUnsafeBufferPointer { bitsBuffer in
+                            let bits = bitsBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                            for i in rows {
+                                let rowPhi = phi + (i &- rows.lowerBound) &* m
+                                stack[0] = (0, UInt32.max)
+                                var top = 1
+                                while top > 0 {
+                                    top &-= 1
+                                    let (k, mask) = stack[top]
+                                    let node = nodes[Int(k)]
+                                    if node.feature < 0 {
+                                        let leaf = leaves[Int(node.leaf)]
+                                        let count = Int(leaf.count)
+                                        if count == 0 { continue }
+                                        let base = leaf.tableOffset &+ Int(mask & ((1 << UInt32(count)) &- 1)) &* count
+                                        let features = Int(leaf.featureOffset)
+                                        for p in 0..<count { rowPhi[Int(leafFeatures[features &+ p])] += table[base &+ p] }
+                                        continue
+                                    }
+                                    let left = goesLeft(node, values[Int(node.feature) &* n &+ i], bits)
+                                    let bit = ~(UInt32(1) << UInt32(node.position))
+                                    stack[top] = (node.left, left ? mask : mask & bit)
+                                    stack[top &+ 1] = (node.right, left ? mask & bit : mask)
+                                    top &+= 2
+                                }
+                            }
+                        }
                     }
-                    let left = goesLeft(node, value(Int(node.feature)), tree.categorySets)
-                    let bit = ~(UInt32(1) << UInt32(node.position))
-                    stack[top] = (node.left, left ? mask : mask & bit)
-                    stack[top + 1] = (node.right, left ? mask & bit : mask)
-                    top += 2
+                }
+            }
+        }
+    }
+
+    /// Runs TreeSHAP on every row of `x` on all cores, handing each row's contributions (length
+    /// `featureCount`) and margin to `body` from the worker threads.
+    func forEachRow(_ x: FeatureMatrix, _ body: @Sendable (Int, UnsafeMutablePointer<Double>, Double) -> Void) {
+        let n = x.rowCount, m = model.features.count
+        precondition(x.featureCount == m, "the matrix must have the model's features")
+        let trees = self.trees, base = baseValue
+        let maxNodes = trees.map(\.nodes.count).max() ?? 1
+        x.values.withUnsafeBufferPointer { vp in
+            let values = UnsafeSharedPointer(vp.baseAddress!)
+            LearnParallel.forEachChunk(count: n, minimumChunk: 1024) { range in
+                // Blocks of rows, trees outermost: each tree's tables stay in cache for the block.
+                let blockSize = 256
+                let phi = UnsafeMutablePointer<Double>.allocate(capacity: blockSize * m)
+                let stack = UnsafeMutablePointer<(Int32, UInt32)>.allocate(capacity: maxNodes + 2)
+                defer {
+                    phi.deallocate()
+                    stack.deallocate()
+                }
+                for blockStart in stride(from: range.lowerBound, to: range.upperBound, by: blockSize) {
+                    let block = blockStart ..< min(range.upperBound, blockStart + blockSize)
+                    phi.initialize(repeating: 0, count: block.count * m)
+                    for tree in trees {
+                        if let original = tree.original {
+                            for i in block {
+                                var slow = [Double](repeating: 0, count: m)
+                                TreeSHAP.accumulate(original, value: { values[$0 &* n &+ i] }, into: &slow)
+                                for j in 0..<m { phi[(i - blockStart) * m + j] += slow[j] }
+                            }
+                        } else {
+                            Self.accumulate(tree, values: values, n: n, m: m, rows: block, phi: phi, stack: stack)
+                        }
+                    }
+                    for i in block {
+                        let rowPhi = phi + (i - blockStart) * m
+                        var margin = base
+                        for j in 0..<m { margin += rowPhi[j] }
+                        body(i, rowPhi, margin)
+                    }
                 }
             }
         }
@@ -153,46 +214,55 @@ public struct TreeExplainer: Sendable {
     /// the margins, computed on all cores. Each row's contributions sum with ``baseValue`` to its margin.
     public func explain(_ x: FeatureMatrix) -> (contributions: [Float], margins: [Double]) {
         let n = x.rowCount, m = model.features.count
-        precondition(x.featureCount == m, "the matrix must have the model's features")
         var contributions = [Float](repeating: 0, count: n * m)
         var margins = [Double](repeating: 0, count: n)
-        let trees = self.trees, base = baseValue
-        let maxNodes = trees.map(\.nodes.count).max() ?? 1
         contributions.withUnsafeMutableBufferPointer { cp in
             margins.withUnsafeMutableBufferPointer { mp in
-                x.values.withUnsafeBufferPointer { vp in
-                    let out = UnsafeSharedPointer(cp.baseAddress!), marginsOut = UnsafeSharedPointer(mp.baseAddress!)
-                    let values = UnsafeSharedPointer(vp.baseAddress!)
-                    LearnParallel.forEachChunk(count: n, minimumChunk: 1024) { range in
-                        let phi = UnsafeMutablePointer<Double>.allocate(capacity: m)
-                        let stack = UnsafeMutablePointer<(Int32, UInt32)>.allocate(capacity: maxNodes + 2)
-                        defer {
-                            phi.deallocate()
-                            stack.deallocate()
-                        }
-                        for i in range {
-                            phi.initialize(repeating: 0, count: m)
-                            let value: (Int) -> Float = { values[$0 * n + i] }
-                            for tree in trees {
-                                if let original = tree.original {
-                                    var slow = [Double](repeating: 0, count: m)
-                                    TreeSHAP.accumulate(original, value: value, into: &slow)
-                                    for j in 0..<m { phi[j] += slow[j] }
-                                } else {
-                                    Self.accumulate(tree, value, phi, stack)
-                                }
+                let out = UnsafeSharedPointer(cp.baseAddress!), marginsOut = UnsafeSharedPointer(mp.baseAddress!)
+                forEachRow(x) { i, phi, margin in
+                    for j in 0..<m { out[i &* m &+ j] = Float(phi[j]) }
+                    marginsOut[i] = margin
+                }
+            }
+        }
+        return (contributions, margins)
+    }
+
+    /// Churn probabilities with each customer's `k` strongest risk-raising features (TreeSHAP), the
+    /// form a ranked at-risk list needs, without materializing all contributions.
+    public func score(_ x: FeatureMatrix, topReasons k: Int) -> ScoredCustomers {
+        let n = x.rowCount, m = model.features.count, k = max(0, min(k, m))
+        var probabilities = [Double](repeating: 0, count: n)
+        var features = [Int32](repeating: -1, count: n * k)
+        var contributions = [Float](repeating: 0, count: n * k)
+        probabilities.withUnsafeMutableBufferPointer { pp in
+            features.withUnsafeMutableBufferPointer { fp in
+                contributions.withUnsafeMutableBufferPointer { cp in
+                    let p = UnsafeSharedPointer(pp.baseAddress!), f = UnsafeSharedPointer(fp.baseAddress!)
+                    let c = UnsafeSharedPointer(cp.baseAddress!)
+                    forEachRow(x) { i, phi, margin in
+                        p[i] = LogOdds.probability(margin)
+                        // Insertion into a sorted top-k (k is small).
+                        let base = i &* k
+                        var filled = 0
+                        for j in 0..<m where phi[j] > 0 {
+                            let v = Float(phi[j])
+                            if filled == k && v <= c[base &+ k &- 1] { continue }
+                            var slot = min(filled, k - 1)
+                            while slot > 0 && c[base &+ slot &- 1] < v {
+                                c[base &+ slot] = c[base &+ slot &- 1]
+                                f[base &+ slot] = f[base &+ slot &- 1]
+                                slot -= 1
                             }
-                            var sum = base
-                            for j in 0..<m {
-                                out[i * m + j] = Float(phi[j])
-                                sum += phi[j]
-                            }
-                            marginsOut[i] = sum
+                            c[base &+ slot] = v
+                            f[base &+ slot] = Int32(j)
+                            filled = min(k, filled + 1)
                         }
                     }
                 }
             }
         }
-        return (contributions, margins)
+        return ScoredCustomers(probabilities: probabilities, reasonsPerCustomer: k, reasonFeatures: features,
+                               reasonContributions: contributions, featureNames: model.features.map(\.name))
     }
 }
