@@ -55,14 +55,14 @@ public struct CohortRetentionQuery: Sendable, Hashable, Codable {
         let query = self
         let ranges = snapshot.workRanges()
         let partials = ParallelWork.map(ranges.count) { part in
-            var acc = CohortAccumulator(periods: p)
-            var startPeriods: [Int] = [], returnPeriods: [Int] = []
+            let acc = CohortAccumulator(periods: p)
+            let runs = PeriodRuns(capacity: p)
             snapshot.scan(ranges[part]) { _, ev in
                 acc.add(
-                    ev, query: query, lookup: lookup, asOf: asOf, startMask: startMask,
-                    returnMask: returnMask, startPeriods: &startPeriods, returnPeriods: &returnPeriods)
+                    ev, query: query, lookup: lookup, asOf: asOf, startMask: startMask, returnMask: returnMask,
+                    runs: runs)
             }
-            return acc
+            return acc.totals()
         }
         var total = partials[0]
         for other in partials.dropFirst() { total.merge(other) }
@@ -70,8 +70,8 @@ public struct CohortRetentionQuery: Sendable, Hashable, Codable {
     }
 }
 
-/// Per-worker counts of a cohort table, flat `cohort × offset` arrays.
-struct CohortAccumulator: Sendable {
+/// Counts of a cohort table, flat `cohort × offset` arrays: one worker's share, or the merged total.
+struct CohortTotals: Sendable {
     let periods: Int
     var sizes: [Int]
     var counts: [Int]
@@ -79,86 +79,7 @@ struct CohortAccumulator: Sendable {
     var reachDiff: [Int]
     var revenue: [Double]
 
-    init(periods p: Int) {
-        periods = p
-        sizes = [Int](repeating: 0, count: p)
-        counts = [Int](repeating: 0, count: p * p)
-        reachDiff = [Int](repeating: 0, count: p * (p + 1))
-        revenue = [Double](repeating: 0, count: p * p)
-    }
-
-    mutating func add(
-        _ ev: CustomerEvents, query: CohortRetentionQuery, lookup: PeriodLookup, asOf: Int32,
-        startMask: EventTypeMask, returnMask: EventTypeMask,
-        startPeriods: inout [Int], returnPeriods: inout [Int]
-    ) {
-        let p = periods
-        switch query.cohortType {
-        case .firstTime:
-            var first = -1
-            for i in 0..<ev.count where startMask.contains(ev.types[i]) {
-                first = i
-                break
-            }
-            if first < 0 || ev.days[first] > asOf { return }
-            let s = lookup.index(of: ev.days[first])
-            if s < 0 || s >= p { return }
-            sizes[s] += 1
-            var last = s, reach = s
-            let row = s * p
-            for i in 0..<ev.count {
-                let d = ev.days[i]
-                if d > asOf { break }
-                let k = lookup.index(of: d)
-                if k < s { continue }
-                if k >= p { break }
-                let v = ev.values[i]
-                if v != 0 { revenue[row + k - s] += Double(v) }
-                if k > last && returnMask.contains(ev.types[i]) {
-                    counts[row + k - s] += 1
-                    last = k
-                    reach = k
-                }
-            }
-            if reach > s {
-                reachDiff[s * (p + 1) + 1] += 1
-                reachDiff[s * (p + 1) + reach - s + 1] -= 1
-            }
-        case .recurring:
-            startPeriods.removeAll(keepingCapacity: true)
-            returnPeriods.removeAll(keepingCapacity: true)
-            for i in 0..<ev.count {
-                let d = ev.days[i]
-                if d > asOf { break }
-                let k = lookup.index(of: d)
-                if k < 0 { continue }
-                if k >= p { break }
-                let t = ev.types[i]
-                if startMask.contains(t) && startPeriods.last != k { startPeriods.append(k) }
-                if returnMask.contains(t) && returnPeriods.last != k { returnPeriods.append(k) }
-            }
-            if startPeriods.isEmpty { return }
-            let reach = returnPeriods.last ?? -1
-            for s in startPeriods {
-                sizes[s] += 1
-                let row = s * p
-                for k in returnPeriods where k > s { counts[row + k - s] += 1 }
-                if reach > s {
-                    reachDiff[s * (p + 1) + 1] += 1
-                    reachDiff[s * (p + 1) + reach - s + 1] -= 1
-                }
-                for i in 0..<ev.count where ev.values[i] != 0 {
-                    let d = ev.days[i]
-                    if d > asOf { break }
-                    let k = lookup.index(of: d)
-                    if k >= p { break }
-                    if k >= s { revenue[row + k - s] += Double(ev.values[i]) }
-                }
-            }
-        }
-    }
-
-    mutating func merge(_ o: CohortAccumulator) {
+    mutating func merge(_ o: CohortTotals) {
         for i in sizes.indices { sizes[i] += o.sizes[i] }
         for i in counts.indices { counts[i] += o.counts[i] }
         for i in reachDiff.indices { reachDiff[i] += o.reachDiff[i] }
@@ -191,5 +112,131 @@ struct CohortAccumulator: Sendable {
                     revenue: money, incomplete: incomplete))
         }
         return CohortRetentionMatrix(query: query, unit: grid.unit, asOf: asOf, cohorts: cohorts)
+    }
+}
+
+/// One worker's cohort counts while it scans.
+final class CohortAccumulator {
+    let periods: Int
+    let sizes: WorkBuffer<Int>
+    let counts: WorkBuffer<Int>
+    let reachDiff: WorkBuffer<Int>
+    let revenue: WorkBuffer<Double>
+
+    init(periods p: Int) {
+        periods = p
+        sizes = WorkBuffer(repeating: 0, count: p)
+        counts = WorkBuffer(repeating: 0, count: p * p)
+        reachDiff = WorkBuffer(repeating: 0, count: p * (p + 1))
+        revenue = WorkBuffer(repeating: 0, count: p * p)
+    }
+
+    func totals() -> CohortTotals {
+        CohortTotals(
+            periods: periods, sizes: sizes.array, counts: counts.array, reachDiff: reachDiff.array,
+            revenue: revenue.array)
+    }
+
+    func add(
+        _ ev: CustomerEvents, query: CohortRetentionQuery, lookup: PeriodLookup, asOf: Int32,
+        startMask: EventTypeMask, returnMask: EventTypeMask, runs: PeriodRuns
+    ) {
+        let p = periods
+        var firstStartPeriod = Int.min
+        if query.cohortType == .firstTime {
+            // The first ever start event, even before the grid, defines the cohort.
+            for i in 0..<ev.count where startMask.contains(ev.types[i]) {
+                if ev.days[i] <= asOf { firstStartPeriod = lookup.index(of: ev.days[i]) }
+                break
+            }
+            if firstStartPeriod < 0 || firstStartPeriod >= p { return }
+        }
+        runs.collect(ev, lookup: lookup, periods: p, asOf: asOf, startMask: startMask, returnMask: returnMask)
+        let n = runs.count
+        if n == 0 { return }
+        var r = 0
+        while r < n {
+            let s: Int
+            if query.cohortType == .firstTime {
+                if r > 0 { break }
+                s = firstStartPeriod
+                while r < n && runs.period[r] < s { r += 1 }
+            } else {
+                if !runs.hasStart[r] {
+                    r += 1
+                    continue
+                }
+                s = runs.period[r]
+            }
+            sizes[s] += 1
+            let row = s * p
+            var reach = s
+            for j in r..<n {
+                let k = runs.period[j]
+                revenue[row + k - s] += runs.revenue[j]
+                if k > s && runs.hasReturn[j] {
+                    counts[row + k - s] += 1
+                    reach = k
+                }
+            }
+            if reach > s {
+                reachDiff[s * (p + 1) + 1] += 1
+                reachDiff[s * (p + 1) + reach - s + 1] -= 1
+            }
+            r += 1
+        }
+    }
+
+}
+
+/// One customer's events summarized per grid period (only periods with events, in order): the
+/// revenue in the period and whether it holds a start or a return event. Built with one tight
+/// pass over the events (a period lookup only when the period changes); reused across customers.
+final class PeriodRuns {
+    let period: WorkBuffer<Int>
+    let revenue: WorkBuffer<Double>
+    let hasStart: WorkBuffer<Bool>
+    let hasReturn: WorkBuffer<Bool>
+    private(set) var count = 0
+
+    /// Room for `capacity` periods (the grid size: runs are distinct grid periods).
+    init(capacity: Int) {
+        period = WorkBuffer(repeating: 0, count: capacity)
+        revenue = WorkBuffer(repeating: 0, count: capacity)
+        hasStart = WorkBuffer(repeating: false, count: capacity)
+        hasReturn = WorkBuffer(repeating: false, count: capacity)
+    }
+
+    func collect(
+        _ ev: CustomerEvents, lookup: PeriodLookup, periods p: Int, asOf: Int32, startMask: EventTypeMask,
+        returnMask: EventTypeMask
+    ) {
+        count = 0
+        let n = ev.count
+        let days = ev.days, types = ev.types, values = ev.values
+        let gridStart = lookup.grid.periods[0].startDay
+        var i = 0
+        while i < n && days[i] < gridStart { i += 1 }
+        while i < n {
+            let d = days[i]
+            if d > asOf { break }
+            let k = lookup.index(of: d)
+            if k >= p { break }
+            let end = min(lookup.nextStart(ofIndex: k), asOf &+ 1)
+            var money = 0.0
+            var started = false, returned = false
+            repeat {
+                money += Double(values[i])
+                let t = types[i]
+                if !started { started = startMask.contains(t) }
+                if !returned { returned = returnMask.contains(t) }
+                i += 1
+            } while i < n && days[i] < end
+            period[count] = k
+            revenue[count] = money
+            hasStart[count] = started
+            hasReturn[count] = returned
+            count += 1
+        }
     }
 }

@@ -17,24 +17,31 @@ public enum EventSelection: Sendable, Hashable, Codable {
     func mask() -> EventTypeMask { EventTypeMask(self) }
 }
 
-/// Membership of every possible `UInt16` type id in an ``EventSelection``.
-struct EventTypeMask: Sendable {
-    let all: Bool
-    let member: [Bool]
+/// Membership of every possible `UInt16` type id in an ``EventSelection``: a 64 KB table of 0/1
+/// bytes, so hot loops can test membership without a branch (`count += mask[t]`).
+///
+/// `@unchecked Sendable` is safe: the table is written only in `init` and read-only afterwards,
+/// and freed only when the last reference goes away.
+final class EventTypeMask: @unchecked Sendable {
+    let flags: UnsafeMutablePointer<UInt8>
 
     init(_ selection: EventSelection) {
+        flags = .allocate(capacity: 65_536)
         switch selection {
         case .any:
-            all = true
-            member = []
+            flags.initialize(repeating: 1, count: 65_536)
         case .types(let ids):
-            all = false
-            var m = [Bool](repeating: false, count: 65_536)
-            for id in ids { m[Int(id)] = true }
-            member = m
+            flags.initialize(repeating: 0, count: 65_536)
+            for id in ids { flags[Int(id)] = 1 }
         }
     }
 
+    deinit { flags.deallocate() }
+
+    /// 1 when `type` is selected, else 0.
     @inline(__always)
-    func contains(_ type: UInt16) -> Bool { all || member[Int(type)] }
+    subscript(type: UInt16) -> UInt8 { flags[Int(type)] }
+
+    @inline(__always)
+    func contains(_ type: UInt16) -> Bool { flags[Int(type)] != 0 }
 }

@@ -55,6 +55,8 @@ struct PeriodLookup: Sendable {
     let grid: PeriodGrid
     let tableStart: Int32
     let table: [Int32]
+    /// `nextStarts[k]`: first day after grid period k (k in 0..<count).
+    let nextStarts: [Int32]
 
     /// Longest table built (about 55 years of days); wider spans use the slow path at the edges.
     static let maxTableDays = 20_000
@@ -84,6 +86,14 @@ struct PeriodLookup: Sendable {
             d += 1
         }
         table = t
+        nextStarts = grid.periods.map { $0.endDay + 1 }
+    }
+
+    /// The first day after the period at grid position `k` (which may lie outside the grid).
+    @inline(__always)
+    func nextStart(ofIndex k: Int) -> Int32 {
+        if k >= 0 && k < nextStarts.count { return nextStarts[k] }
+        return grid.startDay(ofIndex: k + 1)
     }
 
     @inline(__always)

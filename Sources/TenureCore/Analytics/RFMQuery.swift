@@ -32,28 +32,41 @@ public struct RFMQuery: Sendable, Hashable, Codable {
             var customers: [Int32] = [], last: [Int32] = [], count: [Int32] = [], money: [Double] = []
         }
         let parts = ParallelWork.map(ranges.count) { part in
+            let range = ranges[part]
+            // Per customer of the range; a count of 0 marks a customer without purchases.
+            let last = WorkBuffer<Int32>(repeating: 0, count: range.count)
+            let count = WorkBuffer<Int32>(repeating: 0, count: range.count)
+            let money = WorkBuffer<Double>(repeating: 0, count: range.count)
+            snapshot.scan(range) { c, ev in
+                // Events are sorted by day: trim to the window, then count without branching on
+                // the event type (purchases are interleaved unpredictably with other events).
+                var hi = ev.count
+                while hi > 0 && ev.days[hi - 1] > asOf { hi -= 1 }
+                var lo = 0
+                while lo < hi && ev.days[lo] < since { lo += 1 }
+                var l = Int32.min, n: Int32 = 0, sum = 0.0
+                for i in lo..<hi {
+                    let hit = mask[ev.types[i]]
+                    n &+= Int32(hit)
+                    sum += hit != 0 ? Double(ev.values[i]) : 0
+                    l = hit != 0 ? ev.days[i] : l
+                }
+                let j = c - range.lowerBound
+                last[j] = l
+                count[j] = n
+                money[j] = sum
+            }
             var out = Part()
-            snapshot.scan(ranges[part]) { c, ev in
-                var last = Int32.min, n: Int32 = 0, sum = 0.0
-                for i in 0..<ev.count where mask.contains(ev.types[i]) {
-                    let d = ev.days[i]
-                    if d > asOf { break }
-                    if d < since { continue }
-                    last = d
-                    n += 1
-                    sum += Double(ev.values[i])
-                }
-                if n > 0 {
-                    out.customers.append(Int32(c))
-                    out.last.append(last)
-                    out.count.append(n)
-                    out.money.append(sum)
-                }
+            for j in 0..<range.count where count[j] > 0 {
+                out.customers.append(Int32(range.lowerBound + j))
+                out.last.append(last[j])
+                out.count.append(count[j])
+                out.money.append(money[j])
             }
             return out
         }
-        var all = Part()
-        for p in parts {
+        var all = parts[0]
+        for p in parts.dropFirst() {
             all.customers += p.customers
             all.last += p.last
             all.count += p.count

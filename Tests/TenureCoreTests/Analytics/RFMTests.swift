@@ -95,3 +95,45 @@ struct RFMTests {
         #expect(m.counts.flatMap { $0 }.reduce(0, +) == 6)
     }
 }
+
+@Suite("RFM scores at scale")
+struct RFMScaleTests {
+    @Test("quintiles over thousands of customers match a plain sort with the documented tie rule")
+    func manyCustomers() {
+        var rng = SeededGenerator(seed: 5)
+        var b = ActivitySnapshotBuilder()
+        var expectedMoney: [Double] = []
+        for c in 0..<2_503 {
+            let orders = 1 + Int(rng.next() % 4)
+            var money = 0.0
+            for _ in 0..<orders {
+                // Fractional and negative values (refund-heavy customers) exercise the float keys.
+                let v = Float32(Double(rng.next() % 20_000) / 100 - 20)
+                money += Double(v)
+                b.add(customer: Int32(c), day: 19_000 + Int32(rng.next() % 50), type: Fixture.order, value: v)
+            }
+            expectedMoney.append(money)
+        }
+        let r = RFMQuery(asOf: 19_100).run(on: b.build())
+        #expect(r.customers.count == 2_503)
+        // NTILE(5) by hand: order by (value, customer), first n % 5 groups one larger.
+        func ntile(_ values: [Double]) -> [UInt8] {
+            let order = values.indices.sorted { (values[$0], $0) < (values[$1], $1) }
+            let n = values.count, q = n / 5, extra = n % 5
+            var out = [UInt8](repeating: 0, count: n)
+            var rank = 0
+            for g in 0..<5 {
+                for _ in 0..<(q + (g < extra ? 1 : 0)) {
+                    out[order[rank]] = UInt8(g + 1)
+                    rank += 1
+                }
+            }
+            return out
+        }
+        #expect(r.monetary == expectedMoney)
+        #expect(r.monetaryScores == ntile(expectedMoney))
+        #expect(r.frequencyScores == ntile(r.frequency.map(Double.init)))
+        #expect(r.recencyScores == ntile(r.recencyDays.map { -Double($0) }))
+        #expect(r.monetaryScores.filter { $0 == 1 }.count == 501)
+    }
+}
