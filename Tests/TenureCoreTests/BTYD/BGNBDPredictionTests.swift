@@ -62,7 +62,7 @@ struct BGNBDPredictionTests {
         let mbg = MBGNBDModel(r: 0.525, alpha: 6.183, a: 0.891, b: 1.614)
         for (x, tx, T) in [(0, 0.0, 0.0), (0, 0.0, 38.86), (3, 20.0, 38.86)] {
             var total = 0.0, mean = 0.0
-            for n in 0..<3000 {
+            for n in 0..<800 {
                 let p = modified
                     ? mbg.conditionalProbabilityOfPurchases(n, in: 52, frequency: x, recency: tx, age: T)
                     : model.conditionalProbabilityOfPurchases(n, in: 52, frequency: x, recency: tx, age: T)

@@ -25,7 +25,8 @@ struct ParetoNBDTests {
     /// L = Γ(r+x)αʳβˢ/Γ(r) [ (α+T)^{−(r+x)}(β+T)^{−s} + ∫_{t_x}^T s (α+τ)^{−(r+x)} (β+τ)^{−(s+1)} dτ ],
     /// on both ₂F₁ branches (α > β, α < β) and at α = β.
     @Test("likelihood matches its defining integral on both hypergeometric branches",
-          arguments: [(0.55, 10.58, 0.61, 11.67), (0.55, 11.67, 0.61, 10.58), (2.0, 5.0, 1.5, 5.0), (0.3, 40.0, 3.0, 0.5)])
+          arguments: [(0.55, 10.58, 0.61, 11.67), (0.55, 11.67, 0.61, 10.58), (2.0, 5.0, 1.5, 5.0), (0.3, 40.0, 3.0, 0.5),
+                     (0.3, 0.5, 0.2, 9000.0), (1.5, 9000.0, 0.4, 0.5)])
     func likelihoodIntegral(parameters: (Double, Double, Double, Double)) {
         let (r, alpha, s, beta) = parameters
         let model = ParetoNBDModel(r: r, alpha: alpha, s: s, beta: beta)

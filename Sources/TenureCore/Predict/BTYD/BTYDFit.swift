@@ -127,23 +127,41 @@ enum MaximumLikelihood {
                 message: "the optimizer did not converge (\(best.status.reason)) after \(totalIterations) iterations; "
                     + "estimates may be inaccurate. Try more iterations or other starting values"))
         }
-        for i in best.activeBounds {
-            let atUpper = best.x[i] >= problem.upperLog[i]
+        var gradient = [Double](repeating: 0, count: k)
+        let logLikelihood = problem.evaluate(best.x, &gradient)
+
+        // Boundary solutions: a parameter pinned at its search bound, or one along which the
+        // likelihood stays flat (within `flatTolerance` log-likelihood units) all the way to a bound —
+        // the supremum is then at the edge of the parameter space and the optimizer merely stopped
+        // on the plateau.
+        let flatTolerance = 0.01
+        var boundary: [(index: Int, atUpper: Bool)] = best.activeBounds.map { ($0, best.x[$0] >= problem.upperLog[$0]) }
+        var scratch = [Double](repeating: 0, count: k)
+        for i in 0..<k where !best.activeBounds.contains(i) {
+            // The nearer bound (on the log scale) is the one a plateau would lead to.
+            let atUpper = problem.upperLog[i] - best.x[i] < best.x[i] - problem.lowerLog[i]
+            var edge = best.x
+            edge[i] = atUpper ? problem.upperLog[i] : problem.lowerLog[i]
+            let value = problem.evaluate(edge, &scratch)
+            if value.isFinite && value >= logLikelihood - flatTolerance {
+                boundary.append((i, atUpper))
+            }
+        }
+        for (i, atUpper) in boundary {
             warnings.append(BTYDWarning(
                 kind: .boundarySolution, parameter: problem.names[i],
-                message: "boundary solution: \(problem.names[i]) reached its \(atUpper ? "upper" : "lower") search bound "
-                    + "(\(exp(atUpper ? problem.upperLog[i] : problem.lowerLog[i]))). "
+                message: "boundary solution: \(problem.names[i]) = \(exp(best.x[i])) is at or effectively at its "
+                    + "\(atUpper ? "upper" : "lower") search bound (\(exp(atUpper ? problem.upperLog[i] : problem.lowerLog[i]))): "
+                    + "the likelihood is flat from there to the bound. "
                     + problem.boundaryMeaning(problem.names[i], atUpper)
                     + " Standard errors are not reported for a boundary solution."))
         }
 
-        var gradient = [Double](repeating: 0, count: k)
-        let logLikelihood = problem.evaluate(best.x, &gradient)
         let theta = best.x.map { exp($0) }
 
         var covariance: [[Double]]?
         var logCovariance: [[Double]]?
-        if options.computeCovariance && best.activeBounds.isEmpty {
+        if options.computeCovariance && boundary.isEmpty {
             let hessian = NumericalHessian.fromGradient(at: best.x) { phi, g in
                 _ = problem.evaluate(phi, &g)
                 for i in 0..<g.count { g[i] = -g[i] }

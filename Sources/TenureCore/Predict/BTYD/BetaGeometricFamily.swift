@@ -46,57 +46,81 @@ enum BetaGeometricFamily {
                 invC[k] = 0
             }
         }
-        let logAgeTerm = d.distinctAge.map { log(alpha + $0) }
-        let invAgeTerm = d.distinctAge.map { 1 / (alpha + $0) }
-        let logRecencyTerm = d.distinctRecency.map { log(alpha + $0) }
-        let invRecencyTerm = d.distinctRecency.map { 1 / (alpha + $0) }
-
-        var total = 0.0, gr = 0.0, gAlpha = 0.0, ga = 0.0, gb = 0.0
-        let n = d.count
-        d.frequency.withUnsafeBufferPointer { freq in
-        d.weight.withUnsafeBufferPointer { weight in
-        d.frequencyIndex.withUnsafeBufferPointer { fi in
-        d.ageIndex.withUnsafeBufferPointer { ai in
-        d.recencyIndex.withUnsafeBufferPointer { ri in
-            for i in 0..<n {
-                let k = Int(fi[i]), ta = Int(ai[i])
-                let w = weight[i]
-                let rx = r + Double(freq[i])
-                let a3 = -rx * logAgeTerm[ta]
-                var pi = 0.0
-                var lse = a3
-                if logC[k] > -.infinity {
-                    let tr = Int(ri[i])
-                    let a4 = logC[k] - rx * logRecencyTerm[tr]
-                    let diff = a4 - a3
-                    if diff > 0 {
-                        let e = exp(-diff)
-                        lse = a4 + log1p(e)
-                        pi = 1 / (1 + e)
-                    } else {
-                        let e = exp(diff)
-                        lse = a3 + log1p(e)
-                        pi = e / (1 + e)
-                    }
-                    if wantGradient {
-                        gr -= w * pi * logRecencyTerm[tr]
-                        gAlpha -= w * rx * pi * invRecencyTerm[tr]
-                    }
-                }
-                total += w * (constant[k] + lse)
-                if wantGradient {
-                    let q = 1 - pi
-                    gr += w * (dR[k] - q * logAgeTerm[ta])
-                    gAlpha += w * (r / alpha - rx * q * invAgeTerm[ta])
-                    ga += w * (dA[k] + pi / a)
-                    gb += w * (dB[k] - pi * invC[k])
-                }
-            }
-        }}}}}
-        if wantGradient {
-            gradient = [gr * r, gAlpha * alpha, ga * a, gb * b]
+        // Per distinct age and recency: ln(α+T), 1/(α+T), ln(α+t_x), 1/(α+t_x).
+        let ageTerms = d.distinctAge.flatMap { [log(alpha + $0), 1 / (alpha + $0)] }
+        let recencyTerms = d.distinctRecency.flatMap { [log(alpha + $0), 1 / (alpha + $0)] }
+        // Per distinct x: constant, ln C, 1/C and the x-only gradient parts.
+        var xTable = [Double](repeating: 0, count: 6 * nx)
+        for k in 0..<nx {
+            xTable[6 * k] = constant[k]
+            xTable[6 * k + 1] = logC[k]
+            xTable[6 * k + 2] = invC[k]
+            xTable[6 * k + 3] = dR[k]
+            xTable[6 * k + 4] = dA[k]
+            xTable[6 * k + 5] = dB[k]
         }
-        return total
+        let xTerms = xTable
+
+        // Lanes: 0 Σw ln L, 1 ∂r, 2 ∂α (pattern part), 3 Σwπ, 4 ∂a (x part), 5 ∂b, 6 Σw.
+        let sums = BTYDParallel.sum(count: d.count) { range in
+            var total = 0.0, gr = 0.0, gAlpha = 0.0, ga = 0.0, gb = 0.0, weightSum = 0.0, weightedPi = 0.0
+            d.frequency.withUnsafeBufferPointer { freq in
+            d.weight.withUnsafeBufferPointer { weight in
+            d.frequencyIndex.withUnsafeBufferPointer { fi in
+            d.ageIndex.withUnsafeBufferPointer { ai in
+            d.recencyIndex.withUnsafeBufferPointer { ri in
+            xTerms.withUnsafeBufferPointer { xt in
+            ageTerms.withUnsafeBufferPointer { at in
+            recencyTerms.withUnsafeBufferPointer { rt in
+                for i in range {
+                    let k = 6 * Int(fi[i]), ta = 2 * Int(ai[i])
+                    let w = weight[i]
+                    let rx = r + Double(freq[i])
+                    let logAge = at[ta], invAge = at[ta + 1]
+                    let a3 = -rx * logAge
+                    var pi = 0.0
+                    var lse = a3
+                    let logCk = xt[k + 1]
+                    if logCk > -.infinity {
+                        let tr = 2 * Int(ri[i])
+                        let logRecency = rt[tr], invRecency = rt[tr + 1]
+                        let diff = logCk - rx * (logRecency - logAge)
+                        // ln(e^{A3} + e^{A4}) = A3 + ln(1 + e^{diff}), taken from the larger side.
+                        if diff > 0 {
+                            let q = 1 + exp(-diff)
+                            lse = a3 + diff + log(q)
+                            pi = 1 / q
+                        } else {
+                            let e = exp(diff), q = 1 + e
+                            lse = a3 + log(q)
+                            pi = e / q
+                        }
+                        if wantGradient {
+                            gr -= w * pi * (logRecency - logAge)
+                            gAlpha -= w * rx * pi * (invRecency - invAge)
+                            weightedPi += w * pi
+                            gb -= w * pi * xt[k + 2]
+                        }
+                    }
+                    total += w * (xt[k] + lse)
+                    if wantGradient {
+                        weightSum += w
+                        gr += w * (xt[k + 3] - logAge)
+                        gAlpha -= w * rx * invAge
+                        ga += w * xt[k + 4]
+                        gb += w * xt[k + 5]
+                    }
+                }
+            }}}}}}}}
+            return SIMD8(total, gr, gAlpha, weightedPi, ga, gb, weightSum, 0)
+        }
+        if wantGradient {
+            // Pattern-independent parts: ∂/∂α of r ln α, and π/a gathered as Σ wπ.
+            let gAlpha = sums[2] + sums[6] * r / alpha
+            let ga = sums[4] + sums[3] / a
+            gradient = [sums[1] * r, gAlpha * alpha, ga * a, sums[5] * b]
+        }
+        return sums[0]
     }
 
     /// Natural-scale starts and log-scale bounds; the time scale α is centred on the data's ages.

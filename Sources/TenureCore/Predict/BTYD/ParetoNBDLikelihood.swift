@@ -105,9 +105,12 @@ struct ParetoNBDLikelihood {
     static func logF(x: Double, t: Double, r: Double, alpha: Double, s: Double, beta: Double) -> (Double, SIMD4<Double>) {
         let rx = r + x, c = rx + s + 1
         let logAlphaT = log(alpha + t), logBetaT = log(beta + t)
+        // Near z = 1 the series can need ~40/(1−z) terms; past a budget, integrate instead.
         if alpha >= beta {
             let z = (alpha - beta) / (alpha + t)
-            let series = HypergeometricSeries.oneBC(b: rx, c: c, z: z)
+            guard let series = HypergeometricSeries.oneBC(b: rx, c: c, z: z, maxTerms: 400) else {
+                return logFByQuadrature(x: x, t: t, r: r, alpha: alpha, s: s, beta: beta)
+            }
             let value = -s * logBetaT - rx * logAlphaT + log(series.value)
             let dz = series.dz / series.value, db = series.db / series.value, dc = series.dc / series.value
             let gradient = SIMD4<Double>(
@@ -118,7 +121,9 @@ struct ParetoNBDLikelihood {
             return (value, gradient)
         } else {
             let z = (beta - alpha) / (beta + t)
-            let series = HypergeometricSeries.oneBC(b: s + 1, c: c, z: z)
+            guard let series = HypergeometricSeries.oneBC(b: s + 1, c: c, z: z, maxTerms: 400) else {
+                return logFByQuadrature(x: x, t: t, r: r, alpha: alpha, s: s, beta: beta)
+            }
             let value = (1 - rx) * logAlphaT - (s + 1) * logBetaT + log(series.value)
             let dz = series.dz / series.value, db = series.db / series.value, dc = series.dc / series.value
             let gradient = SIMD4<Double>(
@@ -131,16 +136,78 @@ struct ParetoNBDLikelihood {
     }
 }
 
+extension ParetoNBDLikelihood {
+    /// ln F(t) from its integral form F(t) = (r+s+x) ∫_t^∞ (α+τ)^{−(r+x)} (β+τ)^{−(s+1)} dτ, used where the
+    /// series converges slowly (z → 1, one of α, β much larger than the other). With m = min(α, β) and
+    /// τ = eʷ − m the integrand is smooth on O(1) scales in w; 16-point Gauss–Legendre panels run until it
+    /// has dropped by e⁻⁵⁰. The gradient differentiates under the integral sign with the same nodes.
+    static func logFByQuadrature(x: Double, t: Double, r: Double, alpha: Double, s: Double, beta: Double) -> (Double, SIMD4<Double>) {
+        let rx = r + x, s1 = s + 1
+        let m = min(alpha, beta), da = alpha - m, db = beta - m
+        func phi(_ w: Double) -> Double {
+            let e = exp(w)
+            return w - rx * log(da + e) - s1 * log(db + e)
+        }
+        let (nodes, weights) = GaussLegendre.rule8
+        var nodeW: [Double] = [], nodeWeight: [Double] = [], nodePhi: [Double] = []
+        var nodeLogA: [Double] = [], nodeLogB: [Double] = [], nodeInvA: [Double] = [], nodeInvB: [Double] = []
+        let transition = log(max(da, db, 1e-300)) + 1
+        var left = log(t + m)
+        var peak = -Double.infinity
+        var panels = 0
+        while panels < 10_000 {
+            // Panel width: at most 1, and a few local decay lengths 1/|φ'(w)|.
+            let e = exp(left)
+            let slope = 1 - rx * e / (da + e) - s1 * e / (db + e)
+            let width = min(1, max(1e-8, 3 / max(abs(slope), 1e-300)))
+            let half = 0.5 * width, mid = left + half
+            var panelMax = -Double.infinity
+            for k in 0..<nodes.count {
+                let w = mid + half * nodes[k]
+                let ew = exp(w)
+                let ea = da + ew, eb = db + ew
+                let la = log(ea), lb = log(eb)
+                let value = w - rx * la - s1 * lb
+                nodeW.append(w)
+                nodeWeight.append(weights[k] * half)
+                nodePhi.append(value)
+                nodeLogA.append(la)
+                nodeLogB.append(lb)
+                nodeInvA.append(1 / ea)
+                nodeInvB.append(1 / eb)
+                panelMax = max(panelMax, value)
+            }
+            peak = max(peak, panelMax)
+            left += width
+            panels += 1
+            if left > transition && panelMax < peak - 45 && slope < 0 { break }
+        }
+        var integral = 0.0
+        var derivative = SIMD4<Double>.zero
+        for j in 0..<nodeW.count {
+            let f = nodeWeight[j] * exp(nodePhi[j] - peak)
+            integral += f
+            let local = SIMD4<Double>(-nodeLogA[j], -rx * nodeInvA[j], -nodeLogB[j], -s1 * nodeInvB[j])
+            derivative += f * local
+        }
+        let c = rx + s
+        let gradient = derivative / integral + SIMD4<Double>(1 / c, 0, 1 / c, 0)
+        return (log(c) + peak + log(integral), gradient)
+    }
+}
+
 /// Gauss hypergeometric series used by the likelihoods.
 enum HypergeometricSeries {
     /// ₂F₁(1, b; c; z) = Σ_k (b)_k/(c)_k zᵏ for 0 < b < c, 0 ≤ z < 1 (terms positive and decreasing),
-    /// with its partial derivatives in b, c and z.
-    static func oneBC(b: Double, c: Double, z: Double) -> (value: Double, db: Double, dc: Double, dz: Double) {
+    /// with its partial derivatives in b, c and z; nil when `maxTerms` terms do not reach full precision.
+    static func oneBC(b: Double, c: Double, z: Double, maxTerms: Int) -> (value: Double, db: Double, dc: Double, dz: Double)? {
         var term = 1.0, sum = 1.0
         var harmonicB = 0.0, harmonicC = 0.0
         var db = 0.0, dc = 0.0, dz = 0.0
         var k = 0.0
-        while k < 5_000_000 {
+        let limit = Double(maxTerms)
+        while true {
+            if k >= limit { return nil }
             let ratio = (b + k) / (c + k)
             dz += (k + 1) * term * ratio
             harmonicB += 1 / (b + k)

@@ -1,10 +1,12 @@
 import Foundation
 
-/// Composite Gauss–Legendre quadrature (16 nodes per panel).
+/// Composite Gauss–Legendre quadrature (16 or 8 nodes per panel).
 enum GaussLegendre {
-    /// Nodes and weights on [−1, 1], by Newton's method on P₁₆ (Golub–Welsch values to 1e-16).
-    static let rule: (nodes: [Double], weights: [Double]) = {
-        let n = 16
+    /// Nodes and weights on [−1, 1], by Newton's method on Pₙ.
+    static let rule: (nodes: [Double], weights: [Double]) = legendre(16)
+    static let rule8: (nodes: [Double], weights: [Double]) = legendre(8)
+
+    static func legendre(_ n: Int) -> (nodes: [Double], weights: [Double]) {
         var nodes = [Double](repeating: 0, count: n), weights = nodes
         for i in 0..<n {
             var x = cos(Double.pi * (Double(i) + 0.75) / (Double(n) + 0.5))
@@ -25,7 +27,7 @@ enum GaussLegendre {
             weights[i] = 2 / ((1 - x * x) * derivative * derivative)
         }
         return (nodes, weights)
-    }()
+    }
 
     static func integrate(from a: Double, to b: Double, panels: Int, _ f: (Double) -> Double) -> Double {
         let width = (b - a) / Double(panels)

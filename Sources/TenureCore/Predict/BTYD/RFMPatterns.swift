@@ -68,38 +68,50 @@ public struct RFMPatterns: Sendable {
     /// Collapse without validation (callers that built valid rows).
     init(validatedFrequency frequency: [Int], recency: [Double], age: [Double], weights: [Double]?) throws(BTYDError) {
         let n = frequency.count
-        var capacity = 16
-        while capacity < 2 * n { capacity <<= 1 }
-        let mask = capacity - 1
-        var slots = [Int32](repeating: -1, count: capacity)
-        var px: [Int] = [], pt: [Double] = [], pT: [Double] = [], pw: [Double] = []
-        px.reserveCapacity(min(n, 1 << 16))
-        slots.withUnsafeMutableBufferPointer { table in
+        // Open addressing with linear probing over slots that hold the key itself (one cache miss per
+        // lookup). The table starts small — patterns are usually far fewer than rows — and doubles
+        // at half load.
+        var capacity = 1 << 12
+        var mask = capacity - 1
+        var table = [Slot](repeating: Slot(), count: capacity)
+        var keys: [PatternKey] = []
+        var pw: [Double] = []
+        frequency.withUnsafeBufferPointer { xs in
+        recency.withUnsafeBufferPointer { ts in
+        age.withUnsafeBufferPointer { ages in
             for i in 0..<n {
                 let w = weights?[i] ?? 1
                 if w == 0 { continue }
-                let x = frequency[i]
-                let t = recency[i] + 0.0, T = age[i] + 0.0  // + 0.0 folds −0.0 into 0.0
-                var h = Int(truncatingIfNeeded: Self.mix(UInt64(bitPattern: Int64(x)), t.bitPattern, T.bitPattern)) & mask
+                // + 0.0 folds −0.0 into 0.0 so that equal values have equal bits.
+                let key = PatternKey(x: xs[i], t: (ts[i] + 0.0).bitPattern, age: (ages[i] + 0.0).bitPattern)
+                var h = key.hash & mask
                 while true {
                     let slot = table[h]
-                    if slot < 0 {
-                        table[h] = Int32(px.count)
-                        px.append(x)
-                        pt.append(t)
-                        pT.append(T)
+                    if slot.index < 0 {
+                        table[h] = Slot(key: key, index: keys.count)
+                        keys.append(key)
                         pw.append(w)
+                        if 2 * keys.count > capacity {
+                            capacity <<= 1
+                            mask = capacity - 1
+                            table = [Slot](repeating: Slot(), count: capacity)
+                            for (index, existing) in keys.enumerated() {
+                                var g = existing.hash & mask
+                                while table[g].index >= 0 { g = (g + 1) & mask }
+                                table[g] = Slot(key: existing, index: index)
+                            }
+                        }
                         break
                     }
-                    let s = Int(slot)
-                    if px[s] == x && pt[s].bitPattern == t.bitPattern && pT[s].bitPattern == T.bitPattern {
-                        pw[s] += w
+                    if slot.key == key {
+                        pw[slot.index] += w
                         break
                     }
                     h = (h + 1) & mask
                 }
             }
-        }
+        }}}
+        let px = keys.map(\.x), pt = keys.map { Double(bitPattern: $0.t) }, pT = keys.map { Double(bitPattern: $0.age) }
         guard !px.isEmpty else { throw .emptyData }
         self.frequency = px
         self.recency = pt
@@ -115,6 +127,20 @@ public struct RFMPatterns: Sendable {
         (distinctFrequency, frequencyIndex) = Self.intern(px.map { UInt64(bitPattern: Int64($0)) }) { Int(Int64(bitPattern: $0)) }
         (distinctRecency, recencyIndex) = Self.intern(pt.map(\.bitPattern)) { Double(bitPattern: $0) }
         (distinctAge, ageIndex) = Self.intern(pT.map(\.bitPattern)) { Double(bitPattern: $0) }
+    }
+
+    struct Slot {
+        var key = PatternKey(x: 0, t: 0, age: 0)
+        var index = -1
+    }
+
+    struct PatternKey: Equatable {
+        var x: Int
+        var t: UInt64
+        var age: UInt64
+        @inline(__always) var hash: Int {
+            Int(truncatingIfNeeded: RFMPatterns.mix(UInt64(bitPattern: Int64(x)), t, age))
+        }
     }
 
     /// Distinct keys in order of first appearance, and each element's index among them.
