@@ -214,6 +214,8 @@ final class PeriodRuns {
         count = 0
         let n = ev.count
         let days = ev.days, types = ev.types, values = ev.values
+        let periodBase = period.base, revenueBase = revenue.base
+        let startBase = hasStart.base, returnBase = hasReturn.base
         let gridStart = lookup.grid.periods[0].startDay
         var i = 0
         while i < n && days[i] < gridStart { i += 1 }
@@ -224,18 +226,16 @@ final class PeriodRuns {
             if k >= p { break }
             let end = min(lookup.nextStart(ofIndex: k), asOf &+ 1)
             var money = 0.0
-            var started = false, returned = false
+            var flags: UInt8 = 0
             repeat {
                 money += Double(values[i])
-                let t = types[i]
-                if !started { started = startMask.contains(t) }
-                if !returned { returned = returnMask.contains(t) }
+                flags |= startMask[types[i]] | returnMask[types[i]] << 1
                 i += 1
             } while i < n && days[i] < end
-            period[count] = k
-            revenue[count] = money
-            hasStart[count] = started
-            hasReturn[count] = returned
+            periodBase[count] = k
+            revenueBase[count] = money
+            startBase[count] = flags & 1 != 0
+            returnBase[count] = flags & 2 != 0
             count += 1
         }
     }

@@ -109,26 +109,43 @@ public struct CustomerLifetimeQuery: Sendable, Hashable, Codable {
                 durations[i] = asOf - starts[i] + 1
             }
         }
-        var keys: [String] = []
+        // Group by an integer key (cohort ordinal or plan id): per-group day histograms, no
+        // per-customer dictionaries.
+        var keyOf: ((Int) -> Int)?
+        var labelOf: (Int) -> String = { String($0) }
         switch grouping {
         case .none: break
-        case .cohort(let unit): keys = starts.map { unit.label(startDay: unit.startDay(ofOrdinal: unit.ordinal(of: $0))) }
+        case .cohort(let unit):
+            keyOf = { unit.ordinal(of: starts[$0]) }
+            labelOf = { unit.label(startDay: unit.startDay(ofOrdinal: $0)) }
         case .plan:
-            if let plans { keys = plans.map { Int($0) < planNames.count ? planNames[Int($0)] : "plan \($0)" } }
+            if let plans {
+                keyOf = { Int(plans[$0]) }
+                labelOf = { $0 < planNames.count ? planNames[$0] : "plan \($0)" }
+            }
         }
         var groups: [CustomerLifetimeReport.Group] = []
-        if !keys.isEmpty {
-            var members: [String: [Int]] = [:]
-            for (i, k) in keys.enumerated() { members[k, default: []].append(i) }
-            for k in members.keys.sorted() {
-                let idx = members[k]!
+        if let keyOf, n > 0 {
+            let keys = (0..<n).map(keyOf)
+            let lo = keys.min()!, hi = keys.max()!
+            let maxT = Int(durations.max() ?? 0)
+            var deaths = [[Int]](repeating: [], count: hi - lo + 1)
+            var censored = deaths
+            for i in 0..<n {
+                let g = keys[i] - lo
+                if deaths[g].isEmpty {
+                    deaths[g] = [Int](repeating: 0, count: maxT + 1)
+                    censored[g] = deaths[g]
+                }
+                if observed[i] { deaths[g][Int(durations[i])] += 1 } else { censored[g][Int(durations[i])] += 1 }
+            }
+            for g in deaths.indices where !deaths[g].isEmpty {
                 groups.append(
                     CustomerLifetimeReport.Group(
-                        label: k,
-                        curve: SurvivalCurve(
-                            durations: idx.map { durations[$0] }, observed: idx.map { observed[$0] },
-                            confidenceLevel: confidenceLevel)))
+                        label: labelOf(g + lo),
+                        curve: SurvivalCurve(deaths: deaths[g], censored: censored[g], confidenceLevel: confidenceLevel)))
             }
+            groups.sort { $0.label < $1.label }
         }
         return CustomerLifetimeReport(
             definition: definition, inactivityWindow: window, asOf: asOf,

@@ -23,42 +23,54 @@ public struct PurchaseMetricsQuery: Sendable, Hashable, Codable {
         let lastDay = min(asOf, range.last)
         let ranges = snapshot.workRanges()
         let partials = ParallelWork.map(ranges.count) { part in
-            var acc = PurchaseMetricsReport.Accumulator(periods: p)
+            let orders = WorkBuffer<Int>(repeating: 0, count: p), revenue = WorkBuffer<Double>(repeating: 0, count: p)
+            let purchasers = WorkBuffer<Int>(repeating: 0, count: p), repeaters = WorkBuffer<Int>(repeating: 0, count: p)
+            let returning = WorkBuffer<Int>(repeating: 0, count: p)
+            var rangePurchasers = 0, rangeRepeaters = 0, everPurchased = 0, everRepeated = 0
             snapshot.scan(ranges[part]) { _, ev in
-                var period = Int.min, inPeriod = 0, inRange = 0, ever = 0
-                var boughtBefore = false
-                func flush() {
-                    if period >= 0 && period < p && inPeriod > 0 {
-                        acc.purchasers[period] += 1
-                        if inPeriod >= 2 { acc.repeaters[period] += 1 }
-                        if boughtBefore { acc.returning[period] += 1 }
-                    }
+                var hi = ev.count
+                while hi > 0 && ev.days[hi - 1] > lastDay { hi -= 1 }
+                var i = 0, ever = 0, inRange = 0
+                // Purchases before the range only count towards "ever" and "bought before".
+                while i < hi && ev.days[i] < range.first {
+                    ever += Int(mask[ev.types[i]])
+                    i += 1
                 }
-                for i in 0..<ev.count where mask.contains(ev.types[i]) {
-                    let d = ev.days[i]
-                    if d > lastDay { break }
-                    ever += 1
-                    if d < range.first { continue }
-                    let k = lookup.index(of: d)
-                    if k != period {
-                        flush()
-                        boughtBefore = ever > 1
-                        period = k
-                        inPeriod = 0
+                while i < hi {
+                    let k = lookup.index(of: ev.days[i])
+                    let end = lookup.nextStart(ofIndex: k)
+                    var n = 0, money = 0.0
+                    repeat {
+                        let hit = mask[ev.types[i]]
+                        n += Int(hit)
+                        money += hit != 0 ? Double(ev.values[i]) : 0
+                        i += 1
+                    } while i < hi && ev.days[i] < end
+                    if n > 0 && k >= 0 && k < p {
+                        orders[k] += n
+                        revenue[k] += money
+                        purchasers[k] += 1
+                        if n >= 2 { repeaters[k] += 1 }
+                        if ever > 0 { returning[k] += 1 }
                     }
-                    inPeriod += 1
-                    inRange += 1
-                    if k >= 0 && k < p {
-                        acc.orders[k] += 1
-                        acc.revenue[k] += Double(ev.values[i])
-                    }
+                    ever += n
+                    inRange += n
                 }
-                flush()
-                if inRange > 0 { acc.rangePurchasers += 1 }
-                if inRange >= 2 { acc.rangeRepeaters += 1 }
-                if ever > 0 { acc.everPurchased += 1 }
-                if ever >= 2 { acc.everRepeated += 1 }
+                if inRange > 0 { rangePurchasers += 1 }
+                if inRange >= 2 { rangeRepeaters += 1 }
+                if ever > 0 { everPurchased += 1 }
+                if ever >= 2 { everRepeated += 1 }
             }
+            var acc = PurchaseMetricsReport.Accumulator(periods: p)
+            acc.orders = orders.array
+            acc.revenue = revenue.array
+            acc.purchasers = purchasers.array
+            acc.repeaters = repeaters.array
+            acc.returning = returning.array
+            acc.rangePurchasers = rangePurchasers
+            acc.rangeRepeaters = rangeRepeaters
+            acc.everPurchased = everPurchased
+            acc.everRepeated = everRepeated
             return acc
         }
         var total = partials[0]

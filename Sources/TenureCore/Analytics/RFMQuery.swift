@@ -73,19 +73,60 @@ public struct RFMQuery: Sendable, Hashable, Codable {
             all.money += p.money
         }
         let n = all.customers.count
-        let keys: [[UInt64]] = [
-            all.last.map { RadixSort.key(Int64($0)) },
-            all.count.map { UInt64($0) },
-            all.money.map { RadixSort.key($0) },
-        ]
+        // Recency (last purchase day) and frequency are small integers: their scores come straight
+        // from a counting pass. Monetary totals are doubles: radix-sorted.
+        let last = all.last, count = all.count, money = all.money
         let scores = ParallelWork.map(n > 100_000 ? 3 : 1) { which -> [[UInt8]] in
             let mine = n > 100_000 ? [which] : [0, 1, 2]
-            return mine.map { Self.ntile5(order: RadixSort.order(of: keys[$0])) }
+            return mine.map { metric in
+                switch metric {
+                case 0: Self.ntile5(smallIntegers: last)
+                case 1: Self.ntile5(smallIntegers: count)
+                default: Self.ntile5(order: RadixSort.order(of: money.map { RadixSort.key($0) }))
+                }
+            }
         }.flatMap { $0 }
         return RFMReport(
             asOf: asOf, lookbackDays: lookbackDays, customers: all.customers,
             recencyDays: all.last.map { asOf - $0 }, frequency: all.count, monetary: all.money,
             recencyScores: scores[0], frequencyScores: scores[1], monetaryScores: scores[2])
+    }
+
+    /// Score 1…5 per position for integer measures (higher is better), ties by position: the rank
+    /// of each value comes from a counting pass over the value range, so reads and writes stay
+    /// sequential. Falls back to a radix sort when the values span more than 2¹⁸.
+    static func ntile5(smallIntegers values: [Int32]) -> [UInt8] {
+        let n = values.count
+        guard let lo = values.min(), let hi = values.max() else { return [] }
+        let span = Int(hi) - Int(lo)
+        if span >= 1 << 18 { return ntile5(order: RadixSort.order(of: values.map { RadixSort.key(Int64($0)) })) }
+        // next[v]: the rank the next customer with value lo + v gets.
+        var next = [Int](repeating: 0, count: span + 2)
+        for v in values { next[Int(v) - Int(lo) + 1] += 1 }
+        for d in 0...span { next[d + 1] += next[d] }
+        // Ranks at which groups 2…5 begin (NTILE: the first n mod 5 groups one larger).
+        let q = n / 5, extra = n % 5
+        let b1 = q + (extra > 0 ? 1 : 0), b2 = b1 + q + (extra > 1 ? 1 : 0)
+        let b3 = b2 + q + (extra > 2 ? 1 : 0), b4 = b3 + q + (extra > 3 ? 1 : 0)
+        var score = [UInt8](repeating: 0, count: n)
+        values.withUnsafeBufferPointer { vals in
+            next.withUnsafeMutableBufferPointer { nx in
+                score.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<n {
+                        let d = Int(vals[i]) - Int(lo)
+                        let rank = nx[d]
+                        nx[d] = rank + 1
+                        var bucket: UInt8 = 1
+                        bucket &+= rank >= b1 ? 1 : 0
+                        bucket &+= rank >= b2 ? 1 : 0
+                        bucket &+= rank >= b3 ? 1 : 0
+                        bucket &+= rank >= b4 ? 1 : 0
+                        out[i] = bucket
+                    }
+                }
+            }
+        }
+        return score
     }
 
     /// Score 1…5 per position, given positions sorted worst first (SQL `NTILE(5)`).

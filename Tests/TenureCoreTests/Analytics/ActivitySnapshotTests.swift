@@ -96,3 +96,41 @@ struct ActivitySnapshotTests {
         #expect(months.index(of: Fixture.day("2023-12-31")) == -1)
     }
 }
+
+@Suite("Incremental refresh at scale")
+struct IncrementalRefreshTests {
+    @Test("metrics on an appended snapshot equal those on a full rebuild")
+    func appendedEqualsRebuilt() {
+        let rows = AnalyticsBenchmark.makeSyntheticBatch(customers: 2_000, events: 20_000, seed: 3, days: 400)
+        var builder = ActivitySnapshotBuilder()
+        builder.add(rows)
+        let base = builder.build()
+        let first = AnalyticsBenchmark.makeRefreshBatch(for: base, events: 1_000, newCustomers: 20, seed: 4)
+        let once = base.appending(first)
+        let second = AnalyticsBenchmark.makeRefreshBatch(for: once, events: 1_000, newCustomers: 20, seed: 5)
+        let twice = once.appending(second)
+
+        var all = ActivitySnapshotBuilder()
+        all.add(rows)
+        all.add(first)
+        all.add(second)
+        let rebuilt = all.build()
+
+        #expect(twice.customerCount == rebuilt.customerCount)
+        #expect(twice.customerCount > base.customerCount)
+        #expect(twice.eventCount == 22_000)
+        #expect(twice.deltaEventCount == 2_000)
+        #expect(twice.firstSeenDays == rebuilt.firstSeenDays)
+        let range = AnalyticsBenchmark.range(of: rebuilt)
+        #expect(CohortRetentionQuery(range: range).run(on: twice) == CohortRetentionQuery(range: range).run(on: rebuilt))
+        #expect(RFMQuery(asOf: range.last).run(on: twice) == RFMQuery(asOf: range.last).run(on: rebuilt))
+        #expect(
+            NonContractualChurnQuery(windowDays: 30, range: range).run(on: twice)
+                == NonContractualChurnQuery(windowDays: 30, range: range).run(on: rebuilt))
+        let compact = twice.compacted()
+        #expect(compact.deltaEventCount == 0)
+        for c in stride(from: 0, to: rebuilt.customerCount, by: 7) {
+            #expect(compact.events(of: c) == rebuilt.events(of: c))
+        }
+    }
+}
