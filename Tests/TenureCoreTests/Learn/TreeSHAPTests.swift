@@ -47,7 +47,7 @@ struct TreeSHAPTests {
     }
 
     /// Four features (one categorical, one with missing values), trees deep enough to reuse features on a path.
-    static func smallModel() throws -> (GradientBoostedTreesModel, FeatureMatrix) {
+    static func smallModel(depth: Int = 4) throws -> (GradientBoostedTreesModel, FeatureMatrix) {
         var generator = SeededGenerator(seed: 31)
         var a: [Float] = [], b: [Float] = [], c: [Float] = [], d: [Float] = [], labels: [Bool] = []
         for _ in 0..<1_500 {
@@ -62,14 +62,16 @@ struct TreeSHAPTests {
             (.init(name: "a"), a), (.init(name: "b"), b),
             (.init(name: "plan", kind: .categorical(levels: ["basic", "plus", "pro"])), c), (.init(name: "d"), d),
         ])
-        let model = try GradientBoostedTreesModel.fit(x, labels: labels, options: .init(trees: 4, learningRate: 0.5, maxDepth: 4))
+        let model = try GradientBoostedTreesModel.fit(x, labels: labels, options: .init(trees: 4, learningRate: 0.5, maxDepth: depth))
         return (model, x)
     }
 
-    @Test func matchesBruteForceShapleyValues() throws {
-        let (model, x) = try Self.smallModel()
+    /// Depth 3 exercises the explainer's per-decision-pattern tables, depth 4 its per-leaf tables.
+    @Test(arguments: [3, 4]) func matchesBruteForceShapleyValues(depth: Int) throws {
+        let (model, x) = try Self.smallModel(depth: depth)
+        #expect(model.trees.contains { $0.nodes.contains { $0.categorySet >= 0 } })
         let explainer = TreeExplainer(model: model)
-        let rows = [0, 1, 2, 3, 10, 77]
+        let rows = [0, 1, 2, 3, 10, 77] + x.features.indices.compactMap { j in (0..<x.rowCount).first { x[$0, j].isNaN } }
         let fast = explainer.explain(x.rows(rows)).contributions
         for (k, row) in rows.enumerated() {
             let exact = Self.bruteForceShapley(model, x.row(row))

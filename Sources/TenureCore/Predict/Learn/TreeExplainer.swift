@@ -38,6 +38,14 @@ public struct TreeExplainer: Sendable {
         var leafFeatures: [Int32]
         var table: [Double]
         var original: RegressionTree?  // set when a path is too deep to tabulate
+        /// Small trees: internal nodes in index order, and per decision pattern (bit i set when
+        /// internal node i sends the row left) the contribution to each of the tree's features.
+        var patternNodes: [Node] = []
+        /// Per pattern node, 4 words of categories sent left with bit 255 (the missing code) set
+        /// when missing values go left; zeros for numeric nodes.
+        var patternSets: [UInt64] = []
+        var patternFeatures: [Int32] = []
+        var patternTable: [Double] = []
     }
 
     public let model: GradientBoostedTreesModel
@@ -90,8 +98,58 @@ public struct TreeExplainer: Sendable {
             }
         }
         walk(0, [], [])
-        return Tree(nodes: nodes, categoryBits: tree.categorySets.flatMap { $0 }, leaves: leaves, leafFeatures: leafFeatures, table: table,
+        var prepared = Tree(nodes: nodes, categoryBits: tree.categorySets.flatMap { $0 }, leaves: leaves, leafFeatures: leafFeatures, table: table,
                     original: tooDeep ? tree : nil)
+        if !tooDeep { tabulatePatterns(&prepared) }
+        return prepared
+    }
+
+    /// Trees with at most this many internal nodes get one table row per decision pattern.
+    static let maxPatternNodes = 10
+
+    /// For a small tree, the SHAP vector is a function of which way each splitNodes node sends the
+    /// row, so it is tabulated over all 2^splitNodes patterns: explaining is then one comparison per
+    /// splitNodes node and one addition per feature of the tree.
+    static func tabulatePatterns(_ tree: inout Tree) {
+        let splitNodes = tree.nodes.indices.filter { tree.nodes[$0].feature >= 0 }
+        guard !splitNodes.isEmpty, splitNodes.count <= maxPatternNodes else { return }
+        var bitOf = [Int](repeating: -1, count: tree.nodes.count)
+        for (b, k) in splitNodes.enumerated() { bitOf[k] = b }
+        var features: [Int32] = []
+        for k in splitNodes where !features.contains(tree.nodes[k].feature) { features.append(tree.nodes[k].feature) }
+        let width = features.count
+        var table = [Double](repeating: 0, count: (1 << splitNodes.count) * width)
+        for pattern in 0 ..< (1 << splitNodes.count) {
+            // Walk to every leaf, clearing the path-position bit where the row would not follow.
+            func walk(_ k: Int, _ mask: UInt32) {
+                let node = tree.nodes[k]
+                if node.feature < 0 {
+                    let leaf = tree.leaves[Int(node.leaf)]
+                    let count = Int(leaf.count)
+                    guard count > 0 else { return }
+                    let base = leaf.tableOffset + Int(mask & ((1 << UInt32(count)) - 1)) * count
+                    for p in 0..<count {
+                        let feature = tree.leafFeatures[Int(leaf.featureOffset) + p]
+                        table[pattern * width + features.firstIndex(of: feature)!] += tree.table[base + p]
+                    }
+                    return
+                }
+                let left = pattern & (1 << bitOf[k]) != 0
+                let clear = ~(UInt32(1) << UInt32(node.position))
+                walk(Int(node.left), left ? mask : mask & clear)
+                walk(Int(node.right), left ? mask & clear : mask)
+            }
+            walk(0, UInt32.max)
+        }
+        tree.patternNodes = splitNodes.map { tree.nodes[$0] }
+        tree.patternSets = tree.patternNodes.flatMap { node -> [UInt64] in
+            guard node.categorySet >= 0 else { return [0, 0, 0, 0] }
+            var set = Array(tree.categoryBits[Int(node.categorySet) * 4 ..< Int(node.categorySet) * 4 + 4])
+            if node.defaultLeft { set[3] |= 1 << 63 }
+            return set
+        }
+        tree.patternFeatures = features
+        tree.patternTable = table
     }
 
     /// For every satisfaction pattern `mask` of a leaf's k path features, the contribution to each
@@ -129,7 +187,53 @@ public struct TreeExplainer: Sendable {
     /// `phi` (row-major per block row, `m` wide).
     @inline(__always) private static func accumulate(_ tree: Tree, values: UnsafeSharedPointer<Float>, n: Int, m: Int,
                                                      rows: Range<Int>, phi: UnsafeMutablePointer<Double>,
-                                                     stack: UnsafeMutablePointer<(Int32, UInt32)>) {
+                                                     stack: UnsafeMutablePointer<(Int32, UInt32)>,
+                                                     patterns: UnsafeMutablePointer<Int32>,
+                                                     codes: UnsafeMutablePointer<UInt8>, blockSize: Int) {
+        if !tree.patternNodes.isEmpty {
+            tree.patternNodes.withUnsafeBufferPointer { nodes in
+                tree.patternSets.withUnsafeBufferPointer { sets in
+                tree.patternFeatures.withUnsafeBufferPointer { features in
+                    tree.patternTable.withUnsafeBufferPointer { table in
+                        do {
+                            let width = features.count, count = rows.count
+                            // Decisions node by node over the block's contiguous column slices
+                            // (vectorizable), then one table row per customer.
+                            patterns.initialize(repeating: 0, count: count)
+                            for b in 0..<nodes.count {
+                                let node = nodes[b]
+                                let column = values.base + (Int(node.feature) &* n &+ rows.lowerBound)
+                                let bit = Int32(1) &<< Int32(b)
+                                if node.categorySet >= 0 {
+                                    // Branch-free bit-set lookup on the block's category codes.
+                                    let codeColumn = codes + Int(node.feature) &* blockSize
+                                    let set = sets.baseAddress! + b &* 4
+                                    for r in 0..<count {
+                                        let code = Int(codeColumn[r])
+                                        let left = Int32(truncatingIfNeeded: (set[code &>> 6] &>> UInt64(code & 63)) & 1)
+                                        patterns[r] |= left &<< Int32(b)
+                                    }
+                                } else {
+                                    let threshold = node.threshold, missingLeft = node.defaultLeft
+                                    for r in 0..<count {
+                                        let v = column[r]
+                                        let left = v <= threshold || (missingLeft && v.isNaN)
+                                        patterns[r] |= left ? bit : 0
+                                    }
+                                }
+                            }
+                            for r in 0..<count {
+                                let rowPhi = phi + r &* m
+                                let base = Int(patterns[r]) &* width
+                                for p in 0..<width { rowPhi[Int(features[p])] += table[base &+ p] }
+                            }
+                        }
+                    }
+                }
+                }
+            }
+            return
+        }
         tree.nodes.withUnsafeBufferPointer { nodes in
             tree.table.withUnsafeBufferPointer { table in
                 tree.leaves.withUnsafeBufferPointer { leaves in
@@ -174,6 +278,7 @@ public struct TreeExplainer: Sendable {
         precondition(x.featureCount == m, "the matrix must have the model's features")
         let trees = self.trees, base = baseValue
         let maxNodes = trees.map(\.nodes.count).max() ?? 1
+        let categorical = model.features.indices.filter { model.features[$0].isCategorical }
         x.values.withUnsafeBufferPointer { vp in
             let values = UnsafeSharedPointer(vp.baseAddress!)
             LearnParallel.forEachChunk(count: n, minimumChunk: 1024) { range in
@@ -181,13 +286,24 @@ public struct TreeExplainer: Sendable {
                 let blockSize = 256
                 let phi = UnsafeMutablePointer<Double>.allocate(capacity: blockSize * m)
                 let stack = UnsafeMutablePointer<(Int32, UInt32)>.allocate(capacity: maxNodes + 2)
+                let patterns = UnsafeMutablePointer<Int32>.allocate(capacity: blockSize)
+                // Category codes of the block (255 = missing), column-major, for the pattern trees.
+                let codes = UnsafeMutablePointer<UInt8>.allocate(capacity: blockSize * m)
                 defer {
                     phi.deallocate()
                     stack.deallocate()
+                    patterns.deallocate()
+                    codes.deallocate()
                 }
                 for blockStart in stride(from: range.lowerBound, to: range.upperBound, by: blockSize) {
                     let block = blockStart ..< min(range.upperBound, blockStart + blockSize)
                     phi.initialize(repeating: 0, count: block.count * m)
+                    for j in categorical {
+                        for i in block {
+                            let v = values[j &* n &+ i]
+                            codes[j &* blockSize &+ i &- blockStart] = v.isNaN ? FeatureBinning.missingBin : FeatureBinning.categoryBin(v)
+                        }
+                    }
                     for tree in trees {
                         if let original = tree.original {
                             for i in block {
@@ -196,7 +312,8 @@ public struct TreeExplainer: Sendable {
                                 for j in 0..<m { phi[(i - blockStart) * m + j] += slow[j] }
                             }
                         } else {
-                            Self.accumulate(tree, values: values, n: n, m: m, rows: block, phi: phi, stack: stack)
+                            Self.accumulate(tree, values: values, n: n, m: m, rows: block, phi: phi, stack: stack, patterns: patterns,
+                                           codes: codes, blockSize: blockSize)
                         }
                     }
                     for i in block {
