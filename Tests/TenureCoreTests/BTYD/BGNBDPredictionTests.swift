@@ -77,7 +77,7 @@ struct BGNBDPredictionTests {
         }
     }
 
-    @Test("unconditional expectations match simulation (MBG/NBD version documented against lifetimes)")
+    @Test("unconditional expectations match simulation")
     func unconditionalAgainstSimulation() {
         var generator = SeededGenerator(seed: 42)
         let n = 100_000

@@ -10,6 +10,8 @@ public enum BTYDError: Error, Sendable, Equatable, CustomStringConvertible {
     case noRepeatBuyers(customers: Double)
     /// The likelihood could not be evaluated at any starting point.
     case likelihoodNotFinite(String)
+    /// An argument other than the customer rows is invalid (time unit, period ends, …).
+    case invalidArgument(String)
 
     public var description: String {
         switch self {
@@ -26,40 +28,12 @@ public enum BTYDError: Error, Sendable, Equatable, CustomStringConvertible {
         case .likelihoodNotFinite(let detail):
             "the log-likelihood is not finite at any starting point (\(detail)); check for extreme values "
                 + "(recency/age in a very different time unit than expected?)"
+        case .invalidArgument(let detail):
+            detail
         }
     }
 
     static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
-}
-
-/// Something a fit wants the user to know; the fit still returned parameters.
-public struct BTYDWarning: Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
-        /// A parameter ran to its search bound: the maximum likelihood lies at the edge of the
-        /// parameter space (for example no evidence of dropout).
-        case boundarySolution
-        /// The optimizer stopped without meeting a convergence test.
-        case notConverged
-        /// The Hessian at the optimum is not positive definite: no standard errors.
-        case singularHessian
-        /// Few repeat buyers: estimates will be imprecise.
-        case fewRepeatBuyers
-        /// Rows were dropped before fitting (for example one-time buyers in a spend model).
-        case rowsExcluded
-    }
-
-    public let kind: Kind
-    /// The parameter concerned, when there is one.
-    public let parameter: String?
-    public let message: String
-
-    public init(kind: Kind, parameter: String? = nil, message: String) {
-        self.kind = kind
-        self.parameter = parameter
-        self.message = message
-    }
-
-    public var description: String { message }
 }

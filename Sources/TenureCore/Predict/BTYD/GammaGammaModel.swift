@@ -63,6 +63,7 @@ public struct GammaGammaModel: BTYDModel, Equatable {
                 ms.append(m)
                 ws.append(w)
             }
+            guard excluded > 0 || !xs.isEmpty else { throw .emptyData }
             guard !xs.isEmpty else { throw .noRepeatBuyers(customers: excluded) }
             patterns = try RFMPatterns(validatedFrequency: xs, recency: ms, age: ms, weights: ws)
             excludedOneTimeBuyers = excluded

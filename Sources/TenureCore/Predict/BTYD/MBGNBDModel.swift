@@ -66,9 +66,8 @@ public struct MBGNBDModel: BTYDModel, Equatable {
     }
 
     /// E[X(t)] after a first purchase at time 0: b/(a+b) (survives time 0) times the BG/NBD expectation
-    /// with b+1, i.e. b/(a−1)·[1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))]. (lifetimes 0.11.3 uses
-    /// (a+b−1)/(a−1) and ₂F₁(r, b+1; a+b−1; ·) here; this version is the x = 0, T = 0 case of the
-    /// conditional expectation below and matches simulation.)
+    /// with b+1, i.e. b/(a−1)·[1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))] — the x = 0, T = 0 case of the
+    /// conditional expectation below. Checked against simulation and lifetimes 0.11.3.
     public func expectedPurchases(in t: Double) -> Double {
         conditionalExpectedPurchases(in: t, frequency: 0, recency: 0, age: 0)
     }
