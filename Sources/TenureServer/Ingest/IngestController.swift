@@ -102,7 +102,7 @@ public struct IngestController: Sendable {
         var buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: compressed ? context.maxUploadSize : limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             throw tooLarge
         }
         if compressed {

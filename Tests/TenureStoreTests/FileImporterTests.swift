@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import TenureCore
+import TenureStore
+
+@Suite struct FileImporterTests {
+    let mapping = TransactionMapping(customerColumn: "customer", dateColumn: "date", amountColumn: "amount", dateFormat: .iso8601)
+
+    @Test func csvImportIsIdempotent() async throws {
+        let dir = TemporaryDirectory()
+        let file = dir.file("t.csv", "customer,date,amount,channel\nc1,2026-01-01,10.5,web\nc2,2026-01-02,3,\"store, main st\"\nc1,2026-01-03,7,web\n")
+        let store = try SQLiteStore.inMemory()
+        let importer = FileImporter(options: ImportOptions(format: .csv, mapping: mapping))
+        let first = try await importer.run(path: file, into: store)
+        #expect(first.records == 3 && first.stored == 3 && first.duplicates == 0)
+        let second = try await importer.run(path: file, into: store)
+        #expect(second.stored == 0 && second.duplicates == 3)
+        let counts = try await store.counts()
+        #expect(counts.customers == 2 && counts.events == 3 && counts.orders == 3 && counts.orderRevenue == 20.5)
+        let c2 = try #require(try await store.customer(userId: "c2"))
+        #expect(try await store.events(customerId: c2.id, limit: 1).first?.properties["channel"] == "store, main st")
+    }
+
+    @Test func aBadRowStopsTheImportWithNothingCommitted() async throws {
+        let dir = TemporaryDirectory()
+        let file = dir.file("t.csv", "customer,date,amount\nc1,2026-01-01,10\nc2,2026-01-02,3\nc3,not-a-date,4\nc4,2026-01-04,1\n")
+        let store = try SQLiteStore.inMemory()
+        do {
+            _ = try await FileImporter(options: ImportOptions(format: .csv, mapping: mapping)).run(path: file, into: store)
+            Issue.record("expected the import to fail")
+        } catch let failure as ImportFailure {
+            guard case .badRow(let row, _) = failure else { Issue.record("wrong failure \(failure)"); return }
+            #expect(row.line == 4 && row.reason.contains("not-a-date"))
+            #expect(failure.description.contains("line 4"))
+        }
+        #expect(try await store.counts().events == 0)
+    }
+
+    @Test func skipBadRowsImportsTheRestAndListsTheBadOnes() async throws {
+        let dir = TemporaryDirectory()
+        let file = dir.file("t.csv", "customer,date,amount\nc1,2026-01-01,10\n,2026-01-02,3\nc3,2026-01-03,abc\nc4,2026-01-04,1\n")
+        let store = try SQLiteStore.inMemory()
+        let report = try await FileImporter(options: ImportOptions(format: .csv, mapping: mapping, skipBadRows: true)).run(path: file, into: store)
+        #expect(report.stored == 2 && report.skipped == 2)
+        #expect(report.badRows.map(\.line) == [3, 4])
+        #expect(try await store.counts().events == 2)
+    }
+
+    @Test func jsonlImportReadsSegmentMessages() async throws {
+        let dir = TemporaryDirectory()
+        let lines = [
+            #"{"type":"identify","userId":"u1","traits":{"email":"a@b.c"},"timestamp":"2026-01-01T00:00:00Z","messageId":"x1"}"#,
+            #"{"type":"track","userId":"u1","event":"Order Completed","properties":{"order_id":"o1","total":9},"timestamp":"2026-01-02T00:00:00Z"}"#,
+            "",
+            #"{"event":"Viewed","anonymousId":"a1","timestamp":"2026-01-02T00:00:00Z"}"#,
+        ]
+        let file = dir.file("e.jsonl", lines.joined(separator: "\n"))
+        let store = try SQLiteStore.inMemory()
+        let importer = FileImporter(options: ImportOptions(format: .jsonl))
+        #expect(try await importer.run(path: file, into: store).stored == 3)
+        #expect(try await importer.run(path: file, into: store).duplicates == 3)
+        #expect(try await store.counts().orders == 1)
+        let bad = dir.file("bad.jsonl", lines[0] + "\n{\"type\":\"track\",\"userId\":\"u\"}\n{oops\n")
+        do {
+            _ = try await importer.run(path: bad, into: try SQLiteStore.inMemory())
+            Issue.record("expected failure")
+        } catch let failure as ImportFailure {
+            guard case .badRow(let row, _) = failure else { return }
+            #expect(row.line == 2 && row.reason.contains("event"))
+        }
+        let skipped = try await FileImporter(options: ImportOptions(format: .jsonl, skipBadRows: true)).run(path: bad, into: try SQLiteStore.inMemory())
+        #expect(skipped.stored == 1 && skipped.badRows.map(\.line) == [2, 3])
+    }
+
+    @Test func missingFileAndColumnsAreClearErrors() async throws {
+        let store = try SQLiteStore.inMemory()
+        await #expect(throws: ImportFailure.self) {
+            try await FileImporter(options: ImportOptions(format: .csv, mapping: mapping)).run(path: "/nonexistent/file.csv", into: store)
+        }
+        let dir = TemporaryDirectory()
+        let file = dir.file("t.csv", "id,when\n1,2026-01-01\n")
+        do {
+            _ = try await FileImporter(options: ImportOptions(format: .csv, mapping: mapping)).run(path: file, into: store)
+        } catch {
+            #expect("\(error)".contains("customer") && "\(error)".contains("id, when"))
+        }
+    }
+
+    /// CDNOW master log (Fader & Hardie): 23,570 customers, 69,659 transactions.
+    @Test func importsTheCDNOWLog() async throws {
+        guard let path = referenceData("cdnow/CDNOW_master.txt") else {
+            if referenceDataRequired { Issue.record("CDNOW_master.txt missing: run scripts/fetch-reference-data.sh") }
+            return
+        }
+        let store = try SQLiteStore.inMemory()
+        let options = ImportOptions(
+            format: .csv,
+            mapping: TransactionMapping(customerColumn: "customer_id", dateColumn: "date", amountColumn: "dollar_value", dateFormat: .yyyyMMdd),
+            delimiter: .whitespace)
+        let report = try await FileImporter(options: options).run(path: path, into: store)
+        #expect(report.records == 69_659 && report.stored == 69_659)
+        let counts = try await store.counts()
+        #expect(counts.customers == 23_570 && counts.events == 69_659 && counts.orders == 69_659)
+        #expect(counts.firstEvent == at("1997-01-01") && counts.lastEvent == at("1998-06-30"))
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TenureCore
+import TenureStore
+
+@Suite struct SQLiteStoreIngestTests {
+    @Test func resentMessagesAreStoredOnce() async throws {
+        let store = try SQLiteStore.inMemory()
+        let batch = [track("m1", "Signed Up"), track("m2", "Order Completed", "2026-01-02T00:00:00Z", ["order_id": "o1", "total": 10])]
+        let first = try await store.ingest([batch])
+        let again = try await store.ingest([batch, [track("m3", "Viewed")]])
+        #expect(first == [IngestOutcome(stored: 2, duplicates: 0)])
+        #expect(again == [IngestOutcome(stored: 0, duplicates: 2), IngestOutcome(stored: 1, duplicates: 0)])
+        let counts = try await store.counts()
+        #expect(counts.events == 3 && counts.orders == 1 && counts.customers == 1 && counts.orderRevenue == 10)
+    }
+
+    @Test func identifyMergesAnonymousHistory() async throws {
+        let store = try SQLiteStore.inMemory()
+        _ = try await store.ingest([[
+            track("a1", user: nil, anon: "anon-1", "Product Viewed", "2026-01-01T00:00:00Z"),
+            track("a2", user: nil, anon: "anon-1", "Order Completed", "2026-01-01T01:00:00Z", ["order_id": "o1", "total": 5]),
+        ]])
+        #expect(try await store.counts().anonymousVisitors == 1)
+        _ = try await store.ingest([[identify("i1", user: "alice", anon: "anon-1", ["email": "a@x.io"], "2026-01-02T00:00:00Z")]])
+        let counts = try await store.counts()
+        #expect(counts.customers == 1 && counts.anonymousVisitors == 0)
+        let alice = try #require(try await store.customer(userId: "alice"))
+        #expect(alice.aliases == ["anon-1"] && alice.traits["email"] == "a@x.io")
+        #expect(alice.firstSeen == at("2026-01-01T00:00:00Z") && alice.lastSeen == at("2026-01-02T00:00:00Z"))
+        let events = try await store.events(customerId: alice.id, limit: 10)
+        #expect(events.map(\.messageId) == ["a1", "a2", "i1"])
+        // Later anonymous events land on alice straight away.
+        _ = try await store.ingest([[track("a3", user: nil, anon: "anon-1", "Product Viewed", "2026-01-03T00:00:00Z")]])
+        #expect(try await store.events(customerId: alice.id, limit: 10).count == 4)
+        #expect(try await store.customer(userId: "anon-1")?.id == alice.id)
+    }
+
+    @Test func aliasMergesTwoCustomers() async throws {
+        let store = try SQLiteStore.inMemory()
+        _ = try await store.ingest([[
+            track("1", user: "old-id", "Order Completed", "2026-01-01T00:00:00Z", ["order_id": "o1", "total": 5]),
+            track("2", user: "new-id", "Order Completed", "2026-01-05T00:00:00Z", ["order_id": "o2", "total": 7]),
+            identify("3", user: "old-id", ["plan": "gold", "city": "Oslo"], "2026-01-01T00:00:00Z"),
+            identify("4", user: "new-id", ["plan": "silver"], "2026-01-05T00:00:00Z"),
+        ]])
+        let alias = Message(kind: .alias, messageId: "5", userId: "new-id", previousId: "old-id", timestamp: at("2026-01-06T00:00:00Z"))
+        _ = try await store.ingest([[alias]])
+        let counts = try await store.counts()
+        #expect(counts.customers == 1 && counts.orders == 2)
+        let merged = try #require(try await store.customer(userId: "new-id"))
+        #expect(merged.traits["plan"] == "silver" && merged.traits["city"] == "Oslo")
+        #expect(try await store.customer(userId: "old-id")?.id == merged.id)
+        #expect(try await store.events(customerId: merged.id, limit: 10).count == 5)
+        // Events still sent under the old id keep landing on the merged customer.
+        _ = try await store.ingest([[track("6", user: "old-id", "Viewed", "2026-01-07T00:00:00Z")]])
+        #expect(try await store.counts().customers == 1)
+    }
+
+    @Test func olderIdentifyDoesNotOverwriteNewerTraits() async throws {
+        let store = try SQLiteStore.inMemory()
+        _ = try await store.ingest([[identify("n", user: "u", ["plan": "new"], "2026-02-01T00:00:00Z")]])
+        _ = try await store.ingest([[identify("o", user: "u", ["plan": "old", "age": 30], "2026-01-01T00:00:00Z")]])
+        let traits = try #require(try await store.customer(userId: "u")).traits
+        #expect(traits["plan"] == "new" && traits["age"] == 30)
+    }
+
+    @Test func ordersLinesAndSubscriptionsAreDerived() async throws {
+        let store = try SQLiteStore.inMemory()
+        _ = try await store.ingest([[
+            track("o", "Order Completed", "2026-01-01T00:00:00Z", [
+                "order_id": "A-1", "total": 35, "revenue": 30, "currency": "USD",
+                "products": [["product_id": "tea", "price": 10, "quantity": 2], ["product_id": "cup", "price": 10]],
+            ]),
+            track("s1", "Subscription Started", "2026-01-01T00:00:00Z", ["subscription_id": "sub", "plan": "Tea Club", "amount": 20, "interval": "month"]),
+            track("s2", "Subscription Renewed", "2026-02-01T00:00:00Z", ["subscription_id": "sub", "amount": 22]),
+            track("s3", "Subscription Cancelled", "2026-02-15T00:00:00Z", ["subscription_id": "sub", "reason": "too expensive"]),
+        ]])
+        let counts = try await store.counts()
+        #expect(counts.orders == 1 && counts.orderLines == 2 && counts.orderRevenue == 30 && counts.subscriptions == 1)
+        let customer = try #require(try await store.customer(userId: "u1"))
+        let events = try await store.events(customerId: customer.id, limit: 10)
+        #expect(events.map(\.revenue) == [30, 20, 22, nil])
+    }
+}
