@@ -48,7 +48,9 @@ public struct GammaGammaModel: BTYDModel, Equatable {
             for i in 0..<n {
                 let w = weights?[i] ?? 1
                 guard w >= 0 && w.isFinite else { throw .invalidRow(index: i, reason: "weight \(w) must be finite and non-negative") }
-                if frequency[i] < 0 { throw .invalidRow(index: i, reason: "frequency \(frequency[i]) is negative") }
+                if frequency[i] < 0 || frequency[i] > Int(Int32.max) {
+                    throw .invalidRow(index: i, reason: "frequency \(frequency[i]) is negative or too large")
+                }
                 if frequency[i] == 0 {
                     excluded += w
                     continue

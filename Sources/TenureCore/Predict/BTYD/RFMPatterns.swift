@@ -48,7 +48,7 @@ public struct RFMPatterns: Sendable {
         }
         for i in 0..<n {
             let x = frequency[i], t = recency[i], T = age[i]
-            if x < 0 { throw .invalidRow(index: i, reason: "frequency \(x) is negative") }
+            if x < 0 || x > Int(Int32.max) { throw .invalidRow(index: i, reason: "frequency \(x) is negative or too large") }
             if !t.isFinite || !T.isFinite {
                 throw .invalidRow(index: i, reason: "recency \(t) and age \(T) must be finite")
             }
@@ -68,14 +68,13 @@ public struct RFMPatterns: Sendable {
     /// Collapse without validation (callers that built valid rows).
     init(validatedFrequency frequency: [Int], recency: [Double], age: [Double], weights: [Double]?) throws(BTYDError) {
         let n = frequency.count
-        // Open addressing with linear probing over slots that hold the key itself (one cache miss per
-        // lookup). The table starts small — patterns are usually far fewer than rows — and doubles
-        // at half load.
+        // Open addressing with linear probing over 32-byte slots that hold the key and the running
+        // weight (one cache miss per row). The table starts small — patterns are usually far fewer
+        // than rows — and doubles at half load.
         var capacity = 1 << 12
         var mask = capacity - 1
         var table = [Slot](repeating: Slot(), count: capacity)
         var keys: [PatternKey] = []
-        var pw: [Double] = []
         frequency.withUnsafeBufferPointer { xs in
         recency.withUnsafeBufferPointer { ts in
         age.withUnsafeBufferPointer { ages in
@@ -83,35 +82,36 @@ public struct RFMPatterns: Sendable {
                 let w = weights?[i] ?? 1
                 if w == 0 { continue }
                 // + 0.0 folds −0.0 into 0.0 so that equal values have equal bits.
-                let key = PatternKey(x: xs[i], t: (ts[i] + 0.0).bitPattern, age: (ages[i] + 0.0).bitPattern)
+                let key = PatternKey(x: Int32(xs[i]), t: (ts[i] + 0.0).bitPattern, age: (ages[i] + 0.0).bitPattern)
                 var h = key.hash & mask
                 while true {
-                    let slot = table[h]
-                    if slot.index < 0 {
-                        table[h] = Slot(key: key, index: keys.count)
+                    if table[h].index < 0 {
+                        table[h] = Slot(key: key, index: Int32(keys.count), weight: w)
                         keys.append(key)
-                        pw.append(w)
                         if 2 * keys.count > capacity {
+                            let old = table
                             capacity <<= 1
                             mask = capacity - 1
                             table = [Slot](repeating: Slot(), count: capacity)
-                            for (index, existing) in keys.enumerated() {
-                                var g = existing.hash & mask
+                            for slot in old where slot.index >= 0 {
+                                var g = slot.key.hash & mask
                                 while table[g].index >= 0 { g = (g + 1) & mask }
-                                table[g] = Slot(key: existing, index: index)
+                                table[g] = slot
                             }
                         }
                         break
                     }
-                    if slot.key == key {
-                        pw[slot.index] += w
+                    if table[h].key == key {
+                        table[h].weight += w
                         break
                     }
                     h = (h + 1) & mask
                 }
             }
         }}}
-        let px = keys.map(\.x), pt = keys.map { Double(bitPattern: $0.t) }, pT = keys.map { Double(bitPattern: $0.age) }
+        var pw = [Double](repeating: 0, count: keys.count)
+        for slot in table where slot.index >= 0 { pw[Int(slot.index)] = slot.weight }
+        let px = keys.map { Int($0.x) }, pt = keys.map { Double(bitPattern: $0.t) }, pT = keys.map { Double(bitPattern: $0.age) }
         guard !px.isEmpty else { throw .emptyData }
         self.frequency = px
         self.recency = pt
@@ -131,15 +131,23 @@ public struct RFMPatterns: Sendable {
 
     struct Slot {
         var key = PatternKey(x: 0, t: 0, age: 0)
-        var index = -1
+        var index: Int32 = -1
+        var weight = 0.0
     }
 
     struct PatternKey: Equatable {
-        var x: Int
         var t: UInt64
         var age: UInt64
+        var x: Int32
+
+        init(x: Int32, t: UInt64, age: UInt64) {
+            self.x = x
+            self.t = t
+            self.age = age
+        }
+
         @inline(__always) var hash: Int {
-            Int(truncatingIfNeeded: RFMPatterns.mix(UInt64(bitPattern: Int64(x)), t, age))
+            Int(truncatingIfNeeded: RFMPatterns.mix(UInt64(UInt32(bitPattern: x)), t, age))
         }
     }
 
