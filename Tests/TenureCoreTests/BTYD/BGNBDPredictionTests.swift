@@ -38,10 +38,10 @@ struct BGNBDPredictionTests {
         #expect(abs(model.conditionalExpectedPurchases(in: t, frequency: 2, recency: tx, age: T) - conditional) < 1e-12)
         // P(X(t) = x), eq. (8), for x = 0 and x = 2.
         let p = alpha / (alpha + t), q = t / (alpha + t)
-        func betaFunction(_ u: Double, _ v: Double) -> Double { exp(logGamma(u) + logGamma(v) - logGamma(u + v)) }
+        func betaFunction(_ u: Double, _ v: Double) -> Double { exp(btydLogGamma(u) + btydLogGamma(v) - btydLogGamma(u + v)) }
         let p0 = pow(p, r)
         #expect(abs(model.probabilityOfPurchases(0, in: t) - p0) < 1e-14)
-        let nb2 = exp(logGamma(r + 2) - logGamma(r) - logGamma(3)) * pow(p, r) * q * q
+        let nb2 = exp(btydLogGamma(r + 2) - btydLogGamma(r) - btydLogGamma(3)) * pow(p, r) * q * q
         let head = pow(p, r) * (1 + r * q)
         let stillAlive: Double = betaFunction(a, b + 2) / betaFunction(a, b) * nb2
         let droppedOut: Double = betaFunction(a + 1, b + 1) / betaFunction(a, b) * (1 - head)

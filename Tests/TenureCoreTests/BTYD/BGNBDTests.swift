@@ -8,9 +8,9 @@ struct BGNBDTests {
     /// p. 280: r = 0.243, α = 4.414, a = 0.793, b = 2.426, LL = −9582.4 on the CDNOW 39-week
     /// calibration sample (2,357 customers, weeks). lifetimes 0.11.3 gives r = 0.24259, α = 4.41353,
     /// a = 0.79289, b = 2.42575.
-    @Test("reproduces the published CDNOW fit", ReferenceData.available("cdnow/cdnow_customers_summary.csv"))
+    @Test("reproduces the published CDNOW fit", BTYDReferenceData.available("cdnow/cdnow_customers_summary.csv"))
     func cdnowFit() throws {
-        let data = try ReferenceData.cdnowSummary()
+        let data = try BTYDReferenceData.cdnowSummary()
         let fit = try BGNBDModel.fit(frequency: data.frequency, recency: data.recency, age: data.age)
         #expect(fit.status.isConverged)
         #expect(fit.warnings.isEmpty, "\(fit.warnings)")

@@ -32,14 +32,14 @@ struct SummaryAndSpendTests {
     /// shipped with lifetimes) is reproduced from the raw CDNOW sample transactions, 39-week calibration,
     /// in weeks, and the monetary values match `zbar` of cdnow_customers_summary_with_transactions.csv.
     @Test("reproduces the CDNOW calibration summary from raw transactions",
-          ReferenceData.available("cdnow/CDNOW_sample.txt"))
+          BTYDReferenceData.available("cdnow/CDNOW_sample.txt"))
     func cdnowSummary() throws {
         let sample = try CDNOWSample.load()
         let split = try CalibrationHoldoutSummary(
             customers: sample.customers, days: sample.days, values: sample.dollars,
             calibrationEndDay: CDNOWSample.calibrationEnd, observationEndDay: CDNOWSample.observationEnd, unit: .weeks)
-        let published = try ReferenceData.cdnowSummary()
-        let zbar = try ReferenceData.csvRows("cdnow/cdnow_customers_summary_with_transactions.csv").map { Double($0[4])! }
+        let published = try BTYDReferenceData.cdnowSummary()
+        let zbar = try BTYDReferenceData.csvRows("cdnow/cdnow_customers_summary_with_transactions.csv").map { Double($0[4])! }
         let cal = split.calibration
         #expect(cal.count == 2357)
         var mismatches = 0
@@ -60,7 +60,7 @@ struct SummaryAndSpendTests {
     /// Fader, Hardie & Lee (2005), "The Gamma-Gamma Model of Monetary Value" (note): p = 6.25, q = 3.74,
     /// γ = 15.44 on the 946 CDNOW repeat buyers; lifetimes 0.11.3: p = 6.24880, q = 3.74459,
     /// γ = 15.44775, −log L = 4.28745 × 946 = 4055.9.
-    @Test("reproduces the published Gamma-Gamma fit on CDNOW", ReferenceData.available("cdnow/CDNOW_sample.txt"))
+    @Test("reproduces the published Gamma-Gamma fit on CDNOW", BTYDReferenceData.available("cdnow/CDNOW_sample.txt"))
     func gammaGammaCDNOW() throws {
         let sample = try CDNOWSample.load()
         let summary = try CustomerRFMSummary(

@@ -6,7 +6,7 @@ import Testing
 /// Folder: `$TENURE_REFERENCE_DATA`, else `.reference-data` at the repository root found by walking
 /// up from this file. When absent, tests are skipped with a message, unless
 /// `TENURE_REQUIRE_REFERENCE_DATA=1` (CI), in which case they fail.
-enum ReferenceData {
+enum BTYDReferenceData {
     static let folder: URL? = {
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["TENURE_REFERENCE_DATA"], !path.isEmpty {
@@ -69,7 +69,7 @@ enum ReferenceData {
 }
 
 /// ln Γ(x) for test formulas (re-entrant, unambiguous across Foundation and Glibc).
-func logGamma(_ x: Double) -> Double {
+func btydLogGamma(_ x: Double) -> Double {
     var sign: Int32 = 0
     return lgamma_r(x, &sign)
 }
