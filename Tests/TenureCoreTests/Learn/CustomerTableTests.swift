@@ -13,7 +13,9 @@ struct CustomerTableTests {
 
     @Test func reportsMalformedCSV() {
         #expect(throws: TableError.self) { try CSVTable(parsing: "a,b\n1,\"open\n") }
-        #expect(throws: TableError.self) { try CSVTable(parsing: "a,b\n1,2,3\n") }
+        #expect(throws: TableError.malformedCSV(line: 3, reason: "the record has 3 fields but the header has 2")) {
+            try CSVTable(parsing: "a,b\n1,2\n1,2,3\n")
+        }
         #expect(throws: TableError.emptyTable) { try CSVTable(parsing: "") }
     }
 

@@ -21,6 +21,7 @@ public struct CSVTable: Sendable, Equatable {
     /// Parses UTF-8 bytes.
     public init(parsing data: Data) throws(TableError) {
         var records: [[String]] = []
+        var recordLines: [Int] = []
         var record: [String] = []
         var field: [UInt8] = []
         var line = 1, recordLine = 1
@@ -61,6 +62,7 @@ public struct CSVTable: Sendable, Equatable {
                 case UInt8(ascii: "\n"):
                     finishField()
                     records.append(record)
+                    recordLines.append(recordLine)
                     record = []
                     line += 1
                     recordLine = line
@@ -77,12 +79,15 @@ public struct CSVTable: Sendable, Equatable {
         if !field.isEmpty || !record.isEmpty || fieldWasQuoted {
             finishField()
             records.append(record)
+            recordLines.append(recordLine)
         }
         // Blank lines (a lone empty field) carry no record.
-        records.removeAll { $0.count == 1 && $0[0].isEmpty }
+        let kept = records.indices.filter { !(records[$0].count == 1 && records[$0][0].isEmpty) }
+        records = kept.map { records[$0] }
+        recordLines = kept.map { recordLines[$0] }
         guard let header = records.first else { throw .emptyTable }
         for (k, r) in records.enumerated() where r.count != header.count {
-            throw .malformedCSV(line: k + 1, reason: "record \(k + 1) has \(r.count) fields but the header has \(header.count)")
+            throw .malformedCSV(line: recordLines[k], reason: "the record has \(r.count) fields but the header has \(header.count)")
         }
         self.header = header
         self.rows = Array(records.dropFirst())
