@@ -83,6 +83,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TenureEndToEndTests", dependencies: ["TenureCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TenureEndToEndTests", dependencies: ["TenureCore", "TenureStore"], swiftSettings: swiftSettings),
     ]
 )
