@@ -54,7 +54,7 @@ struct ActivitySpellCounter: Sendable {
         }
     }
 
-    func report(definition: String, window: InactivityWindow?) -> ChurnReport {
+    func report(definition: ChurnDefinition, window: InactivityWindow?) -> ChurnReport {
         var atStart: [Int] = []
         var running = 0
         for k in 0...grid.count {

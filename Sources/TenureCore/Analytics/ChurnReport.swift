@@ -26,8 +26,7 @@ public struct ChurnReport: Sendable, Hashable, Codable {
         public var incomplete: Bool
     }
 
-    /// `contractual` or `noncontractual`.
-    public var definition: String
+    public var definition: ChurnDefinition
     /// For non-contractual churn: the inactivity window used and how it was chosen.
     public var inactivityWindow: InactivityWindow?
     public var unit: PeriodUnit

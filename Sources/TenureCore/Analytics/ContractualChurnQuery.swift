@@ -50,7 +50,7 @@ public struct ContractualChurnQuery: Sendable, Hashable, Codable {
                 i = j
             }
         }
-        return counter.report(definition: "contractual", window: nil)
+        return counter.report(definition: .contractual, window: nil)
     }
 
     func effectiveEnd(_ s: SubscriptionSpan) -> Int32 {

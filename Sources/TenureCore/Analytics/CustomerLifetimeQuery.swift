@@ -65,7 +65,7 @@ public struct CustomerLifetimeQuery: Sendable, Hashable, Codable {
             ends += p.1
         }
         return report(
-            definition: "noncontractual", window: window, starts: starts, ends: ends,
+            definition: .nonContractual, window: window, starts: starts, ends: ends,
             plans: nil, planNames: [])
     }
 
@@ -91,12 +91,12 @@ public struct CustomerLifetimeQuery: Sendable, Hashable, Codable {
             plans.append(plan)
         }
         return report(
-            definition: "contractual", window: nil, starts: starts, ends: ends, plans: plans,
+            definition: .contractual, window: nil, starts: starts, ends: ends, plans: plans,
             planNames: subscriptions.plans)
     }
 
     func report(
-        definition: String, window: InactivityWindow?, starts: [Int32], ends: [Int32], plans: [UInt16]?,
+        definition: ChurnDefinition, window: InactivityWindow?, starts: [Int32], ends: [Int32], plans: [UInt16]?,
         planNames: [String]
     ) -> CustomerLifetimeReport {
         let n = starts.count

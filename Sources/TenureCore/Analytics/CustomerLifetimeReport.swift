@@ -6,8 +6,7 @@ public struct CustomerLifetimeReport: Sendable, Hashable, Codable {
         public var curve: SurvivalCurve
     }
 
-    /// `contractual` or `noncontractual`.
-    public var definition: String
+    public var definition: ChurnDefinition
     public var inactivityWindow: InactivityWindow?
     public var asOf: Int32
     public var overall: SurvivalCurve

@@ -58,6 +58,6 @@ public struct NonContractualChurnQuery: Sendable, Hashable, Codable {
         }
         var total = partials[0]
         for other in partials.dropFirst() { total.merge(other) }
-        return total.report(definition: "noncontractual", window: window)
+        return total.report(definition: .nonContractual, window: window)
     }
 }

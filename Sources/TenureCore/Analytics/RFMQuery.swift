@@ -37,6 +37,8 @@ public struct RFMQuery: Sendable, Hashable, Codable {
             let last = WorkBuffer<Int32>(repeating: 0, count: range.count)
             let count = WorkBuffer<Int32>(repeating: 0, count: range.count)
             let money = WorkBuffer<Double>(repeating: 0, count: range.count)
+            let lastOut = last.base - range.lowerBound, countOut = count.base - range.lowerBound
+            let moneyOut = money.base - range.lowerBound
             snapshot.scan(range) { c, ev in
                 // Events are sorted by day: trim to the window, then count without branching on
                 // the event type (purchases are interleaved unpredictably with other events).
@@ -51,12 +53,17 @@ public struct RFMQuery: Sendable, Hashable, Codable {
                     sum += hit != 0 ? Double(ev.values[i]) : 0
                     l = hit != 0 ? ev.days[i] : l
                 }
-                let j = c - range.lowerBound
-                last[j] = l
-                count[j] = n
-                money[j] = sum
+                lastOut[c] = l
+                countOut[c] = n
+                moneyOut[c] = sum
             }
             var out = Part()
+            var buyers = 0
+            for j in 0..<range.count where count[j] > 0 { buyers += 1 }
+            out.customers.reserveCapacity(buyers)
+            out.last.reserveCapacity(buyers)
+            out.count.reserveCapacity(buyers)
+            out.money.reserveCapacity(buyers)
             for j in 0..<range.count where count[j] > 0 {
                 out.customers.append(Int32(range.lowerBound + j))
                 out.last.append(last[j])
@@ -82,7 +89,7 @@ public struct RFMQuery: Sendable, Hashable, Codable {
                 switch metric {
                 case 0: Self.ntile5(smallIntegers: last)
                 case 1: Self.ntile5(smallIntegers: count)
-                default: Self.ntile5(order: RadixSort.order(of: money.map { RadixSort.key($0) }))
+                default: Self.ntile5(keys: money.map { RadixSort.key($0) })
                 }
             }
         }.flatMap { $0 }
@@ -123,6 +130,65 @@ public struct RFMQuery: Sendable, Hashable, Codable {
                         bucket &+= rank >= b4 ? 1 : 0
                         out[i] = bucket
                     }
+                }
+            }
+        }
+        return score
+    }
+
+    /// Score 1…5 per position for arbitrary 64-bit keys (higher is better), ties by position,
+    /// without sorting everything: NTILE only needs the four customers at which groups 2…5 begin.
+    /// A histogram of the top 16 key bits locates them; only their buckets are sorted; every key
+    /// is then compared with the four thresholds. Falls back to a full radix sort when those buckets
+    /// hold most of the keys (nearly equal keys).
+    static func ntile5(keys: [UInt64]) -> [UInt8] {
+        let n = keys.count
+        if n < 5 { return ntile5(order: RadixSort.order(of: keys)) }
+        let q = n / 5, extra = n % 5
+        var starts: [Int] = []
+        var r = 0
+        for g in 0..<4 {
+            r += q + (g < extra ? 1 : 0)
+            starts.append(r)
+        }
+        var histogram = [Int](repeating: 0, count: 65_537)
+        for k in keys { histogram[Int(k >> 48) + 1] += 1 }
+        for b in 0..<65_536 { histogram[b + 1] += histogram[b] }
+        // The bucket of each threshold rank: the last bucket starting at or before it.
+        var wanted = Set<Int>()
+        var bucketOf: [Int] = []
+        for rank in starts {
+            var lo = 0, hi = 65_536
+            while lo < hi {
+                let m = (lo + hi + 1) / 2
+                if histogram[m] <= rank { lo = m } else { hi = m - 1 }
+            }
+            bucketOf.append(lo)
+            wanted.insert(lo)
+        }
+        let gathered = wanted.reduce(0) { $0 + histogram[$1 + 1] - histogram[$1] }
+        if gathered > n / 2 { return ntile5(order: RadixSort.order(of: keys)) }
+        var isWanted = [Bool](repeating: false, count: 65_536)
+        for b in wanted { isWanted[b] = true }
+        var members: [Int: [(UInt64, UInt32)]] = [:]
+        for b in wanted { members[b] = [] }
+        for (i, k) in keys.enumerated() where isWanted[Int(k >> 48)] {
+            members[Int(k >> 48)]!.append((k, UInt32(i)))
+        }
+        for b in wanted { members[b]!.sort { $0 < $1 } }
+        let thresholds = (0..<4).map { j in members[bucketOf[j]]![starts[j] - histogram[bucketOf[j]]] }
+        let t0 = thresholds[0], t1 = thresholds[1], t2 = thresholds[2], t3 = thresholds[3]
+        var score = [UInt8](repeating: 0, count: n)
+        keys.withUnsafeBufferPointer { k in
+            score.withUnsafeMutableBufferPointer { out in
+                for i in 0..<n {
+                    let key = k[i], idx = UInt32(i)
+                    var s: UInt8 = 1
+                    s &+= key > t0.0 || (key == t0.0 && idx >= t0.1) ? 1 : 0
+                    s &+= key > t1.0 || (key == t1.0 && idx >= t1.1) ? 1 : 0
+                    s &+= key > t2.0 || (key == t2.0 && idx >= t2.1) ? 1 : 0
+                    s &+= key > t3.0 || (key == t3.0 && idx >= t3.1) ? 1 : 0
+                    out[i] = s
                 }
             }
         }

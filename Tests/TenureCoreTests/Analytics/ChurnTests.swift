@@ -88,7 +88,7 @@ struct ChurnTests {
     @Test("contractual: lost when the last subscription ends; plan switches are not losses")
     func contractual() {
         let r = ContractualChurnQuery(range: Self.range, asOf: Fixture.day("2024-04-30")).run(on: Self.spans)
-        #expect(r.definition == "contractual")
+        #expect(r.definition == .contractual)
         #expect(r.rows.map(\.activeAtStart) == [1, 2, 1, 2])
         #expect(r.rows.map(\.lost) == [0, 1, 0, 0])
         #expect(r.rows.map(\.acquired) == [2, 0, 0, 0])
