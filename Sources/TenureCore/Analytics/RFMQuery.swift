@@ -31,14 +31,14 @@ public struct RFMQuery: Sendable, Hashable, Codable {
         struct Part: Sendable {
             var customers: [Int32] = [], last: [Int32] = [], count: [Int32] = [], money: [Double] = []
         }
-        let parts = ParallelWork.map(ranges.count) { part in
+        // Every worker writes the measures of its own customers into shared per-customer columns
+        // (a frequency of 0 marks a customer without purchases), then they are compacted.
+        let total = snapshot.customerCount
+        let columns = RFMColumns(customers: total)
+        defer { columns.release() }
+        let buyersPerPart = ParallelWork.map(ranges.count) { part in
             let range = ranges[part]
-            // Per customer of the range; a count of 0 marks a customer without purchases.
-            let last = WorkBuffer<Int32>(repeating: 0, count: range.count)
-            let count = WorkBuffer<Int32>(repeating: 0, count: range.count)
-            let money = WorkBuffer<Double>(repeating: 0, count: range.count)
-            let lastOut = last.base - range.lowerBound, countOut = count.base - range.lowerBound
-            let moneyOut = money.base - range.lowerBound
+            let lastOut = columns.last, countOut = columns.count, moneyOut = columns.money
             snapshot.scan(range) { c, ev in
                 // Events are sorted by day: trim to the window, then count without branching on
                 // the event type (purchases are interleaved unpredictably with other events).
@@ -57,46 +57,41 @@ public struct RFMQuery: Sendable, Hashable, Codable {
                 countOut[c] = n
                 moneyOut[c] = sum
             }
-            var out = Part()
             var buyers = 0
-            for j in 0..<range.count where count[j] > 0 { buyers += 1 }
-            out.customers.reserveCapacity(buyers)
-            out.last.reserveCapacity(buyers)
-            out.count.reserveCapacity(buyers)
-            out.money.reserveCapacity(buyers)
-            for j in 0..<range.count where count[j] > 0 {
-                out.customers.append(Int32(range.lowerBound + j))
-                out.last.append(last[j])
-                out.count.append(count[j])
-                out.money.append(money[j])
-            }
-            return out
+            for c in range where countOut[c] > 0 { buyers += 1 }
+            return buyers
         }
-        var all = parts[0]
-        for p in parts.dropFirst() {
-            all.customers += p.customers
-            all.last += p.last
-            all.count += p.count
-            all.money += p.money
+        let buyers = buyersPerPart.reduce(0, +)
+        var all = Part()
+        all.customers.reserveCapacity(buyers)
+        all.last.reserveCapacity(buyers)
+        all.count.reserveCapacity(buyers)
+        all.money.reserveCapacity(buyers)
+        for c in 0..<total where columns.count[c] > 0 {
+            all.customers.append(Int32(c))
+            all.last.append(columns.last[c])
+            all.count.append(columns.count[c])
+            all.money.append(columns.money[c])
         }
         let n = all.customers.count
         // Recency (last purchase day) and frequency are small integers: their scores come straight
-        // from a counting pass. Monetary totals are doubles: radix-sorted.
+        // from a counting pass. Monetary totals are doubles: threshold selection, started first
+        // as the longest job.
         let last = all.last, count = all.count, money = all.money
         let scores = ParallelWork.map(n > 100_000 ? 3 : 1) { which -> [[UInt8]] in
             let mine = n > 100_000 ? [which] : [0, 1, 2]
             return mine.map { metric in
                 switch metric {
-                case 0: Self.ntile5(smallIntegers: last)
-                case 1: Self.ntile5(smallIntegers: count)
-                default: Self.ntile5(keys: money.map { RadixSort.key($0) })
+                case 0: Self.ntile5(keys: money.map { RadixSort.key($0) })
+                case 1: Self.ntile5(smallIntegers: last)
+                default: Self.ntile5(smallIntegers: count)
                 }
             }
         }.flatMap { $0 }
         return RFMReport(
             asOf: asOf, lookbackDays: lookbackDays, customers: all.customers,
             recencyDays: all.last.map { asOf - $0 }, frequency: all.count, monetary: all.money,
-            recencyScores: scores[0], frequencyScores: scores[1], monetaryScores: scores[2])
+            recencyScores: scores[1], frequencyScores: scores[2], monetaryScores: scores[0])
     }
 
     /// Score 1…5 per position for integer measures (higher is better), ties by position: the rank
@@ -209,5 +204,29 @@ public struct RFMQuery: Sendable, Hashable, Codable {
             }
         }
         return score
+    }
+}
+
+/// Per-customer measures written by the workers of ``RFMQuery/run(on:)``.
+///
+/// `@unchecked Sendable` is safe: each worker writes only the customers of its own range, the
+/// columns are read only after `ParallelWork.map` has returned (which orders the writes before
+/// the reads), and `release()` runs after that.
+private struct RFMColumns: @unchecked Sendable {
+    let last: UnsafeMutablePointer<Int32>
+    let count: UnsafeMutablePointer<Int32>
+    let money: UnsafeMutablePointer<Double>
+
+    init(customers: Int) {
+        // Every customer's slot is written by the scan before it is read.
+        last = .allocate(capacity: max(customers, 1))
+        count = .allocate(capacity: max(customers, 1))
+        money = .allocate(capacity: max(customers, 1))
+    }
+
+    func release() {
+        last.deallocate()
+        count.deallocate()
+        money.deallocate()
     }
 }
