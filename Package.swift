@@ -7,8 +7,8 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 // TEMPORARY while parallel work lands; integration removes these.
-let helperWork = ["Analytics", "Predict"]
-let helperTests = ["Analytics", "BTYD", "Learn"]
+let helperWork = ["Analytics"]
+let helperTests = ["Analytics"]
 
 let package = Package(
     name: "Tenure",

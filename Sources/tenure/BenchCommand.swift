@@ -1,6 +1,155 @@
 import ArgumentParser
+import Foundation
+import TenureCore
+import TenureServer
 
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks.")
-    func run() async throws { throw ValidationError("bench: not available yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks, each beside its named peer in the same run (figures go to BENCHMARKS.md).",
+        subcommands: [BenchIngestCommand.self, BenchPredictCommand.self])
+}
+
+/// Runs a helper program, returning its standard output, or nil when it cannot run.
+func runTool(_ arguments: [String], environment: [String: String] = [:]) -> String? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return nil }
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+}
+
+/// The repository's scripts folder (for peer scripts), found from the working directory.
+func scriptPath(_ relative: String) -> String {
+    FileManager.default.currentDirectoryPath + "/scripts/" + relative
+}
+
+struct BenchIngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Bulk CSV import into SQLite (beside DuckDB loading the same file) and HTTP Segment batches with wrk.")
+
+    @Option(help: "Transactions in the generated CSV.") var events = 10_000_000
+    @Option(help: "Distinct customers in it.") var customers = 1_000_000
+    @Option(help: "Working folder for the generated file and databases.") var folder = "./bench-data"
+    @Option(help: "Seconds of HTTP load.") var httpSeconds = 10
+    @Option(help: "Concurrent HTTP connections.") var connections = 32
+    @Flag(help: "Skip the HTTP part.") var noHTTP = false
+
+    func run() async throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let csv = folder + "/transactions-\(events).csv"
+        if !FileManager.default.fileExists(atPath: csv) {
+            print("generating \(ProgressLine.grouped(events)) transactions into \(csv)…")
+            try IngestBenchmark.writeTransactionsCSV(path: csv, events: events, customers: customers, seed: 1)
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? 0
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB; file \(size >> 20) MiB")
+
+        let result = try await IngestBenchmark.importCSV(path: csv, database: folder + "/bench-import.sqlite")
+        print(String(format: "tenure import (SQLite):  %.2f s  %@ events/s  peak memory %d MiB",
+                     result.seconds, ProgressLine.grouped(Int(result.eventsPerSecond)), result.peakMemoryBytes >> 20))
+        if let out = runTool(["python3", scriptPath("bench/duckdb_load.py"), csv]) {
+            let parts = out.split(separator: " ")
+            if let seconds = Double(parts.first ?? "") {
+                print(String(format: "duckdb CSV load:         %.2f s  %@ rows/s", seconds, ProgressLine.grouped(Int(Double(events) / seconds))))
+            }
+        } else {
+            print("duckdb CSV load:         skipped (pip install duckdb)")
+        }
+        guard !noHTTP else { return }
+        try await http()
+    }
+
+    func http() async throws {
+        guard runTool(["wrk", "--version"]) != nil || FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else {
+            print("http: skipped (apt-get install wrk)")
+            return
+        }
+        let database = folder + "/bench-http.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        let me = CommandLine.arguments[0]
+        guard let key = runTool([me, "keys", "create", "--scope", "write", "--quiet", "--database", database])?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        else { throw ValidationError("could not create a write key") }
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: me)
+        server.arguments = ["serve", "--database", database, "--port", "18765"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        try await Task.sleep(for: .seconds(1))
+        let auth = Data((key + ":").utf8).base64EncodedString()
+        guard let output = runTool(
+            ["wrk", "-t2", "-c\(connections)", "-d\(httpSeconds)s", "--latency", "-s", scriptPath("bench/segment_batch.lua"), "http://127.0.0.1:18765"],
+            environment: ["TENURE_AUTH": auth, "TENURE_RUN": String(UInt32.random(in: 0 ... .max))])
+        else { throw ValidationError("wrk failed") }
+        let requests = Self.number(after: "Requests/sec:", in: output) ?? 0
+        let total = Int(Self.number(before: " requests in", in: output) ?? 0)
+        let non2xx = Int(Self.number(after: "Non-2xx or 3xx responses:", in: output) ?? 0)
+        let p50 = Self.latency("50%", in: output), p99 = Self.latency("99%", in: output)
+        print(String(format: "http /v1/batch (100 events each, %d connections): %@ events/s sustained, batch latency p50 %@ p99 %@, %d non-2xx",
+                     connections, ProgressLine.grouped(Int(requests * 100)), p50, p99, non2xx))
+        // Every acknowledged event must be in the store.
+        server.terminate()
+        server.waitUntilExit()
+        let stored = runTool(["sqlite3", database, "SELECT count(*) FROM event"])?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+        print("acknowledged events \(ProgressLine.grouped((total - non2xx) * 100)); stored \(stored) (wrk may count requests cut off at the end as unanswered)")
+    }
+
+    static func number(after label: String, in text: String) -> Double? {
+        guard let range = text.range(of: label) else { return nil }
+        return Double(text[range.upperBound...].split(whereSeparator: { $0 == " " || $0 == "\n" }).first ?? "")
+    }
+
+    static func number(before label: String, in text: String) -> Double? {
+        guard let range = text.range(of: label) else { return nil }
+        return Double(text[..<range.lowerBound].split(whereSeparator: { $0 == " " || $0 == "\n" }).last ?? "")
+    }
+
+    static func latency(_ percentile: String, in text: String) -> String {
+        for line in text.split(separator: "\n") where line.trimmingCharacters(in: .whitespaces).hasPrefix(percentile) {
+            return String(line.split(separator: " ").last ?? "?")
+        }
+        return "?"
+    }
+}
+
+struct BenchPredictCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict", abstract: "BTYD fits and gradient-boosted trees, beside lifetimes and XGBoost when installed.")
+
+    @Option(help: "Customers for the BG/NBD fit.") var customers = 1_000_000
+    @Option(help: "Customers for the Pareto/NBD fit.") var paretoCustomers = 100_000
+    @Option(help: "Rows for the boosted trees.") var rows = 1_000_000
+    @Option(help: "Trees.") var trees = 200
+    @Option(help: "Tree depth.") var depth = 6
+    @Flag(help: "Only the BTYD fits.") var btydOnly = false
+
+    func run() async throws {
+        let btyd = BTYDBenchmark.run(customers: customers, seed: 1, paretoCustomers: paretoCustomers)
+        for key in btyd.keys.sorted() where key.hasSuffix("seconds") || key.hasSuffix("patterns") || key.hasSuffix("log_likelihood") {
+            print(String(format: "%-40@ %.4f", key as NSString, btyd[key]!))
+        }
+        guard !btydOnly else { return }
+        let gbt = LearnBenchmark.run(rows: rows, features: 40, trees: trees, depth: depth, seed: 42)
+        print(String(format: "gbt training %d×40, %d trees depth %d: %.1f s, test AUC %.5f", rows, trees, depth, gbt.trainingSeconds, gbt.testAUC))
+        if let out = runTool(["python3", scriptPath("bench/gbt_xgboost.py"), "--rows", "\(rows)", "--trees", "\(trees)", "--depth", "\(depth)", "--seed", "42"]) {
+            print("xgboost hist: " + out.trimmingCharacters(in: .whitespacesAndNewlines))
+        } else {
+            print("xgboost: skipped (pip install xgboost)")
+        }
+    }
 }
