@@ -61,17 +61,33 @@ public struct RFMQuery: Sendable, Hashable, Codable {
             for c in range where countOut[c] > 0 { buyers += 1 }
             return buyers
         }
-        let buyers = buyersPerPart.reduce(0, +)
+        // Compact the purchasing customers into dense columns, each worker filling its own slice.
+        var offsets = [0]
+        for b in buyersPerPart { offsets.append(offsets.last! + b) }
+        let firstOut = offsets, buyers = offsets.last!
         var all = Part()
-        all.customers.reserveCapacity(buyers)
-        all.last.reserveCapacity(buyers)
-        all.count.reserveCapacity(buyers)
-        all.money.reserveCapacity(buyers)
-        for c in 0..<total where columns.count[c] > 0 {
-            all.customers.append(Int32(c))
-            all.last.append(columns.last[c])
-            all.count.append(columns.count[c])
-            all.money.append(columns.money[c])
+        all.customers = [Int32](repeating: 0, count: buyers)
+        all.last = [Int32](repeating: 0, count: buyers)
+        all.count = [Int32](repeating: 0, count: buyers)
+        all.money = [Double](repeating: 0, count: buyers)
+        all.customers.withUnsafeMutableBufferPointer { oc in
+            all.last.withUnsafeMutableBufferPointer { ol in
+                all.count.withUnsafeMutableBufferPointer { on in
+                    all.money.withUnsafeMutableBufferPointer { om in
+                        let out = RFMOutput(customers: oc, last: ol, count: on, money: om)
+                        ParallelWork.run(ranges.count) { part in
+                            var j = firstOut[part]
+                            for c in ranges[part] where columns.count[c] > 0 {
+                                out.customers[j] = Int32(c)
+                                out.last[j] = columns.last[c]
+                                out.count[j] = columns.count[c]
+                                out.money[j] = columns.money[c]
+                                j += 1
+                            }
+                        }
+                    }
+                }
+            }
         }
         let n = all.customers.count
         // Recency (last purchase day) and frequency are small integers: their scores come straight
@@ -229,4 +245,15 @@ private struct RFMColumns: @unchecked Sendable {
         count.deallocate()
         money.deallocate()
     }
+}
+
+/// The dense output columns of ``RFMQuery/run(on:)``'s compaction.
+///
+/// `@unchecked Sendable` is safe: worker `p` writes only positions `firstOut[p]..<firstOut[p + 1]`,
+/// and the buffers outlive `ParallelWork.run`, which returns after every worker is done.
+private struct RFMOutput: @unchecked Sendable {
+    let customers: UnsafeMutableBufferPointer<Int32>
+    let last: UnsafeMutableBufferPointer<Int32>
+    let count: UnsafeMutableBufferPointer<Int32>
+    let money: UnsafeMutableBufferPointer<Double>
 }

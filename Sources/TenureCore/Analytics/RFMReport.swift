@@ -47,30 +47,50 @@ public struct RFMReport: Sendable, Hashable, Codable {
         self.recencyScores = recencyScores
         self.frequencyScores = frequencyScores
         self.monetaryScores = monetaryScores
-        var segs: [RFMSegment] = []
-        segs.reserveCapacity(customers.count)
-        var grid = [[Int]](repeating: [Int](repeating: 0, count: 5), count: 5)
         let all = RFMSegment.allCases
-        var counts = [Int](repeating: 0, count: all.count)
-        var revenue = [Double](repeating: 0, count: all.count)
         // Classify once per (R, FM) cell rather than per customer.
         var table = [UInt8](repeating: 0, count: 36)
         for r in 1...5 {
             for fm in 1...5 { table[r * 6 + fm] = RFMSegment.classify(recency: r, frequencyMonetary: fm).code }
         }
+        let n = customers.count
+        var cells = [Int](repeating: 0, count: 36)
+        var counts = [Int](repeating: 0, count: all.count)
+        var revenue = [Double](repeating: 0, count: all.count)
         var total = 0.0
-        for i in customers.indices {
-            let r = Int(recencyScores[i]), fm = (Int(frequencyScores[i]) + Int(monetaryScores[i]) + 1) / 2
-            let code = Int(table[r * 6 + fm])
-            segs.append(all[code])
-            grid[r - 1][fm - 1] += 1
-            counts[code] += 1
-            revenue[code] += monetary[i]
-            total += monetary[i]
+        var codes = [UInt8](repeating: 0, count: n)
+        recencyScores.withUnsafeBufferPointer { rs in
+            frequencyScores.withUnsafeBufferPointer { fs in
+                monetaryScores.withUnsafeBufferPointer { ms in
+                    monetary.withUnsafeBufferPointer { money in
+                        codes.withUnsafeMutableBufferPointer { out in
+                            cells.withUnsafeMutableBufferPointer { cell in
+                                revenue.withUnsafeMutableBufferPointer { rev in
+                                    table.withUnsafeBufferPointer { tab in
+                                        for i in 0..<n {
+                                            let at = Int(rs[i]) * 6 + (Int(fs[i]) + Int(ms[i]) + 1) / 2
+                                            let code = tab[at]
+                                            out[i] = code
+                                            cell[at] += 1
+                                            rev[Int(code)] += money[i]
+                                            total += money[i]
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
+        for i in 0..<36 where cells[i] > 0 { counts[Int(table[i])] += cells[i] }
+        let segs = [RFMSegment](unsafeUninitializedCapacity: n) { buffer, initialized in
+            for i in 0..<n { (buffer.baseAddress! + i).initialize(to: all[Int(codes[i])]) }
+            initialized = n
+        }
+        let grid = (1...5).map { r in (1...5).map { fm in cells[r * 6 + fm] } }
         segments = segs
         self.grid = grid
-        let n = customers.count
         summary = all.indices.map { k in
             SegmentSummary(
                 segment: all[k], name: all[k].displayName, customers: counts[k],
