@@ -55,12 +55,12 @@ struct BenchIngestCommand: AsyncParsableCommand {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB; file \(size >> 20) MiB")
 
         let result = try await IngestBenchmark.importCSV(path: csv, database: folder + "/bench-import.sqlite")
-        print(String(format: "tenure import (SQLite):  %.2f s  %@ events/s  peak memory %d MiB",
-                     result.seconds, ProgressLine.grouped(Int(result.eventsPerSecond)), result.peakMemoryBytes >> 20))
+        let peakMiB = result.peakMemoryBytes >> 20
+        print("tenure import (SQLite):  \(String(format: "%.2f", result.seconds)) s  \(ProgressLine.grouped(Int(result.eventsPerSecond))) events/s  peak memory \(peakMiB) MiB")
         if let out = runTool(["python3", scriptPath("bench/duckdb_load.py"), csv]) {
             let parts = out.split(separator: " ")
             if let seconds = Double(parts.first ?? "") {
-                print(String(format: "duckdb CSV load:         %.2f s  %@ rows/s", seconds, ProgressLine.grouped(Int(Double(events) / seconds))))
+                print("duckdb CSV load:         \(String(format: "%.2f", seconds)) s  \(ProgressLine.grouped(Int(Double(events) / seconds))) rows/s")
             }
         } else {
             print("duckdb CSV load:         skipped (pip install duckdb)")
@@ -100,8 +100,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         let total = Int(Self.number(before: " requests in", in: output) ?? 0)
         let non2xx = Int(Self.number(after: "Non-2xx or 3xx responses:", in: output) ?? 0)
         let p50 = Self.latency("50%", in: output), p99 = Self.latency("99%", in: output)
-        print(String(format: "http /v1/batch (100 events each, %d connections): %@ events/s sustained, batch latency p50 %@ p99 %@, %d non-2xx",
-                     connections, ProgressLine.grouped(Int(requests * 100)), p50, p99, non2xx))
+        print("http /v1/batch (100 events each, \(connections) connections): \(ProgressLine.grouped(Int(requests * 100))) events/s sustained, batch latency p50 \(p50) p99 \(p99), \(non2xx) non-2xx")
         // Every acknowledged event must be in the store.
         server.terminate()
         server.waitUntilExit()
@@ -141,7 +140,7 @@ struct BenchPredictCommand: AsyncParsableCommand {
     func run() async throws {
         let btyd = BTYDBenchmark.run(customers: customers, seed: 1, paretoCustomers: paretoCustomers)
         for key in btyd.keys.sorted() where key.hasSuffix("seconds") || key.hasSuffix("patterns") || key.hasSuffix("log_likelihood") {
-            print(String(format: "%-40@ %.4f", key as NSString, btyd[key]!))
+            print(key.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: " %.4f", btyd[key]!))
         }
         guard !btydOnly else { return }
         let gbt = LearnBenchmark.run(rows: rows, features: 40, trees: trees, depth: depth, seed: 42)

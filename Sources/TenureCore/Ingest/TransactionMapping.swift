@@ -78,16 +78,16 @@ public struct TransactionRowReader: Sendable {
         guard fields.count >= header.count else {
             throw TransactionRowError("has \(fields.count) columns; expected \(header.count)")
         }
-        let customer = fields[customerIndex].trimmingCharacters(in: .whitespaces)
+        let customer = fields[customerIndex].trimmingSpaces
         guard !customer.isEmpty else { throw TransactionRowError("customer column \"\(header[customerIndex])\" is empty") }
-        let dateText = fields[dateIndex].trimmingCharacters(in: .whitespaces)
+        let dateText = fields[dateIndex].trimmingSpaces
         guard let date = Self.parseDate(dateText, format: mapping.dateFormat) else {
             throw TransactionRowError(
                 "date \"\(dateText.prefix(40))\" in column \"\(header[dateIndex])\" does not match the date format \(mapping.dateFormat.rawValue)")
         }
         var properties: [String: JSONValue] = [:]
         if let amountIndex {
-            let text = fields[amountIndex].trimmingCharacters(in: .whitespaces)
+            let text = fields[amountIndex].trimmingSpaces
             guard let amount = Double(text), amount.isFinite else {
                 throw TransactionRowError("amount \"\(text.prefix(40))\" in column \"\(header[amountIndex])\" is not a number")
             }
@@ -146,4 +146,15 @@ public struct TransactionMappingError: Error, Sendable, CustomStringConvertible 
 public struct TransactionRowError: Error, Sendable, CustomStringConvertible {
     public var description: String
     init(_ description: String) { self.description = description }
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs; returns `self` untouched (no
+    /// copy) in the common case where there are none.
+    var trimmingSpaces: String {
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        if !isSpace(first) && !isSpace(last) { return self }
+        return String(self.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
 }

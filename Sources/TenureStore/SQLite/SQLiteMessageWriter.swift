@@ -8,13 +8,16 @@ import TenureCore
 /// once in `finish()`.
 struct SQLiteMessageWriter: ImportSessionWriter {
     private let db: Database
-    private let insertEvent: Statement
-    private let findUser: Statement
-    private let findAlias: Statement
-    private let insertCustomer: Statement
-    private let insertIdentity: Statement
-    private let insertOrder: Statement
-    private let insertLine: Statement
+    private let insertEvent: FastStatement
+    private let findUser: FastStatement
+    private let findAlias: FastStatement
+    private let insertCustomer: FastStatement
+    private let insertIdentity: FastStatement
+    private let insertOrder: FastStatement
+    private let insertLine: FastStatement
+    /// Every user id and alias is in the caches (a bulk import preloads them), so a cache miss
+    /// means "new" without asking the database.
+    private var cachesComplete = false
     private var userCache: [String: Int64] = [:]
     private var aliasCache: [String: Int64] = [:]
     private var typeIds: [String: Int64] = [:]
@@ -22,25 +25,25 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     private var seen: [Int64: (first: Int64, last: Int64)] = [:]
     private let now: Int64
 
-    init(db: Database) throws {
+    init(db: Database, preloadIdentities: Bool = false) throws {
         self.db = db
-        insertEvent = try db.makeStatement(
+        insertEvent = try FastStatement(db, 
             sql: """
                 INSERT INTO event (message_id, customer_id, type_id, timestamp, received_at, properties, context, revenue, currency)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING
                 """)
-        findUser = try db.makeStatement(sql: "SELECT id FROM customer WHERE user_id = ?")
-        findAlias = try db.makeStatement(sql: "SELECT customer_id FROM identity WHERE alias = ?")
-        insertCustomer = try db.makeStatement(
-            sql: "INSERT INTO customer (user_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?)")
-        insertIdentity = try db.makeStatement(sql: "INSERT OR REPLACE INTO identity (alias, customer_id) VALUES (?, ?)")
-        insertOrder = try db.makeStatement(
-            sql: """
+        findUser = try FastStatement(db, sql: "SELECT id FROM customer WHERE user_id = ?")
+        findAlias = try FastStatement(db, sql: "SELECT customer_id FROM identity WHERE alias = ?")
+        insertCustomer = try FastStatement(
+            db, sql: "INSERT INTO customer (user_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?)")
+        insertIdentity = try FastStatement(db, sql: "INSERT OR REPLACE INTO identity (alias, customer_id) VALUES (?, ?)")
+        insertOrder = try FastStatement(
+            db, sql: """
                 INSERT INTO "order" (order_id, customer_id, event_id, timestamp, value, total, revenue, discount, coupon, currency)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING
                 """)
-        insertLine = try db.makeStatement(
-            sql: """
+        insertLine = try FastStatement(
+            db, sql: """
                 INSERT OR IGNORE INTO order_line (order_ref, position, product_id, sku, name, category, price, quantity)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
@@ -48,6 +51,13 @@ struct SQLiteMessageWriter: ImportSessionWriter {
             typeIds[Self.typeKey(kind: row["kind"], name: row["name"])] = row["id"]
         }
         now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        if preloadIdentities {
+            let users = try Row.fetchCursor(db, sql: "SELECT user_id, id FROM customer WHERE user_id IS NOT NULL")
+            while let row = try users.next() { userCache[row[0]] = row[1] }
+            let aliases = try Row.fetchCursor(db, sql: "SELECT alias, customer_id FROM identity")
+            while let row = try aliases.next() { aliasCache[row[0]] = row[1] }
+            cachesComplete = true
+        }
     }
 
     static func typeKey(kind: String, name: String) -> String { kind + "\u{1F}" + name }
@@ -59,15 +69,19 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         let customer = try resolveCustomer(message, at: timestamp)
         let typeId = try self.typeId(kind: message.kind, name: message.name ?? "")
         let payload = message.kind == .identify || message.kind == .group ? message.traits : message.properties
-        let revenue = message.revenue
-        try insertEvent.execute(arguments: [
-            message.messageId, customer, typeId, timestamp, Self.millis(message.receivedAt),
-            payload.isEmpty ? nil : JSONWriter.string(payload),
-            message.context.isEmpty ? nil : JSONWriter.string(message.context),
-            revenue, revenue == nil ? nil : message.currency,
-        ])
-        guard db.changesCount > 0 else { return false }
-        let eventId = db.lastInsertedRowID
+        let order = Order(message: message)
+        let revenue = order?.value ?? message.revenue
+        insertEvent.bind(1, message.messageId)
+        insertEvent.bind(2, customer)
+        insertEvent.bind(3, typeId)
+        insertEvent.bind(4, timestamp)
+        insertEvent.bind(5, Self.millis(message.receivedAt))
+        insertEvent.bind(6, payload.isEmpty ? nil : JSONWriter.string(payload))
+        insertEvent.bind(7, message.context.isEmpty ? nil : JSONWriter.string(message.context))
+        insertEvent.bind(8, revenue)
+        insertEvent.bind(9, revenue == nil ? nil : message.currency)
+        guard try insertEvent.run() > 0 else { return false }
+        let eventId = insertEvent.lastInsertedRowID
         markSeen(customer, timestamp)
         switch message.kind {
         case .identify:
@@ -81,7 +95,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                         """, arguments: [customer, groupId, JSONWriter.string(message.traits)])
             }
         case .track:
-            if let order = Order(message: message) {
+            if let order {
                 try store(order, customer: customer, eventId: eventId, at: timestamp)
             } else if let change = SubscriptionChange(message: message) {
                 try store(change, customer: customer)
@@ -140,7 +154,9 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     private mutating func lookupUser(_ userId: String) throws -> Int64? {
         if let id = userCache[userId] { return id }
-        if let id = try Int64.fetchOne(findUser, arguments: [userId]) ?? lookupAlias(userId) {
+        if cachesComplete { return aliasCache[userId] }
+        findUser.bind(1, userId)
+        if let id = try findUser.int64() ?? lookupAlias(userId) {
             userCache[userId] = id
             return id
         }
@@ -149,7 +165,9 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     private mutating func lookupAlias(_ alias: String) throws -> Int64? {
         if let id = aliasCache[alias] { return id }
-        if let id = try Int64.fetchOne(findAlias, arguments: [alias]) {
+        if cachesComplete { return nil }
+        findAlias.bind(1, alias)
+        if let id = try findAlias.int64() {
             aliasCache[alias] = id
             return id
         }
@@ -164,12 +182,18 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     }
 
     private mutating func createCustomer(userId: String?, at timestamp: Int64) throws -> Int64 {
-        try insertCustomer.execute(arguments: [userId, timestamp, timestamp, now])
-        return db.lastInsertedRowID
+        insertCustomer.bind(1, userId)
+        insertCustomer.bind(2, timestamp)
+        insertCustomer.bind(3, timestamp)
+        insertCustomer.bind(4, now)
+        try insertCustomer.run()
+        return insertCustomer.lastInsertedRowID
     }
 
     private mutating func setAlias(_ alias: String, _ customer: Int64) throws {
-        try insertIdentity.execute(arguments: [alias, customer])
+        insertIdentity.bind(1, alias)
+        insertIdentity.bind(2, customer)
+        try insertIdentity.run()
         aliasCache[alias] = customer
     }
 
@@ -267,16 +291,28 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     // MARK: Derived facts
 
     private func store(_ order: Order, customer: Int64, eventId: Int64, at timestamp: Int64) throws {
-        try insertOrder.execute(arguments: [
-            order.orderId, customer, eventId, timestamp, order.value, order.total, order.revenue, order.discount, order.coupon,
-            order.currency,
-        ])
-        guard db.changesCount > 0 else { return }
-        let orderRef = db.lastInsertedRowID
+        insertOrder.bind(1, order.orderId)
+        insertOrder.bind(2, customer)
+        insertOrder.bind(3, eventId)
+        insertOrder.bind(4, timestamp)
+        insertOrder.bind(5, order.value)
+        insertOrder.bind(6, order.total)
+        insertOrder.bind(7, order.revenue)
+        insertOrder.bind(8, order.discount)
+        insertOrder.bind(9, order.coupon)
+        insertOrder.bind(10, order.currency)
+        guard try insertOrder.run() > 0 else { return }
+        let orderRef = insertOrder.lastInsertedRowID
         for (position, line) in order.lines.enumerated() {
-            try insertLine.execute(arguments: [
-                orderRef, position, line.productId, line.sku, line.name, line.category, line.price, line.quantity,
-            ])
+            insertLine.bind(1, orderRef)
+            insertLine.bind(2, Int64(position))
+            insertLine.bind(3, line.productId)
+            insertLine.bind(4, line.sku)
+            insertLine.bind(5, line.name)
+            insertLine.bind(6, line.category)
+            insertLine.bind(7, line.price)
+            insertLine.bind(8, line.quantity)
+            try insertLine.run()
         }
     }
 

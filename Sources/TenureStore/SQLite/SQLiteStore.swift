@@ -64,7 +64,7 @@ extension SQLiteStore: EventStore {
 
     public func bulkImport<T: Sendable>(_ body: @Sendable (inout ImportSession) throws -> T) async throws -> T {
         try await writer.write { db in
-            var session = ImportSession(writer: try SQLiteMessageWriter(db: db))
+            var session = ImportSession(writer: try SQLiteMessageWriter(db: db, preloadIdentities: true))
             let result = try body(&session)
             try session.finish()
             return result
