@@ -5,21 +5,21 @@ import TenureCore
 struct ActivitySnapshotTests {
     @Test("rows in any order come out grouped by customer and sorted by day")
     func groupsAndSorts() {
-        let s = Fixture.snapshot([
-            (2, "2024-03-01", Fixture.order, 5),
-            (0, "2024-02-01", Fixture.open, 0),
-            (2, "2024-01-01", Fixture.page, 0),
-            (0, "2024-01-15", Fixture.order, 9),
-            (2, "2024-02-01", Fixture.open, 0),
+        let s = AnalyticsFixture.snapshot([
+            (2, "2024-03-01", AnalyticsFixture.order, 5),
+            (0, "2024-02-01", AnalyticsFixture.open, 0),
+            (2, "2024-01-01", AnalyticsFixture.page, 0),
+            (0, "2024-01-15", AnalyticsFixture.order, 9),
+            (2, "2024-02-01", AnalyticsFixture.open, 0),
         ], customers: 4)
         #expect(s.customerCount == 4)
         #expect(s.eventCount == 5)
-        #expect(s.events(of: 0).map(\.day) == [Fixture.day("2024-01-15"), Fixture.day("2024-02-01")])
+        #expect(s.events(of: 0).map(\.day) == [AnalyticsFixture.day("2024-01-15"), AnalyticsFixture.day("2024-02-01")])
         #expect(s.events(of: 0).map(\.value) == [9, 0])
         #expect(s.events(of: 1).isEmpty)
-        #expect(s.events(of: 2).map(\.type) == [Fixture.page, Fixture.open, Fixture.order])
-        #expect(s.firstSeenDays == [Fixture.day("2024-01-15"), ActivitySnapshot.noDay, Fixture.day("2024-01-01"), ActivitySnapshot.noDay])
-        #expect(s.dayRange == Fixture.day("2024-01-01")...Fixture.day("2024-03-01"))
+        #expect(s.events(of: 2).map(\.type) == [AnalyticsFixture.page, AnalyticsFixture.open, AnalyticsFixture.order])
+        #expect(s.firstSeenDays == [AnalyticsFixture.day("2024-01-15"), ActivitySnapshot.noDay, AnalyticsFixture.day("2024-01-01"), ActivitySnapshot.noDay])
+        #expect(s.dayRange == AnalyticsFixture.day("2024-01-01")...AnalyticsFixture.day("2024-03-01"))
     }
 
     @Test("a long unsorted history is sorted stably")
@@ -38,7 +38,7 @@ struct ActivitySnapshotTests {
     @Test("first-seen days given by the store win when earlier than the first event")
     func firstSeen() {
         var b = ActivitySnapshotBuilder()
-        b.add(customer: 0, day: 100, type: Fixture.open)
+        b.add(customer: 0, day: 100, type: AnalyticsFixture.open)
         b.setFirstSeen(customer: 0, day: 90)
         b.setFirstSeen(customer: 1, day: 95)
         let s = b.build()
@@ -48,17 +48,17 @@ struct ActivitySnapshotTests {
     @Test("appending a batch equals building from all rows, before and after compaction")
     func appendMatchesRebuild() {
         let first: [(Int32, String, UInt16, Float32)] = [
-            (0, "2024-01-10", Fixture.order, 3), (1, "2024-01-11", Fixture.open, 0),
-            (0, "2024-02-10", Fixture.open, 0), (2, "2024-01-05", Fixture.page, 0),
+            (0, "2024-01-10", AnalyticsFixture.order, 3), (1, "2024-01-11", AnalyticsFixture.open, 0),
+            (0, "2024-02-10", AnalyticsFixture.open, 0), (2, "2024-01-05", AnalyticsFixture.page, 0),
         ]
         let second: [(Int32, String, UInt16, Float32)] = [
-            (0, "2024-01-20", Fixture.order, 4), (4, "2024-03-01", Fixture.order, 8),
-            (1, "2024-01-01", Fixture.page, 0), (0, "2024-02-10", Fixture.order, 1),
+            (0, "2024-01-20", AnalyticsFixture.order, 4), (4, "2024-03-01", AnalyticsFixture.order, 8),
+            (1, "2024-01-01", AnalyticsFixture.page, 0), (0, "2024-02-10", AnalyticsFixture.order, 1),
         ]
-        let third: [(Int32, String, UInt16, Float32)] = [(4, "2024-02-01", Fixture.open, 0), (1, "2024-05-01", Fixture.open, 0)]
-        let base = Fixture.snapshot(first)
-        let appended = base.appending(Fixture.batch(second)).appending(Fixture.batch(third))
-        let rebuilt = Fixture.snapshot(first + second + third)
+        let third: [(Int32, String, UInt16, Float32)] = [(4, "2024-02-01", AnalyticsFixture.open, 0), (1, "2024-05-01", AnalyticsFixture.open, 0)]
+        let base = AnalyticsFixture.snapshot(first)
+        let appended = base.appending(AnalyticsFixture.batch(second)).appending(AnalyticsFixture.batch(third))
+        let rebuilt = AnalyticsFixture.snapshot(first + second + third)
         #expect(base.customerCount == 3)
         #expect(appended.customerCount == 5)
         #expect(appended.eventCount == 10)
@@ -68,9 +68,9 @@ struct ActivitySnapshotTests {
             #expect(appended.compacted().events(of: c) == rebuilt.events(of: c), "customer \(c) compacted")
         }
         // Base rows first on equal days: the open recorded before the appended order.
-        #expect(appended.events(of: 0).map(\.type) == [Fixture.order, Fixture.order, Fixture.open, Fixture.order])
+        #expect(appended.events(of: 0).map(\.type) == [AnalyticsFixture.order, AnalyticsFixture.order, AnalyticsFixture.open, AnalyticsFixture.order])
         #expect(appended.firstSeenDays == rebuilt.firstSeenDays)
-        #expect(appended.firstSeenDays[1] == Fixture.day("2024-01-01"))
+        #expect(appended.firstSeenDays[1] == AnalyticsFixture.day("2024-01-01"))
         #expect(appended.dayRange == rebuilt.dayRange)
         #expect(appended.compacted().deltaEventCount == 0)
         // The original snapshot is untouched.
@@ -81,19 +81,19 @@ struct ActivitySnapshotTests {
     @Test("day numbers and period grids follow the UTC calendar, weeks from Monday")
     func calendar() {
         #expect(DayNumber.isoString(0) == "1970-01-01")
-        #expect(Fixture.day("2024-02-29") - Fixture.day("2024-02-28") == 1)
-        #expect(Fixture.day("2000-03-01") == 11_017)
+        #expect(AnalyticsFixture.day("2024-02-29") - AnalyticsFixture.day("2024-02-28") == 1)
+        #expect(AnalyticsFixture.day("2000-03-01") == 11_017)
         #expect(DayNumber.day(isoString: "2023-02-29") == nil)
-        let weeks = PeriodGrid(unit: .week, range: DayRange(first: Fixture.day("2024-01-03"), last: Fixture.day("2024-01-15")))
+        let weeks = PeriodGrid(unit: .week, range: DayRange(first: AnalyticsFixture.day("2024-01-03"), last: AnalyticsFixture.day("2024-01-15")))
         // 2024-01-01 and 2024-01-15 are Mondays.
         #expect(weeks.periods.map(\.label) == ["2024-01-01", "2024-01-08", "2024-01-15"])
-        #expect(weeks.periods[2].endDay == Fixture.day("2024-01-21"))
-        let quarters = PeriodGrid(unit: .quarter, range: DayRange(first: Fixture.day("2023-12-31"), last: Fixture.day("2024-04-01")))
+        #expect(weeks.periods[2].endDay == AnalyticsFixture.day("2024-01-21"))
+        let quarters = PeriodGrid(unit: .quarter, range: DayRange(first: AnalyticsFixture.day("2023-12-31"), last: AnalyticsFixture.day("2024-04-01")))
         #expect(quarters.periods.map(\.label) == ["2023-Q4", "2024-Q1", "2024-Q2"])
-        #expect(quarters.periods[1].endDay == Fixture.day("2024-03-31"))
-        let months = PeriodGrid(unit: .month, range: DayRange(first: Fixture.day("2024-01-31"), last: Fixture.day("2024-03-01")))
-        #expect(months.periods.map(\.startDay) == [Fixture.day("2024-01-01"), Fixture.day("2024-02-01"), Fixture.day("2024-03-01")])
-        #expect(months.index(of: Fixture.day("2023-12-31")) == -1)
+        #expect(quarters.periods[1].endDay == AnalyticsFixture.day("2024-03-31"))
+        let months = PeriodGrid(unit: .month, range: DayRange(first: AnalyticsFixture.day("2024-01-31"), last: AnalyticsFixture.day("2024-03-01")))
+        #expect(months.periods.map(\.startDay) == [AnalyticsFixture.day("2024-01-01"), AnalyticsFixture.day("2024-02-01"), AnalyticsFixture.day("2024-03-01")])
+        #expect(months.index(of: AnalyticsFixture.day("2023-12-31")) == -1)
     }
 }
 

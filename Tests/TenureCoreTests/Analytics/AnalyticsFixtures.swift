@@ -1,7 +1,7 @@
 import TenureCore
 
 /// Small hand-written datasets for the analytics tests.
-enum Fixture {
+enum AnalyticsFixture {
     static let order = EventTypeTable.orderCompleted
     static let open = EventTypeTable.applicationOpened
     static let page = EventTypeTable.page

@@ -47,12 +47,12 @@ struct CustomerLifetimeTests {
     func nonContractual() throws {
         // Window 30. c0: Jan 1, Jan 20 → lost Feb 19 (49 days). c1: Jun 15, still active on Jun 30
         // (censored at 16 days). c2: Mar 1, then May 1 → first lost Mar 31 (30 days).
-        let s = Fixture.snapshot([
-            (0, "2024-01-01", Fixture.order, 1), (0, "2024-01-20", Fixture.order, 1),
-            (1, "2024-06-15", Fixture.order, 1),
-            (2, "2024-03-01", Fixture.order, 1), (2, "2024-05-01", Fixture.order, 1),
+        let s = AnalyticsFixture.snapshot([
+            (0, "2024-01-01", AnalyticsFixture.order, 1), (0, "2024-01-20", AnalyticsFixture.order, 1),
+            (1, "2024-06-15", AnalyticsFixture.order, 1),
+            (2, "2024-03-01", AnalyticsFixture.order, 1), (2, "2024-05-01", AnalyticsFixture.order, 1),
         ])
-        let r = CustomerLifetimeQuery(grouping: .cohort(.month), asOf: Fixture.day("2024-06-30")).run(on: s, windowDays: 30)
+        let r = CustomerLifetimeQuery(grouping: .cohort(.month), asOf: AnalyticsFixture.day("2024-06-30")).run(on: s, windowDays: 30)
         let c = r.overall
         #expect(c.points.map(\.time) == [16, 30, 49])
         #expect(c.points.map(\.censored) == [1, 0, 0])
@@ -66,13 +66,13 @@ struct CustomerLifetimeTests {
     @Test("contractual lifetimes from subscription spans, grouped by first plan")
     func contractual() {
         let spans = SubscriptionSpans(spans: [
-            SubscriptionSpan(customer: 0, plan: 0, startDay: Fixture.day("2024-01-15"), endDay: Fixture.day("2024-03-10"), monthlyAmount: 10),
-            SubscriptionSpan(customer: 0, plan: 1, startDay: Fixture.day("2024-03-10"), monthlyAmount: 20),
-            SubscriptionSpan(customer: 1, plan: 1, startDay: Fixture.day("2023-12-01"), endDay: Fixture.day("2024-02-01"), monthlyAmount: 30),
-            SubscriptionSpan(customer: 2, plan: 0, startDay: Fixture.day("2024-01-01"), endDay: Fixture.day("2024-01-31"), monthlyAmount: 5),
-            SubscriptionSpan(customer: 2, plan: 0, startDay: Fixture.day("2024-03-05"), monthlyAmount: 5),
+            SubscriptionSpan(customer: 0, plan: 0, startDay: AnalyticsFixture.day("2024-01-15"), endDay: AnalyticsFixture.day("2024-03-10"), monthlyAmount: 10),
+            SubscriptionSpan(customer: 0, plan: 1, startDay: AnalyticsFixture.day("2024-03-10"), monthlyAmount: 20),
+            SubscriptionSpan(customer: 1, plan: 1, startDay: AnalyticsFixture.day("2023-12-01"), endDay: AnalyticsFixture.day("2024-02-01"), monthlyAmount: 30),
+            SubscriptionSpan(customer: 2, plan: 0, startDay: AnalyticsFixture.day("2024-01-01"), endDay: AnalyticsFixture.day("2024-01-31"), monthlyAmount: 5),
+            SubscriptionSpan(customer: 2, plan: 0, startDay: AnalyticsFixture.day("2024-03-05"), monthlyAmount: 5),
         ], plans: ["basic", "pro"])
-        let r = CustomerLifetimeQuery(grouping: .plan, asOf: Fixture.day("2024-04-30")).run(on: spans)
+        let r = CustomerLifetimeQuery(grouping: .plan, asOf: AnalyticsFixture.day("2024-04-30")).run(on: spans)
         // c2 30 days (lost), c1 62 days (lost), c0 still subscribed after 107 days (censored).
         #expect(r.overall.points.map(\.time) == [30, 62, 107])
         #expect(r.overall.points.map(\.events) == [1, 1, 0])

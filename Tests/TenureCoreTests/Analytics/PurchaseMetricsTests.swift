@@ -5,13 +5,13 @@ import TenureCore
 struct PurchaseMetricsTests {
     @Test("orders, AOV, frequency and repeat-purchase rates per month and over the range")
     func purchaseMetrics() {
-        let s = Fixture.snapshot([
-            (0, "2023-12-20", Fixture.order, 10), (0, "2024-01-05", Fixture.order, 20), (0, "2024-01-25", Fixture.order, 40),
-            (0, "2024-03-03", Fixture.order, 30),
-            (1, "2024-01-10", Fixture.order, 50),
-            (2, "2024-02-01", Fixture.order, 15), (2, "2024-02-02", Fixture.order, 5), (2, "2024-03-05", Fixture.open, 0),
+        let s = AnalyticsFixture.snapshot([
+            (0, "2023-12-20", AnalyticsFixture.order, 10), (0, "2024-01-05", AnalyticsFixture.order, 20), (0, "2024-01-25", AnalyticsFixture.order, 40),
+            (0, "2024-03-03", AnalyticsFixture.order, 30),
+            (1, "2024-01-10", AnalyticsFixture.order, 50),
+            (2, "2024-02-01", AnalyticsFixture.order, 15), (2, "2024-02-02", AnalyticsFixture.order, 5), (2, "2024-03-05", AnalyticsFixture.open, 0),
         ])
-        let r = PurchaseMetricsQuery(range: DayRange(first: Fixture.day("2024-01-01"), last: Fixture.day("2024-03-31")))
+        let r = PurchaseMetricsQuery(range: DayRange(first: AnalyticsFixture.day("2024-01-01"), last: AnalyticsFixture.day("2024-03-31")))
             .run(on: s)
         let f = r.rows.map(\.figures)
         #expect(f.map(\.orders) == [3, 2, 1])
@@ -33,13 +33,13 @@ struct PurchaseMetricsTests {
 
     @Test("historical CLV: cumulative revenue per cohort customer by months since first purchase")
     func historicalCLV() {
-        let s = Fixture.snapshot([
-            (0, "2024-01-05", Fixture.order, 10), (0, "2024-01-20", Fixture.order, 5), (0, "2024-03-01", Fixture.order, 20),
-            (1, "2024-01-30", Fixture.order, 30), (1, "2024-02-02", Fixture.order, 10), (1, "2024-02-03", Fixture.open, 0),
-            (2, "2024-02-10", Fixture.order, 8),
-            (3, "2023-12-01", Fixture.order, 100), (3, "2024-01-15", Fixture.order, 50),
+        let s = AnalyticsFixture.snapshot([
+            (0, "2024-01-05", AnalyticsFixture.order, 10), (0, "2024-01-20", AnalyticsFixture.order, 5), (0, "2024-03-01", AnalyticsFixture.order, 20),
+            (1, "2024-01-30", AnalyticsFixture.order, 30), (1, "2024-02-02", AnalyticsFixture.order, 10), (1, "2024-02-03", AnalyticsFixture.open, 0),
+            (2, "2024-02-10", AnalyticsFixture.order, 8),
+            (3, "2023-12-01", AnalyticsFixture.order, 100), (3, "2024-01-15", AnalyticsFixture.order, 50),
         ])
-        let r = HistoricalCLVQuery(range: DayRange(first: Fixture.day("2024-01-01"), last: Fixture.day("2024-03-31")))
+        let r = HistoricalCLVQuery(range: DayRange(first: AnalyticsFixture.day("2024-01-01"), last: AnalyticsFixture.day("2024-03-31")))
             .run(on: s)
         #expect(r.cohorts.map(\.customers) == [2, 1, 0])
         #expect(r.cohorts[0].cumulativeRevenuePerCustomer == [22.5, 27.5, 37.5])
@@ -48,7 +48,7 @@ struct PurchaseMetricsTests {
         #expect(r.customers == [0, 1, 2, 3])
         #expect(r.revenue == [35, 40, 8, 150])
         #expect(r.orders == [3, 2, 1, 2])
-        #expect(r.firstPurchaseDays[3] == Fixture.day("2023-12-01"))
+        #expect(r.firstPurchaseDays[3] == AnalyticsFixture.day("2023-12-01"))
         #expect(r.averageRevenuePerCustomer == 233.0 / 4)
     }
 }

@@ -11,20 +11,20 @@ struct RFMTests {
     // c4: 06-25 (20)                        recency 5,   F 1, M 20
     // c5: 02-01 (500)                       recency 150, F 1, M 500
     // c6 only opens the app; c7 buys after the scoring date: neither is scored.
-    static let snapshot = Fixture.snapshot([
-        (0, "2024-06-20", Fixture.order, 50), (0, "2024-06-25", Fixture.order, 50),
-        (1, "2024-01-01", Fixture.order, 10),
-        (2, "2024-05-01", Fixture.order, 200), (2, "2024-06-01", Fixture.order, 100), (2, "2024-06-29", Fixture.order, 100),
-        (3, "2024-03-01", Fixture.order, 30), (3, "2024-04-01", Fixture.order, 30),
-        (4, "2024-06-25", Fixture.order, 20),
-        (5, "2024-02-01", Fixture.order, 500),
-        (6, "2024-06-01", Fixture.open, 0),
-        (7, "2024-07-05", Fixture.order, 80),
+    static let snapshot = AnalyticsFixture.snapshot([
+        (0, "2024-06-20", AnalyticsFixture.order, 50), (0, "2024-06-25", AnalyticsFixture.order, 50),
+        (1, "2024-01-01", AnalyticsFixture.order, 10),
+        (2, "2024-05-01", AnalyticsFixture.order, 200), (2, "2024-06-01", AnalyticsFixture.order, 100), (2, "2024-06-29", AnalyticsFixture.order, 100),
+        (3, "2024-03-01", AnalyticsFixture.order, 30), (3, "2024-04-01", AnalyticsFixture.order, 30),
+        (4, "2024-06-25", AnalyticsFixture.order, 20),
+        (5, "2024-02-01", AnalyticsFixture.order, 500),
+        (6, "2024-06-01", AnalyticsFixture.open, 0),
+        (7, "2024-07-05", AnalyticsFixture.order, 80),
     ])
 
     @Test("NTILE(5) quintiles, worst first, ties by customer index")
     func scores() {
-        let r = RFMQuery(asOf: Fixture.day("2024-06-30")).run(on: Self.snapshot)
+        let r = RFMQuery(asOf: AnalyticsFixture.day("2024-06-30")).run(on: Self.snapshot)
         #expect(r.customers == [0, 1, 2, 3, 4, 5])
         #expect(r.recencyDays == [5, 181, 1, 90, 5, 150])
         #expect(r.frequency == [2, 1, 3, 2, 1, 1])
@@ -40,7 +40,7 @@ struct RFMTests {
 
     @Test("segment counts, revenue shares and the R × FM grid")
     func summary() throws {
-        let r = RFMQuery(asOf: Fixture.day("2024-06-30")).run(on: Self.snapshot)
+        let r = RFMQuery(asOf: AnalyticsFixture.day("2024-06-30")).run(on: Self.snapshot)
         let atRisk = try #require(r.summary.first { $0.segment == .atRisk })
         #expect(atRisk.customers == 2)
         #expect(atRisk.revenue == 560)
@@ -56,7 +56,7 @@ struct RFMTests {
 
     @Test("a lookback window drops older purchases")
     func lookback() {
-        let r = RFMQuery(asOf: Fixture.day("2024-06-30"), lookbackDays: 30).run(on: Self.snapshot)
+        let r = RFMQuery(asOf: AnalyticsFixture.day("2024-06-30"), lookbackDays: 30).run(on: Self.snapshot)
         // Purchases on 2024-06-01 … 06-30 only.
         #expect(r.customers == [0, 2, 4])
         #expect(r.frequency == [2, 2, 1])
@@ -83,7 +83,7 @@ struct RFMTests {
     @Test("movement between two dates")
     func transitions() {
         let m = RFMTransitionMatrix(
-            snapshot: Self.snapshot, query: RFMQuery(asOf: 0), from: Fixture.day("2024-03-31"), to: Fixture.day("2024-06-30"))
+            snapshot: Self.snapshot, query: RFMQuery(asOf: 0), from: AnalyticsFixture.day("2024-03-31"), to: AnalyticsFixture.day("2024-06-30"))
         func cell(_ a: String, _ b: String) -> Int { m.counts[m.labels.firstIndex(of: a)!][m.labels.firstIndex(of: b)!] }
         // At 03-31: c1 Lost (R1 F1 M1), c3 About to sleep (R3, FM 2), c5 At risk (R2, FM 3).
         #expect(cell("Lost", "Lost") == 1)
@@ -110,7 +110,7 @@ struct RFMScaleTests {
                 // Fractional and negative values (refund-heavy customers) exercise the float keys.
                 let v = Float32(Double(rng.next() % 20_000) / 100 - 20)
                 money += Double(v)
-                b.add(customer: Int32(c), day: 19_000 + Int32(rng.next() % 50), type: Fixture.order, value: v)
+                b.add(customer: Int32(c), day: 19_000 + Int32(rng.next() % 50), type: AnalyticsFixture.order, value: v)
             }
             expectedMoney.append(money)
         }
