@@ -6,10 +6,6 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-// TEMPORARY while parallel work lands; integration removes these.
-let helperWork = ["Analytics"]
-let helperTests = ["Analytics"]
-
 let package = Package(
     name: "Tenure",
     platforms: [.macOS(.v15)],
@@ -30,7 +26,7 @@ let package = Package(
     ],
     targets: [
         // Pure core: value types and algorithms, no I/O, Foundation only.
-        .target(name: "TenureCore", exclude: helperWork, swiftSettings: swiftSettings),
+        .target(name: "TenureCore", swiftSettings: swiftSettings),
         // Storage protocols and their SQLite (GRDB) implementation.
         .target(
             name: "TenureStore",
@@ -68,7 +64,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TenureCoreTests", dependencies: ["TenureCore"], exclude: helperTests, swiftSettings: swiftSettings),
+        .testTarget(name: "TenureCoreTests", dependencies: ["TenureCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TenureStoreTests",
             dependencies: ["TenureCore", "TenureStore", .product(name: "GRDB", package: "GRDB.swift")],
