@@ -7,7 +7,8 @@ struct Tenure: AsyncParsableCommand {
         commandName: "tenure",
         abstract: "Customer retention and churn management: collect, measure, predict, segment, act.",
         subcommands: [
-            ServeCommand.self, DemoCommand.self, ImportCommand.self, SimulateCommand.self, KeysCommand.self, BenchCommand.self,
+            ServeCommand.self, DemoCommand.self, ImportCommand.self, SimulateCommand.self, ReportCommand.self, KeysCommand.self,
+            BenchCommand.self,
         ])
 
     static func main() async {

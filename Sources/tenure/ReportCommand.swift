@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import TenureCore
+import TenureStore
+
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Retention reports from the store: cohorts, churn, RFM.",
+        subcommands: [Cohorts.self, Churn.self, RFM.self])
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+
+    struct Common: ParsableArguments {
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "day, week, month or quarter.") var unit: PeriodUnit = .month
+        @Option(help: "First day, YYYY-MM-DD (default: the first event's day).") var from: String?
+        @Option(help: "Last day, YYYY-MM-DD (default: the last event's day).") var through: String?
+        @Option(help: "table, csv or json.") var format: Format = .table
+
+        func load() async throws -> (StoreSnapshot, DayRange) {
+            let snapshot = try await database.open().activitySnapshot()
+            guard let data = snapshot.activity.dayRange else { throw ValidationError("the store has no events yet") }
+            let first = try from.map { try Self.day($0, "--from") } ?? data.lowerBound
+            let last = try through.map { try Self.day($0, "--through") } ?? data.upperBound
+            guard first <= last else { throw ValidationError("--from must not be after --through") }
+            return (snapshot, DayRange(first: first, last: last))
+        }
+
+        static func day(_ text: String, _ option: String) throws -> Int32 {
+            guard let date = ISO8601Timestamp.parse(text) else { throw ValidationError("\(option) must be a date such as 2026-01-31") }
+            return Int32((date.timeIntervalSince1970 / 86_400).rounded(.down))
+        }
+
+        func emit(_ value: some Encodable, _ table: () -> TextTable) throws {
+            switch format {
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(value), as: UTF8.self))
+            case .csv: print(table().csv(), terminator: "")
+            case .table: print(table().text(), terminator: "")
+            }
+        }
+    }
+
+    struct Cohorts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cohort retention matrix (first purchase cohorts, any return activity).")
+        @OptionGroup var common: Common
+        @Flag(help: "Count customers active in the period or any later one.") var onOrAfter = false
+        @Flag(help: "Show percentages instead of counts.") var percent = false
+
+        func run() async throws {
+            let (snapshot, range) = try await common.load()
+            let matrix = CohortRetentionQuery(
+                startEvent: .purchases, returnEvent: .purchases, mode: onOrAfter ? .onOrAfter : .exact, unit: common.unit, range: range
+            ).run(on: snapshot.activity)
+            try common.emit(matrix) {
+                let width = matrix.cohorts.map(\.counts.count).max() ?? 0
+                return TextTable(
+                    header: ["cohort", "size"] + (0..<width).map { "+\($0)" },
+                    rows: matrix.cohorts.map { cohort in
+                        [cohort.period.label, String(cohort.size)]
+                            + (percent
+                                ? cohort.percentages.map { String(format: "%.1f%%", $0) } : cohort.counts.map(String.init))
+                    })
+            }
+        }
+    }
+
+    struct Churn: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Churn rate per period: customers lost ÷ customers active at its start.")
+        @OptionGroup var common: Common
+        @Option(help: "Inactivity window in days (default: derived from the data's inter-purchase times).") var window: Int32?
+
+        func run() async throws {
+            let (snapshot, range) = try await common.load()
+            let report = NonContractualChurnQuery(activity: .purchases, windowDays: window, unit: common.unit, range: range).run(on: snapshot.activity)
+            if common.format == .table, let window = report.inactivityWindow { print("inactivity window: \(window.explanation)") }
+            try common.emit(report) {
+                TextTable(
+                    header: ["period", "active at start", "lost", "churn rate", "retention", "acquired", "reactivated", "complete"],
+                    rows: report.rows.map {
+                        [$0.period.label, String($0.activeAtStart), String($0.lost), String(format: "%.2f%%", $0.churnRate * 100),
+                         String(format: "%.2f%%", $0.retentionRate * 100), String($0.acquired), String($0.reactivated), $0.incomplete ? "no" : "yes"]
+                    })
+            }
+        }
+    }
+
+    struct RFM: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "RFM scores and named segments with their revenue share.")
+        @OptionGroup var common: Common
+
+        func run() async throws {
+            let (snapshot, range) = try await common.load()
+            let report = RFMQuery(asOf: range.last).run(on: snapshot.activity)
+            try common.emit(report.summary) {
+                TextTable(
+                    header: ["segment", "customers", "share", "revenue", "revenue share"],
+                    rows: report.summary.map {
+                        [$0.name, String($0.customers), String(format: "%.1f%%", $0.customerShare * 100), String(format: "%.2f", $0.revenue),
+                         String(format: "%.1f%%", $0.revenueShare * 100)]
+                    })
+            }
+        }
+    }
+}
+
+extension PeriodUnit: ExpressibleByArgument {}
