@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import TenureCore
+import TenureStore
+
+struct BenchAnalyticsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analytics",
+        abstract: "Snapshot build from SQLite, and cohort/churn/RFM on synthetic events beside DuckDB's SQL on the same rows.")
+
+    @Option(help: "Synthetic events.") var events = 10_000_000
+    @Option(help: "Synthetic customers.") var customers = 1_000_000
+    @Option(help: "Runs per measurement (best and median reported).") var runs = 3
+    @Option(help: "An existing Tenure database to time the snapshot build on (e.g. bench-data/bench-import.sqlite).")
+    var database: String?
+    @Option(help: "Working folder for the CSV handed to DuckDB.") var folder = "./bench-data"
+
+    func run() async throws {
+        if let database {
+            let store = try SQLiteStore(path: database)
+            var best = 0.0
+            var count = 0
+            for _ in 0..<max(runs, 1) {
+                let snapshot = try await store.activitySnapshot()
+                best = max(best, snapshot.eventsPerSecond)
+                count = snapshot.activity.eventCount
+            }
+            print("snapshot from SQLite (\(ProgressLine.grouped(count)) events): \(ProgressLine.grouped(Int(best))) events/s")
+        }
+        print("building a synthetic snapshot: \(ProgressLine.grouped(events)) events, \(ProgressLine.grouped(customers)) customers, two years…")
+        let snapshot = AnalyticsBenchmark.makeSyntheticSnapshot(customers: customers, events: events, seed: 1)
+        print("snapshot memory: \(String(format: "%.1f", Double(snapshot.memoryFootprint) / Double(max(snapshot.eventCount, 1)))) bytes/event")
+        for m in AnalyticsBenchmark.run(on: snapshot, runs: runs) {
+            print(m.name.padding(toLength: 64, withPad: " ", startingAt: 0) + String(format: " best %8.1f ms  median %8.1f ms", m.bestSeconds * 1000, m.medianSeconds * 1000))
+        }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let csv = folder + "/analytics-events-\(events).csv"
+        guard FileManager.default.createFile(atPath: csv, contents: nil), let handle = FileHandle(forWritingAtPath: csv) else {
+            throw ValidationError("cannot write \(csv)")
+        }
+        try snapshot.forEachCSVChunk { try handle.write(contentsOf: $0) }
+        try handle.close()
+        let asOf = AnalyticsBenchmark.range(of: snapshot).last
+        if let out = runTool([
+            "python3", scriptPath("crosscheck/analytics_duckdb.py"), "bench", "--events", csv, "--as-of", "\(asOf)",
+            "--window", "\(AnalyticsBenchmark.benchmarkWindowDays)", "--runs", "\(runs)", "--threads", "2",
+        ]) {
+            print("duckdb (same rows, 2 threads):")
+            print(out)
+        } else {
+            print("duckdb: skipped (pip install duckdb)")
+        }
+    }
+}
