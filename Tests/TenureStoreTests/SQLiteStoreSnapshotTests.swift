@@ -28,3 +28,32 @@ import TenureStore
         #expect(snapshot.activity.eventCount(of: index) == 2)
     }
 }
+
+@Suite struct SnapshotRefreshTests {
+    @Test func refreshAppendsNewEventsAndCustomers() async throws {
+        let store = try SQLiteStore.inMemory()
+        _ = try await store.ingest([[track("1", user: "a", "Order Completed", "2026-01-05T10:00:00Z", ["total": 10])]])
+        let first = try await store.activitySnapshot()
+        _ = try await store.ingest([[
+            track("2", user: "a", "Order Completed", "2026-02-05T10:00:00Z", ["total": 7]),
+            track("3", user: "new", "Order Completed", "2026-02-06T10:00:00Z", ["total": 3]),
+        ]])
+        let refreshed = try await store.refreshed(first)
+        let rebuilt = try await store.activitySnapshot()
+        #expect(refreshed.activity.eventCount == 3 && refreshed.customerIds == rebuilt.customerIds)
+        let range = DayRange(first: DayNumber.day(year: 2026, month: 1, day: 1), last: DayNumber.day(year: 2026, month: 2, day: 28))
+        let query = CohortRetentionQuery(startEvent: .purchases, returnEvent: .purchases, range: range)
+        #expect(query.run(on: refreshed.activity) == query.run(on: rebuilt.activity))
+        // Nothing new: the same snapshot.
+        #expect(try await store.refreshed(refreshed).activity.eventCount == 3)
+    }
+
+    @Test func aMergeTriggersARebuild() async throws {
+        let store = try SQLiteStore.inMemory()
+        _ = try await store.ingest([[track("1", user: nil, anon: "v", "Order Completed", "2026-01-05T10:00:00Z", ["total": 10])]])
+        let first = try await store.activitySnapshot()
+        _ = try await store.ingest([[identify("2", user: "known", anon: "v", [:], "2026-01-06T00:00:00Z")]])
+        let refreshed = try await store.refreshed(first)
+        #expect(refreshed.customerIds.count == 1 && refreshed.activity.eventCount == 2)
+    }
+}

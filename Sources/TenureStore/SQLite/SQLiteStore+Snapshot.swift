@@ -3,70 +3,124 @@ import GRDB
 import GRDBSQLite
 import TenureCore
 
-/// The columnar analytics snapshot of a store, and how its dense customer indices map back.
+/// The columnar analytics snapshot of a store, with what it takes to refresh it incrementally.
 public struct StoreSnapshot: Sendable {
     public var activity: ActivitySnapshot
     /// `customerIds[i]` is the store's id of snapshot customer `i`.
     public var customerIds: [Int64]
-    /// Events read per second while building it.
+    /// Store customer id → snapshot index (-1 when unknown).
+    var denseIndex: [Int32]
+    /// Store event type id → snapshot type id.
+    var typeMap: [Int64: UInt16]
+    /// The last event row read; newer rows are the next refresh's delta.
+    public var lastEventId: Int64
+    /// Customer merges seen; a new merge moves old events, so the next refresh rebuilds.
+    var mergeCount: Int
+    /// Events read per second by the last build or refresh.
     public var eventsPerSecond: Double
 }
 
 extension SQLiteStore {
-    /// Reads every event of known and anonymous customers into the analytics snapshot: one
-    /// sequential scan of the event table through SQLite's C API, no per-row objects.
+    /// Reads every event into the analytics snapshot: one sequential scan of the event table
+    /// through SQLite's C API, no per-row objects.
     public func activitySnapshot() async throws -> StoreSnapshot {
+        try await writer.read { db in try Self.buildSnapshot(db) }
+    }
+
+    /// The snapshot with the events stored since it was taken appended; a full rebuild when
+    /// customers were merged or new event names appeared since.
+    public func refreshed(_ snapshot: StoreSnapshot) async throws -> StoreSnapshot {
         try await writer.read { db in
+            let merges = try Int.fetchOne(db, sql: "SELECT count(*) FROM customer_merge") ?? 0
+            let types = try Int.fetchOne(db, sql: "SELECT count(*) FROM event_type") ?? 0
+            if merges != snapshot.mergeCount || types != snapshot.typeMap.count { return try Self.buildSnapshot(db) }
+            var next = snapshot
             let started = ContinuousClock.now
-            var table = EventTypeTable.standard
-            // Store event types → snapshot type ids (page/screen/identify by kind, track by name).
-            var typeMap: [Int64: UInt16] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, kind, name FROM event_type") {
-                let kind: String = row["kind"]
-                let name: String = row["name"]
-                typeMap[row["id"]] = table.intern(kind == "track" ? name : kind)
-            }
-            let maxCustomer = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM customer") ?? 0
-            var dense = [Int32](repeating: -1, count: Int(maxCustomer) + 1)
-            var customerIds: [Int64] = []
-            let customers = try Row.fetchCursor(db, sql: "SELECT id, first_seen FROM customer ORDER BY id")
-            var firstSeen: [(Int32, Int32)] = []
-            while let row = try customers.next() {
+            for row in try Row.fetchAll(db, sql: "SELECT id, first_seen FROM customer WHERE id >= ? ORDER BY id", arguments: [snapshot.denseIndex.count]) {
                 let id: Int64 = row[0]
-                let first: Int64 = row[1]
-                dense[Int(id)] = Int32(customerIds.count)
-                firstSeen.append((Int32(customerIds.count), Int32(floorDiv(first, 86_400_000))))
-                customerIds.append(id)
+                if Int(id) >= next.denseIndex.count { next.denseIndex += Array(repeating: -1, count: Int(id) + 1 - next.denseIndex.count) }
+                next.denseIndex[Int(id)] = Int32(next.customerIds.count)
+                next.customerIds.append(id)
             }
-            let expected = try Int.fetchOne(db, sql: "SELECT max(id) FROM event") ?? 0
-            var builder = ActivitySnapshotBuilder(eventTypes: table, customerCount: customerIds.count, expectedEvents: expected)
-            for (customer, day) in firstSeen { builder.setFirstSeen(customer: customer, day: day) }
-            let statement = try db.makeStatement(sql: "SELECT customer_id, timestamp, type_id, revenue FROM event")
+            var batch = ActivityEventBatch()
+            let statement = try db.makeStatement(sql: "SELECT id, customer_id, timestamp, type_id, revenue FROM event WHERE id > ? ORDER BY id")
+            try statement.setArguments([snapshot.lastEventId])
             let handle = statement.sqliteStatement
-            var events = 0
-            while true {
-                let code = sqlite3_step(handle)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
-                let customer = Int(sqlite3_column_int64(handle, 0))
-                guard customer < dense.count, dense[customer] >= 0 else { continue }
-                let day = Int32(floorDiv(sqlite3_column_int64(handle, 1), 86_400_000))
-                let type = typeMap[sqlite3_column_int64(handle, 2)] ?? UInt16.max
-                let value = Float32(sqlite3_column_double(handle, 3))  // NULL reads as 0
-                builder.add(customer: dense[customer], day: day, type: type, value: value)
-                events += 1
+            while try Self.step(handle, db) {
+                next.lastEventId = sqlite3_column_int64(handle, 0)
+                let customer = Int(sqlite3_column_int64(handle, 1))
+                guard customer < next.denseIndex.count, next.denseIndex[customer] >= 0 else { continue }
+                batch.append(
+                    customer: next.denseIndex[customer], day: Self.day(sqlite3_column_int64(handle, 2)),
+                    type: next.typeMap[sqlite3_column_int64(handle, 3)] ?? UInt16.max, value: Float32(sqlite3_column_double(handle, 4)))
             }
             sqlite3_reset(handle)
-            let snapshot = builder.build()
-            let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            return StoreSnapshot(activity: snapshot, customerIds: customerIds, eventsPerSecond: Double(events) / max(seconds, 1e-9))
+            if !batch.isEmpty { next.activity.append(batch) }
+            if next.activity.needsCompaction { next.activity = next.activity.compacted() }
+            next.eventsPerSecond = Double(batch.count) / max(Self.seconds(since: started), 1e-9)
+            return next
         }
     }
-}
 
-private func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-    a >= 0 ? a / b : (a - b + 1) / b
+    static func buildSnapshot(_ db: Database) throws -> StoreSnapshot {
+        let started = ContinuousClock.now
+        var table = EventTypeTable.standard
+        // Store event types → snapshot type ids (page/screen/identify by kind, track by name).
+        var typeMap: [Int64: UInt16] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, kind, name FROM event_type") {
+            let kind: String = row["kind"]
+            let name: String = row["name"]
+            typeMap[row["id"]] = table.intern(kind == "track" ? name : kind)
+        }
+        let mergeCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM customer_merge") ?? 0
+        let maxCustomer = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM customer") ?? 0
+        var dense = [Int32](repeating: -1, count: Int(maxCustomer) + 1)
+        var customerIds: [Int64] = []
+        var firstSeen: [Int32] = []
+        let customers = try Row.fetchCursor(db, sql: "SELECT id, first_seen FROM customer ORDER BY id")
+        while let row = try customers.next() {
+            let id: Int64 = row[0]
+            dense[Int(id)] = Int32(customerIds.count)
+            firstSeen.append(day(row[1]))
+            customerIds.append(id)
+        }
+        let expected = try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0
+        var builder = ActivitySnapshotBuilder(eventTypes: table, customerCount: customerIds.count, expectedEvents: expected)
+        for (customer, day) in firstSeen.enumerated() { builder.setFirstSeen(customer: Int32(customer), day: day) }
+        let statement = try db.makeStatement(sql: "SELECT id, customer_id, timestamp, type_id, revenue FROM event")
+        let handle = statement.sqliteStatement
+        var events = 0
+        var lastEventId: Int64 = 0
+        while try step(handle, db) {
+            lastEventId = max(lastEventId, sqlite3_column_int64(handle, 0))
+            let customer = Int(sqlite3_column_int64(handle, 1))
+            guard customer < dense.count, dense[customer] >= 0 else { continue }
+            builder.add(
+                customer: dense[customer], day: day(sqlite3_column_int64(handle, 2)),
+                type: typeMap[sqlite3_column_int64(handle, 3)] ?? UInt16.max,
+                value: Float32(sqlite3_column_double(handle, 4)))  // NULL revenue reads as 0
+            events += 1
+        }
+        sqlite3_reset(handle)
+        return StoreSnapshot(
+            activity: builder.build(), customerIds: customerIds, denseIndex: dense, typeMap: typeMap, lastEventId: lastEventId,
+            mergeCount: mergeCount, eventsPerSecond: Double(events) / max(seconds(since: started), 1e-9))
+    }
+
+    private static func step(_ handle: OpaquePointer, _ db: Database) throws -> Bool {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return true }
+        if code == SQLITE_DONE { return false }
+        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    }
+
+    /// Days since 1970-01-01 UTC of a millisecond timestamp (floor, also before 1970).
+    private static func day(_ ms: Int64) -> Int32 {
+        Int32(ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000)
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
 }
