@@ -20,7 +20,7 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// The router with every route Tenure serves; tests build exactly this.
-public func buildRouter(store: any EventStore & APIKeyStore, limits: IngestLimits = .segment, logger: Logger) -> Router<TenureRequestContext> {
+public func buildRouter(store: any TenureStoreProtocols, limits: IngestLimits = .segment, logger: Logger) -> Router<TenureRequestContext> {
     let router = Router(context: TenureRequestContext.self)
     let authenticator = APIKeyAuthenticator(store: store)
     let queue = IngestQueue(store: store, logger: logger)
@@ -29,13 +29,14 @@ public func buildRouter(store: any EventStore & APIKeyStore, limits: IngestLimit
     }
     IngestController(queue: queue, authenticator: authenticator, limits: limits).addRoutes(to: router)
     AdminController(store: store, authenticator: authenticator).addRoutes(to: router)
+    ReportsController(cache: SnapshotCache(store: store), authenticator: authenticator).addRoutes(to: router)
     return router
 }
 
 /// The application `tenure serve` runs: HTTP server plus background services, shut down
 /// gracefully on SIGTERM/SIGINT by `runService()`.
 public func buildApplication(
-    configuration: ServerConfiguration, store: any EventStore & APIKeyStore, logger: Logger,
+    configuration: ServerConfiguration, store: any TenureStoreProtocols, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(store: store, limits: configuration.limits, logger: logger)
@@ -49,7 +50,7 @@ public func buildApplication(
 /// Builds the application and runs it until SIGTERM or SIGINT, then shuts down gracefully
 /// (in-flight requests finish; every acknowledged event is already committed).
 public func runServer(
-    configuration: ServerConfiguration, store: any EventStore & APIKeyStore, logger: Logger,
+    configuration: ServerConfiguration, store: any TenureStoreProtocols, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws {
     let app = buildApplication(configuration: configuration, store: store, logger: logger, onServerRunning: onServerRunning)

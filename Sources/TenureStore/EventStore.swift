@@ -99,3 +99,13 @@ public struct ImportSession {
         }
     }
 }
+
+/// A store that can hand the analytics engine its columnar snapshot and refresh it.
+public protocol SnapshotSource: Sendable {
+    func activitySnapshot() async throws -> StoreSnapshot
+    /// The snapshot with the events stored since it was taken.
+    func refreshed(_ snapshot: StoreSnapshot) async throws -> StoreSnapshot
+}
+
+/// Everything the server needs of a store.
+public typealias TenureStoreProtocols = EventStore & APIKeyStore & SnapshotSource

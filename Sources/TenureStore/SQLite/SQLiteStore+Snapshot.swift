@@ -20,7 +20,7 @@ public struct StoreSnapshot: Sendable {
     public var eventsPerSecond: Double
 }
 
-extension SQLiteStore {
+extension SQLiteStore: SnapshotSource {
     /// Reads every event into the analytics snapshot: one sequential scan of the event table
     /// through SQLite's C API, no per-row objects.
     public func activitySnapshot() async throws -> StoreSnapshot {
