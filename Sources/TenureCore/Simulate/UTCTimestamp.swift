@@ -11,16 +11,8 @@ enum UTCTimestamp {
             secondOfDay += 86_400
             days -= 1
         }
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let civil = DayNumber.civil(Int32(days))
+        let (year, month, day) = (Int64(civil.year), Int64(civil.month), Int64(civil.day))
 
         var bytes = [UInt8](repeating: 0, count: 20)
         func put(_ value: Int64, at offset: Int, width: Int) {
