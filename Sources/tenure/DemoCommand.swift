@@ -50,6 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
               admin key (#\(admin.id))   \(adminSecret)
               write key          \(writeSecret)
             """)
+        try await Self.printRetention(store)
         guard !noServe else { return }
         try await runServer(
             configuration: ServerConfiguration(host: host, port: port), store: store, logger: Logger(label: "tenure"),
@@ -61,5 +62,20 @@ struct DemoCommand: AsyncParsableCommand {
 
                         """.utf8))
             })
+    }
+
+    /// A few headline retention numbers, from the same analytics the reports and API use.
+    static func printRetention(_ store: SQLiteStore) async throws {
+        let snapshot = try await store.activitySnapshot()
+        guard let days = snapshot.activity.dayRange else { return }
+        let range = DayRange(first: days.lowerBound, last: days.upperBound)
+        let churn = NonContractualChurnQuery(unit: .month, range: range).run(on: snapshot.activity)
+        if let month = churn.rows.last(where: { !$0.incomplete }) {
+            print("  churn rate         \(String(format: "%.1f%%", month.churnRate * 100)) in \(month.period.label) (\(month.lost) of \(month.activeAtStart) active customers lost; \(churn.inactivityWindow?.explanation ?? ""))")
+        }
+        let rfm = RFMQuery(asOf: range.last).run(on: snapshot.activity)
+        let top = rfm.summary.sorted { $0.revenueShare > $1.revenueShare }.prefix(3)
+        print("  top RFM segments   " + top.map { "\($0.name) \(String(format: "%.0f%%", $0.revenueShare * 100)) of revenue" }.joined(separator: ", "))
+        print("  reports            tenure report cohorts|churn|rfm --database <this file>")
     }
 }
