@@ -87,6 +87,9 @@ extension SQLiteStore: SnapshotSource {
         let expected = try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0
         var builder = ActivitySnapshotBuilder(eventTypes: table, customerCount: customerIds.count, expectedEvents: expected)
         for (customer, day) in firstSeen.enumerated() { builder.setFirstSeen(customer: Int32(customer), day: day) }
+        // Type ids are small dense integers: an array beats a dictionary in the per-row loop.
+        var typeArray = [UInt16](repeating: .max, count: Int(typeMap.keys.max() ?? 0) + 1)
+        for (id, type) in typeMap { typeArray[Int(id)] = type }
         let statement = try db.makeStatement(sql: "SELECT id, customer_id, timestamp, type_id, revenue FROM event")
         let handle = statement.sqliteStatement
         var events = 0
@@ -95,9 +98,10 @@ extension SQLiteStore: SnapshotSource {
             lastEventId = max(lastEventId, sqlite3_column_int64(handle, 0))
             let customer = Int(sqlite3_column_int64(handle, 1))
             guard customer < dense.count, dense[customer] >= 0 else { continue }
+            let typeId = Int(sqlite3_column_int64(handle, 3))
             builder.add(
                 customer: dense[customer], day: day(sqlite3_column_int64(handle, 2)),
-                type: typeMap[sqlite3_column_int64(handle, 3)] ?? UInt16.max,
+                type: typeId < typeArray.count ? typeArray[typeId] : .max,
                 value: Float32(sqlite3_column_double(handle, 4)))  // NULL revenue reads as 0
             events += 1
         }
