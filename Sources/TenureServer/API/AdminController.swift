@@ -38,10 +38,7 @@ public struct AdminController: Sendable {
     }
 
     private func requireAdmin(_ request: Request) async throws {
-        guard let secret = Credentials.secret(from: request.headers), let key = try await authenticator.authenticate(secret) else {
-            throw APIError.unauthorized
-        }
-        guard key.scope.allows(.admin) else { throw APIError.forbidden }
+        _ = try await authenticator.require(.admin, headers: request.headers)
     }
 
     static func encode(_ value: some Encodable) throws -> Response {

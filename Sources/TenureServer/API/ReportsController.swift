@@ -63,10 +63,7 @@ public struct ReportsController: Sendable {
     }
 
     private func parameters(_ request: Request) async throws -> Parameters {
-        guard let secret = Credentials.secret(from: request.headers), let key = try await authenticator.authenticate(secret) else {
-            throw APIError.unauthorized
-        }
-        guard key.scope.allows(.admin) else { throw APIError.forbidden }
+        _ = try await authenticator.require(.admin, headers: request.headers)
         let query = request.uri.queryParameters
         var unit = PeriodUnit.month
         if let text = query["unit"] {

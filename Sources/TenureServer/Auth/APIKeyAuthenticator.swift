@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import TenureCore
 import TenureStore
 
@@ -34,5 +35,17 @@ public actor APIKeyAuthenticator {
     private func reload() async throws {
         keys = try await store.activeKeys()
         loadedAt = clock.now
+    }
+}
+
+extension APIKeyAuthenticator {
+    /// The key presented in `headers` (Basic username or Bearer token), if it is active and its
+    /// scope allows `scope`; otherwise a 401 (no or unknown key) or 403 (too narrow a scope).
+    func require(_ scope: APIKeyScope, headers: HTTPFields) async throws -> APIKey {
+        guard let secret = Credentials.secret(from: headers), let key = try await authenticate(secret) else {
+            throw APIError.unauthorized
+        }
+        guard key.scope.allows(scope) else { throw APIError.forbidden }
+        return key
     }
 }

@@ -86,6 +86,7 @@ public struct IngestController: Sendable {
     }
 
     private func requireWriteKey(_ secret: String) async throws {
+        // Admin keys may send events too (`APIKeyScope.allows`).
         guard let key = try await authenticator.authenticate(secret) else { throw APIError.unauthorized }
         guard key.scope.allows(.write) else { throw APIError.forbidden }
     }
