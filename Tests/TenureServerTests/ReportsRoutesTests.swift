@@ -62,3 +62,35 @@ import TenureStore
         #expect(try await server.store.counts().events == 1)
     }
 }
+
+@Suite struct SubscriptionReportsRoutesTests {
+    func event(_ id: String, _ user: String, _ name: String, _ day: String, _ properties: [String: JSONValue]) -> Message {
+        Message(kind: .track, messageId: id, userId: user, name: name, timestamp: ISO8601Timestamp.parse(day)!, properties: properties)
+    }
+
+    @Test func contractualChurnAndMRRComeFromSubscriptionEvents() async throws {
+        let server = try await TestServer()
+        _ = try await server.store.ingest([[
+            event("1", "a", "Subscription Started", "2026-01-01", ["subscription_id": "s1", "plan": "Tea Club", "amount": 10, "interval": "month"]),
+            event("2", "a", "Subscription Renewed", "2026-02-01", ["subscription_id": "s1", "amount": 10]),
+            event("3", "a", "Subscription Cancelled", "2026-02-15", ["subscription_id": "s1", "reason": "price"]),
+            event("4", "b", "Subscription Started", "2026-01-10", ["subscription_id": "s2", "plan": "Tea Club", "amount": 20, "interval": "month"]),
+            event("5", "b", "Subscription Renewed", "2026-02-10", ["subscription_id": "s2", "amount": 20]),
+            event("6", "b", "Subscription Renewed", "2026-03-10", ["subscription_id": "s2", "amount": 20]),
+        ]])
+        try await server.run { client in
+            try await client.execute(uri: "/api/v1/reports/subscriptions/churn?through=2026-03-31", method: .get, headers: server.bearerAdmin) { response in
+                #expect(response.status == .ok)
+                let report = try JSONDecoder().decode(ChurnReport.self, from: Data(response.body.readableBytesView))
+                #expect(report.rows.map(\.lost).reduce(0, +) == 1)
+                #expect(report.rows.map(\.acquired).reduce(0, +) == 2)
+            }
+            for path in ["mrr?through=2026-03-31", "lifetime?grouping=plan", "lifetime?grouping=cohort", "clv", "stickiness"] {
+                try await client.execute(uri: "/api/v1/reports/" + path, method: .get, headers: server.bearerAdmin) { #expect($0.status == .ok, "\(path)") }
+            }
+            try await client.execute(uri: "/api/v1/reports/lifetime?grouping=galaxy", method: .get, headers: server.bearerAdmin) {
+                #expect($0.status == .badRequest)
+            }
+        }
+    }
+}

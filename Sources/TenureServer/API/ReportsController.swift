@@ -5,7 +5,8 @@ import TenureCore
 import TenureStore
 
 /// Retention reports as JSON (admin key): `/api/v1/reports/cohorts`, `churn`, `rfm`,
-/// `lifecycle`, `purchases`. Query parameters: `unit` (day, week, month, quarter),
+/// `lifecycle`, `purchases`, `stickiness`, `clv`, `lifetime` (`grouping=none|cohort|plan`),
+/// `mrr` and `subscriptions/churn` (contractual). Query parameters: `unit` (day, week, month, quarter),
 /// `from` and `through` (YYYY-MM-DD; default the data's first and last day), and for churn
 /// `window` (days; default derived from the data), for cohorts `mode=on_or_after`.
 public struct ReportsController: Sendable {
@@ -18,6 +19,7 @@ public struct ReportsController: Sendable {
     }
 
     struct Parameters {
+        var store: StoreSnapshot
         var snapshot: ActivitySnapshot
         var unit: PeriodUnit
         var range: DayRange
@@ -50,6 +52,39 @@ public struct ReportsController: Sendable {
             let p = try await parameters(request)
             return try AdminController.encode(LifecycleQuery(unit: p.unit, range: p.range).run(on: p.snapshot))
         }
+        group.get("/subscriptions/churn") { request, _ in
+            let p = try await parameters(request)
+            return try AdminController.encode(
+                ContractualChurnQuery(unit: p.unit, range: p.range, asOf: p.range.last).run(on: p.store.subscriptions(asOf: p.range.last)))
+        }
+        group.get("/mrr") { request, _ in
+            let p = try await parameters(request)
+            return try AdminController.encode(
+                RecurringRevenueQuery(unit: p.unit, range: p.range, asOf: p.range.last).run(on: p.store.subscriptions(asOf: p.range.last)))
+        }
+        group.get("/lifetime") { request, _ in
+            let p = try await parameters(request)
+            let grouping: CustomerLifetimeQuery.Grouping
+            switch request.uri.queryParameters["grouping"] {
+            case nil, "none": grouping = .none
+            case "cohort": grouping = .cohort(p.unit)
+            case "plan": grouping = .plan
+            default: throw Self.bad("grouping", "none, cohort or plan")
+            }
+            let query = CustomerLifetimeQuery(grouping: grouping, asOf: p.range.last)
+            if case .plan = grouping {
+                return try AdminController.encode(query.run(on: p.store.subscriptions(asOf: p.range.last)))
+            }
+            return try AdminController.encode(query.run(on: p.snapshot))
+        }
+        group.get("/clv") { request, _ in
+            let p = try await parameters(request)
+            return try AdminController.encode(HistoricalCLVQuery(unit: p.unit, range: p.range).run(on: p.snapshot))
+        }
+        group.get("/stickiness") { request, _ in
+            let p = try await parameters(request)
+            return try AdminController.encode(StickinessQuery(unit: p.unit, range: p.range).run(on: p.snapshot))
+        }
         group.get("/purchases") { request, _ in
             let p = try await parameters(request)
             return try AdminController.encode(PurchaseMetricsQuery(unit: p.unit, range: p.range).run(on: p.snapshot))
@@ -70,7 +105,8 @@ public struct ReportsController: Sendable {
             guard let parsed = PeriodUnit(rawValue: String(text)) else { throw Self.bad("unit", "one of day, week, month, quarter") }
             unit = parsed
         }
-        let snapshot = try await cache.current().activity
+        let stored = try await cache.current()
+        let snapshot = stored.activity
         guard let data = snapshot.dayRange else {
             throw APIError(status: .notFound, code: "no_data", message: "the store has no events yet")
         }
@@ -82,7 +118,7 @@ public struct ReportsController: Sendable {
         let first = try day("from") ?? data.lowerBound
         let last = try day("through") ?? data.upperBound
         guard first <= last, last - first <= 366 * 20 else { throw Self.bad("from", "a day before `through`, at most 20 years apart") }
-        return Parameters(snapshot: snapshot, unit: unit, range: DayRange(first: first, last: last))
+        return Parameters(store: stored, snapshot: snapshot, unit: unit, range: DayRange(first: first, last: last))
     }
 
     static func bad(_ field: String, _ expected: String) -> APIError {

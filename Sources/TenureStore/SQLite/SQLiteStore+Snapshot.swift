@@ -18,6 +18,14 @@ public struct StoreSnapshot: Sendable {
     var mergeCount: Int
     /// Events read per second by the last build or refresh.
     public var eventsPerSecond: Double
+    /// Subscription changes in time order (snapshot customer index, change), for contractual
+    /// churn, MRR and subscription lifetimes.
+    public var subscriptionChanges: [(customer: Int32, change: SubscriptionChange)] = []
+
+    /// Subscription spans as of `asOf` (a day number).
+    public func subscriptions(asOf: Int32) -> SubscriptionSpans {
+        SubscriptionSpans(changes: subscriptionChanges, asOf: asOf)
+    }
 }
 
 extension SQLiteStore: SnapshotSource {
@@ -55,7 +63,10 @@ extension SQLiteStore: SnapshotSource {
                     type: next.typeMap[sqlite3_column_int64(handle, 3)] ?? UInt16.max, value: Float32(sqlite3_column_double(handle, 4)))
             }
             sqlite3_reset(handle)
-            if !batch.isEmpty { next.activity.append(batch) }
+            if !batch.isEmpty {
+                next.activity.append(batch)
+                next.subscriptionChanges = try Self.subscriptionChanges(db, dense: next.denseIndex)
+            }
             if next.activity.needsCompaction { next.activity = next.activity.compacted() }
             next.eventsPerSecond = Double(batch.count) / max(Self.seconds(since: started), 1e-9)
             return next
@@ -108,7 +119,30 @@ extension SQLiteStore: SnapshotSource {
         sqlite3_reset(handle)
         return StoreSnapshot(
             activity: builder.build(), customerIds: customerIds, denseIndex: dense, typeMap: typeMap, lastEventId: lastEventId,
-            mergeCount: mergeCount, eventsPerSecond: Double(events) / max(seconds(since: started), 1e-9))
+            mergeCount: mergeCount, eventsPerSecond: Double(events) / max(seconds(since: started), 1e-9),
+            subscriptionChanges: try subscriptionChanges(db, dense: dense))
+    }
+
+    /// The subscription events, oldest first, read back into `SubscriptionChange`s.
+    static func subscriptionChanges(_ db: Database, dense: [Int32]) throws -> [(customer: Int32, change: SubscriptionChange)] {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT e.customer_id, e.timestamp, e.message_id, e.properties, t.name FROM event e JOIN event_type t ON t.id = e.type_id
+                WHERE t.kind = 'track' AND t.name IN (?, ?, ?) ORDER BY e.timestamp, e.id
+                """,
+            arguments: [StandardEvent.subscriptionStarted, StandardEvent.subscriptionRenewed, StandardEvent.subscriptionCancelled])
+        var changes: [(customer: Int32, change: SubscriptionChange)] = []
+        while let row = try rows.next() {
+            let customer = Int(row[0] as Int64)
+            guard customer < dense.count, dense[customer] >= 0 else { continue }
+            let properties = (row[3] as String?).flatMap { try? JSONParser.parse(Data($0.utf8)).objectValue } ?? [:]
+            let message = Message(
+                kind: .track, messageId: row[2], userId: "-", name: row[4],
+                timestamp: Date(timeIntervalSince1970: Double(row[1] as Int64) / 1000), properties: properties)
+            if let change = SubscriptionChange(message: message) { changes.append((dense[customer], change)) }
+        }
+        return changes
     }
 
     private static func step(_ handle: OpaquePointer, _ db: Database) throws -> Bool {
