@@ -6,7 +6,7 @@ import TenureStore
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Retention reports from the store: cohorts, churn, RFM.",
-        subcommands: [Cohorts.self, Churn.self, RFM.self])
+        subcommands: [Cohorts.self, Churn.self, RFM.self, MRR.self, Lifecycle.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
@@ -68,13 +68,18 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     struct Churn: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Churn rate per period: customers lost ÷ customers active at its start.")
+        static let configuration = CommandConfiguration(
+            abstract: "Churn rate per period: customers lost ÷ customers active at its start.",
+            discussion: "Non-contractual by default (lost = no purchase for the inactivity window); --contractual counts subscription ends.")
         @OptionGroup var common: Common
         @Option(help: "Inactivity window in days (default: derived from the data's inter-purchase times).") var window: Int32?
+        @Flag(help: "Subscription churn: a subscription ended in the period.") var contractual = false
 
         func run() async throws {
             let (snapshot, range) = try await common.load()
-            let report = NonContractualChurnQuery(activity: .purchases, windowDays: window, unit: common.unit, range: range).run(on: snapshot.activity)
+            let report = contractual
+                ? ContractualChurnQuery(unit: common.unit, range: range, asOf: range.last).run(on: snapshot.subscriptions(asOf: range.last))
+                : NonContractualChurnQuery(activity: .purchases, windowDays: window, unit: common.unit, range: range).run(on: snapshot.activity)
             if common.format == .table, let window = report.inactivityWindow { print("inactivity window: \(window.explanation)") }
             try common.emit(report) {
                 TextTable(
@@ -101,6 +106,42 @@ struct ReportCommand: AsyncParsableCommand {
                         [$0.name, String($0.customers), String(format: "%.1f%%", $0.customerShare * 100), String(format: "%.2f", $0.revenue),
                          String(format: "%.1f%%", $0.revenueShare * 100)]
                     })
+            }
+        }
+    }
+}
+
+extension ReportCommand {
+    struct MRR: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Monthly recurring revenue movements and net revenue retention.")
+        @OptionGroup var common: Common
+
+        func run() async throws {
+            let (snapshot, range) = try await common.load()
+            let report = RecurringRevenueQuery(unit: common.unit, range: range, asOf: range.last).run(on: snapshot.subscriptions(asOf: range.last))
+            try common.emit(report) {
+                TextTable(
+                    header: ["period", "opening", "new", "expansion", "contraction", "churned", "reactivation", "closing", "revenue churn", "NRR"],
+                    rows: report.rows.map { r in
+                        [r.period.label] + [r.openingMRR, r.newMRR, r.expansionMRR, r.contractionMRR, r.churnedMRR, r.reactivationMRR, r.closingMRR]
+                            .map { String(format: "%.2f", $0) }
+                            + [String(format: "%.1f%%", r.revenueChurnRate * 100), String(format: "%.1f%%", r.netRevenueRetention * 100)]
+                    })
+            }
+        }
+    }
+
+    struct Lifecycle: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "New, returning, resurrecting and dormant customers per period.")
+        @OptionGroup var common: Common
+
+        func run() async throws {
+            let (snapshot, range) = try await common.load()
+            let report = LifecycleQuery(unit: common.unit, range: range).run(on: snapshot.activity)
+            try common.emit(report) {
+                TextTable(
+                    header: ["period", "new", "returning", "resurrecting", "dormant"],
+                    rows: report.rows.map { [$0.period.label, String($0.new), String($0.returning), String($0.resurrecting), String($0.dormant)] })
             }
         }
     }
