@@ -74,4 +74,11 @@ public struct ChurnLabel: Sendable, Hashable, Codable {
         }
         return out
     }
+
+    /// Per snapshot customer: whether the label applies at `cutoffDay`. Reads only events on or
+    /// before the cutoff, so it can be used where the future is unknown.
+    public func eligibility(in snapshot: ActivitySnapshot, cutoffDay: Int32) -> [Bool] {
+        // Eligibility never depends on events after the cutoff; a zero horizon reads none of them.
+        ChurnLabel(kind: kind, horizonDays: 0).outcomes(in: snapshot, cutoffDay: cutoffDay).map { $0 != nil }
+    }
 }
