@@ -29,7 +29,9 @@ public func buildRouter(store: any TenureStoreProtocols, limits: IngestLimits = 
     }
     IngestController(queue: queue, authenticator: authenticator, limits: limits).addRoutes(to: router)
     AdminController(store: store, authenticator: authenticator).addRoutes(to: router)
-    ReportsController(cache: SnapshotCache(store: store), authenticator: authenticator).addRoutes(to: router)
+    let snapshots = SnapshotCache(store: store)
+    ReportsController(cache: snapshots, authenticator: authenticator).addRoutes(to: router)
+    AtRiskController(cache: snapshots, store: store, authenticator: authenticator).addRoutes(to: router)
     return router
 }
 

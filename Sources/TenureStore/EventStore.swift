@@ -72,6 +72,8 @@ public protocol EventStore: Sendable {
     /// The customer's events, oldest first.
     func events(customerId: Int64, limit: Int) async throws -> [StoredEvent]
     func hasMessage(id: String) async throws -> Bool
+    /// The user ids (nil for anonymous visitors) of the given store customer ids, in order.
+    func userIds(of customerIds: [Int64]) async throws -> [String?]
 }
 
 /// Writes messages inside a bulk import's transaction.

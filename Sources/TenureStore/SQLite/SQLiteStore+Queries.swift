@@ -67,3 +67,12 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// The user ids (nil for anonymous visitors) of the given store customer ids, in order.
+    public func userIds(of customerIds: [Int64]) async throws -> [String?] {
+        try await writer.read { db in
+            try customerIds.map { try String.fetchOne(db, sql: "SELECT user_id FROM customer WHERE id = ?", arguments: [$0]) }
+        }
+    }
+}
