@@ -76,6 +76,18 @@ struct DemoCommand: AsyncParsableCommand {
         let rfm = RFMQuery(asOf: range.last).run(on: snapshot.activity)
         let top = rfm.summary.sorted { $0.revenueShare > $1.revenueShare }.prefix(3)
         print("  top RFM segments   " + top.map { "\($0.name) \(String(format: "%.0f%%", $0.revenueShare * 100)) of revenue" }.joined(separator: ", "))
-        print("  reports            tenure report cohorts|churn|rfm --database <this file>")
+        // The churn model's quality one horizon back (train at T−180 d, test at T−90 d), and today's list.
+        let horizon: Int32 = 90
+        if let backtest = try? ChurnBacktest(label: .noPurchase(horizonDays: horizon), trainCutoffDay: range.last - 2 * horizon).run(on: snapshot.activity) {
+            print("  churn model        backtest AUC \(String(format: "%.3f", backtest.test.rocAUC)), lift in top decile \(String(format: "%.2f", backtest.test.liftTopDecile)), Brier \(String(format: "%.3f", backtest.test.brierScore)) (recency alone: AUC \(String(format: "%.3f", backtest.recencyBaselineAUC)))")
+        }
+        if let atRisk = try? AtRiskRanking(label: .noPurchase(horizonDays: horizon), limit: 5).run(on: snapshot.activity) {
+            let users = try await store.userIds(of: atRisk.customers.map { snapshot.customerIds[$0.customer] })
+            print("  most valuable at risk (risk × CLV):")
+            for (c, user) in zip(atRisk.customers, users) {
+                print("    \(user ?? "#\(c.customer)")  risk \(String(format: "%.2f", c.churnRisk))  CLV \(String(format: "%.0f", c.predictedCLV))  → \(c.action.rawValue) (\(c.reasons.first.map { "\($0.feature)=\($0.value ?? "missing")" } ?? ""))")
+            }
+        }
+        print("  reports            tenure report cohorts|churn|rfm|mrr --database <this file>; tenure at-risk --database <this file>")
     }
 }
