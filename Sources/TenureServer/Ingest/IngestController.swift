@@ -41,30 +41,30 @@ public struct IngestController: Sendable {
     }
 
     @Sendable func segment(_ request: Request, context: TenureRequestContext, kind: Message.Kind?) async throws -> Response {
-        let headerSecret = Credentials.secret(from: request.headers)
-        if let headerSecret { try await requireWriteKey(headerSecret) }
-        let body = try await readBody(request, context: context)
-        let parsed: IngestRequest
-        do {
-            parsed = try SegmentParser.parse(body: body, kind: kind, receivedAt: Date(), limits: limits)
-        } catch {
-            throw APIError(error)
+        let outcome = try await ingest(request, context: context) { body, limits throws(IngestError) in
+            try SegmentParser.parse(body: body, kind: kind, receivedAt: Date(), limits: limits)
         }
-        if headerSecret == nil {
-            guard let bodyKey = parsed.writeKey else { throw APIError.unauthorized }
-            try await requireWriteKey(bodyKey)
-        }
-        let outcome = try await store(parsed.messages, context: context)
         return Self.json(#"{"success":true,"stored":\#(outcome.stored),"duplicates":\#(outcome.duplicates)}"#)
     }
 
     @Sendable func postHog(_ request: Request, context: TenureRequestContext) async throws -> Response {
+        _ = try await ingest(request, context: context) { body, limits throws(IngestError) in
+            try PostHogParser.parse(body: body, receivedAt: Date(), limits: limits)
+        }
+        return Self.json(#"{"status":1}"#)
+    }
+
+    /// Authenticates (header key first, so an unknown key is refused before the body is read;
+    /// else the key in the body), parses with `parse`, and stores durably.
+    private func ingest(
+        _ request: Request, context: TenureRequestContext, parse: (Data, IngestLimits) throws(IngestError) -> IngestRequest
+    ) async throws -> IngestOutcome {
         let headerSecret = Credentials.secret(from: request.headers)
         if let headerSecret { try await requireWriteKey(headerSecret) }
         let body = try await readBody(request, context: context)
         let parsed: IngestRequest
         do {
-            parsed = try PostHogParser.parse(body: body, receivedAt: Date(), limits: limits)
+            parsed = try parse(body, limits)
         } catch {
             throw APIError(error)
         }
@@ -72,8 +72,7 @@ public struct IngestController: Sendable {
             guard let bodyKey = parsed.writeKey else { throw APIError.unauthorized }
             try await requireWriteKey(bodyKey)
         }
-        _ = try await store(parsed.messages, context: context)
-        return Self.json(#"{"status":1}"#)
+        return try await store(parsed.messages, context: context)
     }
 
     private func store(_ messages: [Message], context: TenureRequestContext) async throws -> IngestOutcome {
