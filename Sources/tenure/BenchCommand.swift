@@ -136,6 +136,8 @@ struct BenchPredictCommand: AsyncParsableCommand {
     @Option(help: "Trees.") var trees = 200
     @Option(help: "Tree depth.") var depth = 6
     @Flag(help: "Only the BTYD fits.") var btydOnly = false
+    @Option(help: "Customers scored with explanations.") var explainCustomers = 1_000_000
+    @Option(help: "The Telco churn table for the explanation benchmark.") var telcoPath = ".reference-data/telco/Customer_Churn.csv"
 
     func run() async throws {
         let btyd = BTYDBenchmark.run(customers: customers, seed: 1, paretoCustomers: paretoCustomers)
@@ -143,6 +145,13 @@ struct BenchPredictCommand: AsyncParsableCommand {
             print(key.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: " %.4f", btyd[key]!))
         }
         guard !btydOnly else { return }
+        if let telco = FileManager.default.contents(atPath: telcoPath) {
+            let e = try LearnBenchmark.runExplanations(table: telco, labelColumn: "Churn", idColumn: "customerID", customers: explainCustomers)
+            print("scoring \(ProgressLine.grouped(e.customers)) customers with top-3 TreeSHAP reasons (Telco, \(e.trees) trees depth \(e.maxDepth)): "
+                + String(format: "%.3f s wall, %.3f s CPU, %d threads", e.scoringSeconds, e.scoringCPUSeconds, e.threads))
+        } else {
+            print("explanations: skipped (scripts/fetch-reference-data.sh fetches \(telcoPath))")
+        }
         let gbt = LearnBenchmark.run(rows: rows, features: 40, trees: trees, depth: depth, seed: 42)
         print(String(format: "gbt training %d×40, %d trees depth %d: %.1f s, test AUC %.5f", rows, trees, depth, gbt.trainingSeconds, gbt.testAUC))
         if let out = runTool(["python3", scriptPath("bench/gbt_xgboost.py"), "--rows", "\(rows)", "--trees", "\(trees)", "--depth", "\(depth)", "--seed", "42"]) {

@@ -1,26 +1,77 @@
 import ArgumentParser
 import Foundation
 import TenureCore
+import TenureStore
 
 struct ModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "model", abstract: "Churn models.", subcommands: [Train.self])
+        commandName: "model", abstract: "Churn models.", subcommands: [Train.self, Score.self])
 
     struct Train: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Train and cross-validate churn models on a CSV table of customers (one row each, a churn label column).",
-            discussion: "Example: tenure model train --table Customer_Churn.csv --label Churn --id customerID")
+            abstract: "Train churn models on the event log (default) or cross-validate them on a CSV table of customers.",
+            discussion: """
+                Event log: tenure model train --database tenure.sqlite --save churn-model.json
+                  trains on the latest fully observed horizon (features one horizon before the last day, labels after \
+                  it), backtests boosted trees and logistic regression one horizon earlier, and saves a versioned model \
+                  file for `tenure model score` and `tenure serve --model`.
+                Table:     tenure model train --table Customer_Churn.csv --label Churn --id customerID
+                """)
 
-        @Option(help: "The customers CSV (header row; blanks are missing values).") var table: String
-        @Option(help: "The label column (Yes/No, 1/0, true/false).") var label: String
-        @Option(help: "An id column to leave out of the features.") var id: String?
-        @Option(help: "Columns to leave out (comma separated).") var exclude: String?
-        @Option(help: "Cross-validation folds.") var folds = 5
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "A customers CSV (header row; blanks are missing values) instead of the event log.") var table: String?
+        @Option(help: "With --table: the label column (Yes/No, 1/0, true/false).") var label: String?
+        @Option(help: "With --table: an id column to leave out of the features.") var id: String?
+        @Option(help: "With --table: columns to leave out (comma separated).") var exclude: String?
+        @Option(help: "With --table: cross-validation folds.") var folds = 5
         @Option(help: "Random seed for the folds and the trees.") var seed: UInt64 = 42
-        @Option(help: "Save the better model (JSON) here.") var save: String?
+        @Option(help: "Event log: churn horizon in days (churned = no purchase within it).") var horizon: Int32 = 90
+        @Option(help: "Event log: boosted-trees or logistic-regression.") var learner: ChurnModelFile.Learner = .boostedTrees
+        @Option(help: "Save the model (JSON) here: the event-log model file, or with --table the better table model.") var save: String?
         @Flag(help: "Print the full report as JSON.") var json = false
 
         func run() async throws {
+            if let table {
+                try trainTable(table)
+            } else {
+                try await trainEventLog()
+            }
+        }
+
+        func trainEventLog() async throws {
+            let store = try database.open()
+            let snapshot = try await store.activitySnapshot()
+            var trees = ChurnBacktest.defaultOptions
+            trees.seed = seed
+            let file: ChurnModelFile
+            do {
+                file = try ChurnModelFile.train(on: snapshot.activity, label: .noPurchase(horizonDays: horizon), learner: learner, boostedTrees: trees)
+            } catch {
+                throw ValidationError("cannot train a churn model on \(database.database): \(error)")
+            }
+            if let save { try file.jsonData().write(to: URL(fileURLWithPath: save)) }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(file.backtest), as: UTF8.self))
+                return
+            }
+            print("\(file.model.kindName) trained on \(ProgressLine.grouped(file.trainCount)) customers (\(ProgressLine.grouped(file.trainPositives)) churned) as of \(DayNumber.isoString(file.trainCutoffDay)), horizon \(horizon) days")
+            if let backtest = file.backtest {
+                print("backtest: trained \(DayNumber.isoString(backtest.trainCutoffDay)), tested on \(ProgressLine.grouped(backtest.test.count)) customers as of \(DayNumber.isoString(backtest.testCutoffDay))")
+                let rows = [("boosted-trees", backtest.test), ("logistic-regression", backtest.logisticRegressionTest)].map { name, m in
+                    [name, String(format: "%.4f", m.rocAUC), String(format: "%.4f", m.averagePrecision),
+                     String(format: "%.2f", m.liftTopDecile), String(format: "%.4f", m.brierScore)]
+                } + [["recency alone", String(format: "%.4f", backtest.recencyBaselineAUC), "", "", ""]]
+                print(TextTable(header: ["model", "AUC", "PR-AUC", "lift@10%", "Brier"], rows: rows).text(), terminator: "")
+            } else {
+                print("backtest: skipped (needs two horizons of history)")
+            }
+            if let save { print("saved to \(save)") }
+        }
+
+        func trainTable(_ table: String) throws {
+            guard let label else { throw ValidationError("--table needs --label, the churn label column") }
             guard let data = FileManager.default.contents(atPath: table) else { throw ValidationError("cannot read \(table)") }
             let options = ChurnTableTraining.Options(
                 labelColumn: label, idColumn: id,
@@ -51,4 +102,64 @@ struct ModelCommand: AsyncParsableCommand {
             print("better model: \(report.betterModel)" + (save.map { ", saved to \($0)" } ?? ""))
         }
     }
+
+    struct Score: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score today's customers with a saved event-log churn model (no training).",
+            discussion: "Example: tenure model score --model churn-model.json --top 20 --format csv")
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "A model file written by `tenure model train --save`.") var model: String
+        @Option(help: "How many customers to list, riskiest first (0: all).") var top = 50
+        @Option(help: "table, csv or json.") var format: ReportCommand.Format = .table
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: model) else { throw ValidationError("cannot read \(model)") }
+            let file: ChurnModelFile
+            do {
+                file = try ChurnModelFile(jsonData: data)
+            } catch {
+                throw ValidationError("\(model): \(error)")
+            }
+            let store = try database.open()
+            let snapshot = try await store.activitySnapshot()
+            let scores: ChurnScores
+            do {
+                scores = try file.score(snapshot.activity)
+            } catch {
+                throw ValidationError("cannot score: \(error)")
+            }
+            var order = Array(scores.customers.indices)
+            order.sort { (scores.scored.probabilities[$0], scores.customers[$1]) > (scores.scored.probabilities[$1], scores.customers[$0]) }
+            if top > 0 { order = Array(order.prefix(top)) }
+            let userIds = try await store.userIds(of: order.map { snapshot.customerIds[scores.customers[$0]] })
+            let rows = zip(order, userIds).map { row, user in
+                ScoredRow(customer: user ?? "#\(scores.customers[row])", churnRisk: scores.scored.probabilities[row],
+                          reasons: scores.scored.reasons(row: row, in: scores.features))
+            }
+            switch format {
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            case .csv, .table:
+                let table = TextTable(header: ["customer", "risk", "top reasons"], rows: rows.map { r in
+                    [r.customer, String(format: "%.3f", r.churnRisk), r.reasons.map { "\($0.feature)=\($0.value ?? "missing")" }.joined(separator: "; ")]
+                })
+                print(format == .csv ? table.csv() : table.text(), terminator: "")
+                if format == .table {
+                    print("scored \(ProgressLine.grouped(scores.customers.count)) customers as of \(DayNumber.isoString(scores.cutoffDay)) with a \(file.model.kindName) model trained as of \(DayNumber.isoString(file.trainCutoffDay))")
+                }
+            }
+        }
+    }
 }
+
+/// One customer's churn risk with its reasons.
+struct ScoredRow: Encodable {
+    var customer: String
+    var churnRisk: Double
+    var reasons: [FeatureContributions.Reason]
+}
+
+extension ChurnModelFile.Learner: ExpressibleByArgument {}

@@ -61,10 +61,12 @@ struct ChurnFeaturesTests {
             .orders30d: 1, .orders90d: 2, .orders365d: 3, .ordersLifetime: 4,
             .revenue90d: 50, .revenue365d: 100, .averageOrderValue: 50, .tenureDays: 500,
             .sessions30d: 1, .sessionsPrior30d: 2, .sessionTrend: 2.0 / 3.0, .purchaseTrend: 1.5,
-            .subscriptionActive: 1, .daysSinceLastSubscriptionEvent: 5,
+            .subscriptionActive: 1, .daysSinceLastSubscriptionEvent: 5, .subscriptionAgeDays: 40,
+            .daysSinceLastFeedback: .nan, .openComplaints: 0, .complaints90d: 0,
         ]
         for column in C.allCases {
-            #expect(table[r0, column] == expected0[column], "customer 0, \(column.name)")
+            let value = table[r0, column], expected = try #require(expected0[column], "\(column.name) has no expected value")
+            #expect(value == expected || (value.isNaN && expected.isNaN), "customer 0, \(column.name)")
         }
 
         let r2 = try #require(table.row(ofCustomer: 2))
@@ -77,6 +79,7 @@ struct ChurnFeaturesTests {
         #expect(table[r2, .purchaseTrend] == 1)
         #expect(table[r2, .subscriptionActive] == 0)
         #expect(table[r2, .daysSinceLastSubscriptionEvent] == 200)
+        #expect(table[r2, .subscriptionAgeDays].isNaN)
         #expect(table.row(ofCustomer: 1) == nil)
     }
 

@@ -69,7 +69,7 @@ public enum BTYDBenchmark {
     }
 
     /// CPU time of the process, all threads: on a shared machine wall time also counts other processes.
-    private static func processCPUSeconds() -> Double {
+    static func processCPUSeconds() -> Double {
         var spec = timespec()
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9

@@ -40,28 +40,29 @@ public struct AtRiskRanking: Sendable {
         self.rules = rules
     }
 
-    /// Trains, scores and ranks.
-    public func run(on snapshot: ActivitySnapshot) throws(ChurnPredictionError) -> AtRiskReport {
+    /// Trains (see ``ChurnModelFile/train(on:attributes:label:cutoffDay:features:learner:boostedTrees:logisticRegression:backtest:)``),
+    /// scores and ranks.
+    public func run(on snapshot: ActivitySnapshot, attributes: CustomerAttributes? = nil) throws(ChurnPredictionError) -> AtRiskReport {
+        let model = try ChurnModelFile.train(
+            on: snapshot, attributes: attributes, label: label, cutoffDay: cutoffDay, features: features,
+            boostedTrees: options, backtest: false)
+        return try rank(snapshot, attributes: attributes, using: model)
+    }
+
+    /// Scores with a trained (or loaded) model and ranks; `label` and `features` come from the model.
+    public func rank(
+        _ snapshot: ActivitySnapshot, attributes: CustomerAttributes? = nil, using model: ChurnModelFile
+    ) throws(ChurnPredictionError) -> AtRiskReport {
         guard let range = snapshot.dayRange else { throw .emptySnapshot }
         let cutoff = cutoffDay ?? range.upperBound
-        let trainCutoff = cutoff - label.horizonDays
-        let train = try ChurnTrainingSet(snapshot: snapshot, cutoffDay: trainCutoff, label: label, features: features)
-
-        // Score the customers eligible at the cutoff; their outcome is unknown, so only eligibility is used.
-        let eligible = label.eligibility(in: snapshot, cutoffDay: cutoff)
-        let all = features.table(from: snapshot, cutoffDay: cutoff)
-        let rows = all.customers.indices.filter { eligible[all.customers[$0]] }
-        guard !rows.isEmpty else { throw .noEligibleCustomers(cutoffDay: cutoff) }
-        let x = all.matrix.rows(rows)
-        let customers = rows.map { all.customers[$0] }
-
-        let model: GradientBoostedTreesModel
-        do throws(LearnError) {
-            model = try GradientBoostedTreesModel.fit(train.features.matrix, labels: train.labels, options: options)
-        } catch {
-            throw .model(error)
-        }
-        let scored = TreeExplainer(model: model).score(x, topReasons: 3)
+        let scores = try model.score(snapshot, attributes: attributes, cutoffDay: cutoff, topReasons: 3)
+        let customers = scores.customers, scored = scores.scored
+        let x = scores.features
+        typealias C = ChurnFeatures.Column
+        // The action rules read columns by name (a loaded model may order or omit them).
+        let columnIndex = Dictionary(C.allCases.compactMap { c in x.featureIndex(named: c.name).map { (c, $0) } }) { a, _ in a }
+        func feature(_ row: Int, _ column: C) -> Float { columnIndex[column].map { x[row, $0] } ?? .nan }
+        func count(_ row: Int, _ column: C) -> Int { feature(row, column).isNaN ? 0 : Int(feature(row, column)) }
         let value = try CustomerValue(snapshot: snapshot, cutoffDay: cutoff, purchases: purchases, horizonWeeks: clvHorizonWeeks)
 
         let clvs = customers.map { value.clv(of: $0) }
@@ -69,27 +70,26 @@ public struct AtRiskRanking: Sendable {
         let q = min(max(rules.highValueQuantile, 0), 1)
         let highValueCLV = sortedCLV[min(sortedCLV.count - 1, Int(q * Double(sortedCLV.count)))]
 
-        typealias C = ChurnFeatures.Column
         var entries: [AtRiskCustomer] = []
         entries.reserveCapacity(customers.count)
         for (i, customer) in customers.enumerated() {
             let risk = scored.probabilities[i], clv = clvs[i]
-            let sinceSubscription = x[i, C.daysSinceLastSubscriptionEvent.rawValue]
-            let sincePurchase = x[i, C.daysSinceLastPurchase.rawValue]
+            let sinceSubscription = feature(i, .daysSinceLastSubscriptionEvent)
+            let sincePurchase = feature(i, .daysSinceLastPurchase)
             let action = rules.action(
-                subscriptionCancelled: !sinceSubscription.isNaN && x[i, C.subscriptionActive.rawValue] == 0,
+                subscriptionCancelled: !sinceSubscription.isNaN && feature(i, .subscriptionActive) == 0,
                 risk: risk, clv: clv, highValueCLV: highValueCLV,
                 daysSinceLastPurchase: sincePurchase.isNaN ? nil : Double(sincePurchase),
                 meanPurchaseGapDays: value.meanPurchaseGapDays(of: customer),
-                sessions30d: Int(x[i, C.sessions30d.rawValue]), orders30d: Int(x[i, C.orders30d.rawValue]))
+                sessions30d: count(i, .sessions30d), orders30d: count(i, .orders30d))
             entries.append(AtRiskCustomer(
                 customer: customer, churnRisk: risk, probabilityAlive: value.probabilityAlive(of: customer),
                 predictedCLV: clv, expectedLoss: risk * clv, reasons: scored.reasons(row: i, in: x), action: action))
         }
         entries.sort { ($0.expectedLoss, $1.customer) > ($1.expectedLoss, $0.customer) }
         return AtRiskReport(
-            cutoffDay: cutoff, trainCutoffDay: trainCutoff, horizonDays: label.horizonDays,
-            clvHorizonWeeks: clvHorizonWeeks, scoredCount: entries.count, trainCount: train.labels.count,
+            cutoffDay: cutoff, trainCutoffDay: model.trainCutoffDay, horizonDays: model.label.horizonDays,
+            clvHorizonWeeks: clvHorizonWeeks, scoredCount: entries.count, trainCount: model.trainCount,
             customers: Array(entries.prefix(max(0, limit))))
     }
 }

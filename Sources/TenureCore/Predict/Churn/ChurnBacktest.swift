@@ -1,8 +1,10 @@
 import Foundation
 
-/// An out-of-time check of a churn model: train at one cutoff, test on the next period.
+/// An out-of-time check of the churn models: train at one cutoff, test on the next period.
 ///
-/// Training uses features at `trainCutoffDay` with labels from `(T1, T1 + H]`; testing uses
+/// Both learners run on the same rows: gradient-boosted trees (`options`) and L2-regularized
+/// logistic regression (`logisticRegression`), each reported with AUC, PR-AUC, top-decile lift,
+/// Brier score and a calibration table. Training uses features at `trainCutoffDay` with labels from `(T1, T1 + H]`; testing uses
 /// features at `T2 = T1 + H` with labels from `(T2, T2 + H]`, so the test period is entirely after
 /// everything the model saw. Deterministic for a given `options.seed`.
 public struct ChurnBacktest: Sendable {
@@ -11,6 +13,7 @@ public struct ChurnBacktest: Sendable {
     public var trainCutoffDay: Int32
     public var features: ChurnFeatures
     public var options: GradientBoostedTreesModel.Options
+    public var logisticRegression: LogisticRegressionModel.Options
 
     /// Shallow, slowly learning trees: churn features are few and noisy.
     public static let defaultOptions = GradientBoostedTreesModel.Options(
@@ -18,26 +21,30 @@ public struct ChurnBacktest: Sendable {
 
     public init(
         label: ChurnLabel, trainCutoffDay: Int32, features: ChurnFeatures = ChurnFeatures(),
-        options: GradientBoostedTreesModel.Options = ChurnBacktest.defaultOptions
+        options: GradientBoostedTreesModel.Options = ChurnBacktest.defaultOptions,
+        logisticRegression: LogisticRegressionModel.Options = .init()
     ) {
         self.label = label
         self.trainCutoffDay = trainCutoffDay
         self.features = features
         self.options = options
+        self.logisticRegression = logisticRegression
     }
 
     /// T2 = T1 + horizon.
     public var testCutoffDay: Int32 { trainCutoffDay + label.horizonDays }
 
     /// Trains at T1, scores at T2 and evaluates against what happened after T2.
-    public func run(on snapshot: ActivitySnapshot) throws(ChurnPredictionError) -> ChurnBacktestReport {
-        let train = try ChurnTrainingSet(snapshot: snapshot, cutoffDay: trainCutoffDay, label: label, features: features)
-        let test = try ChurnTrainingSet(snapshot: snapshot, cutoffDay: testCutoffDay, label: label, features: features)
+    public func run(on snapshot: ActivitySnapshot, attributes: CustomerAttributes? = nil) throws(ChurnPredictionError) -> ChurnBacktestReport {
+        let train = try ChurnTrainingSet(snapshot: snapshot, cutoffDay: trainCutoffDay, label: label, features: features, attributes: attributes)
+        let test = try ChurnTrainingSet(snapshot: snapshot, cutoffDay: testCutoffDay, label: label, features: features, attributes: attributes)
         let model: GradientBoostedTreesModel
-        let probabilities: [Double]
+        let probabilities: [Double], linearProbabilities: [Double]
         do throws(LearnError) {
             model = try GradientBoostedTreesModel.fit(train.features.matrix, labels: train.labels, options: options)
             probabilities = try model.predictProbabilities(test.features.matrix)
+            let linear = try LogisticRegressionModel.fit(train.features.matrix, labels: train.labels, options: logisticRegression)
+            linearProbabilities = try linear.predictProbabilities(test.features.matrix)
         } catch {
             throw .model(error)
         }
@@ -52,6 +59,7 @@ public struct ChurnBacktest: Sendable {
             trainCutoffDay: trainCutoffDay, testCutoffDay: testCutoffDay, horizonDays: label.horizonDays,
             trainCount: train.labels.count, trainPositives: train.positives,
             test: ClassificationMetrics.evaluate(probabilities: probabilities, labels: test.labels),
+            logisticRegressionTest: ClassificationMetrics.evaluate(probabilities: linearProbabilities, labels: test.labels),
             recencyBaselineAUC: ClassificationMetrics.rocAUC(scores: recency, labels: test.labels),
             featureImportance: importance)
     }
@@ -71,8 +79,10 @@ public struct ChurnBacktestReport: Sendable, Codable, Equatable {
     /// Eligible customers at T1 and how many of them churned.
     public var trainCount: Int
     public var trainPositives: Int
-    /// Metrics on the customers eligible at T2 (AUC, PR-AUC, top-decile lift, Brier, calibration).
+    /// Boosted-tree metrics on the customers eligible at T2 (AUC, PR-AUC, top-decile lift, Brier, calibration).
     public var test: ClassificationReport
+    /// The same metrics for L2-regularized logistic regression trained on the same rows.
+    public var logisticRegressionTest: ClassificationReport
     /// ROC AUC of ranking the test customers by days since last activity alone.
     public var recencyBaselineAUC: Double
     /// Features by share of split gain, largest first.

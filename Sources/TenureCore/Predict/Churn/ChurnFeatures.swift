@@ -1,7 +1,9 @@
 import Foundation
 
 /// Turns a customer's history up to a cutoff day into the columns a churn model learns from:
-/// recency, frequency, monetary value, tenure, session trend and subscription state.
+/// recency, frequency, monetary value, tenure, session trend, subscription state and age, feedback
+/// and complaints — and, given ``CustomerAttributes``, the latest NPS, discount usage and the
+/// customer's own traits (numeric or categorical, missing values kept as missing).
 ///
 /// Only events on or before the cutoff are read, so features at a past cutoff never see the
 /// future they are asked to predict. All windows end at the cutoff and include it: "last 30 days"
@@ -47,6 +49,15 @@ public struct ChurnFeatures: Sendable, Hashable, Codable {
         case subscriptionActive
         /// Days from the last subscription event to the cutoff; missing if there is none.
         case daysSinceLastSubscriptionEvent
+        /// Days since the `Subscription Started` that began the current subscription; missing when
+        /// not subscribed at the cutoff.
+        case subscriptionAgeDays
+        /// Days from the last `Survey Responded` (NPS, CSAT, exit survey) to the cutoff; missing if none.
+        case daysSinceLastFeedback
+        /// `Complaint Opened` minus `Complaint Resolved` events so far (at least 0).
+        case openComplaints
+        /// Complaints opened in the last 90 days.
+        case complaints90d
 
         /// The column name shown in reasons and reports.
         public var name: String {
@@ -67,9 +78,18 @@ public struct ChurnFeatures: Sendable, Hashable, Codable {
             case .purchaseTrend: "purchase_trend"
             case .subscriptionActive: "subscription_active"
             case .daysSinceLastSubscriptionEvent: "days_since_last_subscription_event"
+            case .subscriptionAgeDays: "subscription_age_days"
+            case .daysSinceLastFeedback: "days_since_last_feedback"
+            case .openComplaints: "open_complaints"
+            case .complaints90d: "complaints_90d"
             }
         }
     }
+
+    /// Columns added after ``Column`` when ``CustomerAttributes`` are given: `latest_nps` (the last
+    /// survey score on or before the cutoff), `days_since_latest_nps`, `discounted_order_share`
+    /// (discounted orders ÷ orders; missing without orders), then one `trait_<name>` per trait.
+    public static let attributeColumnNames = ["latest_nps", "days_since_latest_nps", "discounted_order_share"]
 
     /// Features at one cutoff: row `i` describes snapshot customer `customers[i]`.
     public struct Table: Sendable, Equatable {
@@ -94,9 +114,14 @@ public struct ChurnFeatures: Sendable, Hashable, Codable {
         }
     }
 
-    /// Computes the features of every customer active on or before `cutoffDay`.
-    public func table(from snapshot: ActivitySnapshot, cutoffDay: Int32) -> Table {
+    /// Computes the features of every customer active on or before `cutoffDay`; with `attributes`
+    /// (same customer indices as the snapshot) also the attribute columns.
+    public func table(from snapshot: ActivitySnapshot, cutoffDay: Int32, attributes: CustomerAttributes? = nil) -> Table {
         let purchaseMask = purchases.mask(), sessionMask = sessions.mask()
+        // Types the snapshot may not have seen get an id no event carries.
+        let survey = snapshot.eventTypes.id(of: StandardEvent.surveyResponded) ?? UInt16.max
+        let complaintOpened = snapshot.eventTypes.id(of: StandardEvent.complaintOpened) ?? UInt16.max
+        let complaintResolved = snapshot.eventTypes.id(of: StandardEvent.complaintResolved) ?? UInt16.max
         let m = Column.allCases.count
         var columns = [[Float]](repeating: [], count: m)
         var customers: [Int] = []
@@ -106,7 +131,8 @@ public struct ChurnFeatures: Sendable, Hashable, Codable {
             var orders30 = 0, orders90 = 0, ordersPrev90 = 0, orders365 = 0, ordersAll = 0
             var revenue90 = 0.0, revenue365 = 0.0, revenueAll = 0.0
             var sessions30 = 0, sessionsPrior30 = 0
-            var lastSubscriptionDay: Int32 = -1, subscriptionActive = false
+            var lastSubscriptionDay: Int32 = -1, subscriptionActive = false, subscriptionStart: Int32 = -1
+            var lastFeedback: Int32 = -1, opened = 0, resolved = 0, complaints90 = 0
             for i in 0..<ev.count {
                 let day = ev.days[i]
                 if day > cutoffDay { break }  // events are sorted by day
@@ -127,11 +153,20 @@ public struct ChurnFeatures: Sendable, Hashable, Codable {
                 }
                 switch type {
                 case EventTypeTable.subscriptionStarted, EventTypeTable.subscriptionRenewed:
+                    if !subscriptionActive { subscriptionStart = day }
                     lastSubscriptionDay = day
                     subscriptionActive = true
                 case EventTypeTable.subscriptionCancelled:
                     lastSubscriptionDay = day
                     subscriptionActive = false
+                    subscriptionStart = -1
+                case survey:
+                    lastFeedback = day
+                case complaintOpened:
+                    opened += 1
+                    if age < 90 { complaints90 += 1 }
+                case complaintResolved:
+                    resolved += 1
                 default:
                     break
                 }
@@ -150,10 +185,28 @@ public struct ChurnFeatures: Sendable, Hashable, Codable {
                 Float(orders90 + 1) / Float(ordersPrev90 + 1),
                 subscriptionActive ? 1 : 0,
                 lastSubscriptionDay >= 0 ? Float(cutoffDay - lastSubscriptionDay) : nan,
+                subscriptionActive && subscriptionStart >= 0 ? Float(cutoffDay - subscriptionStart) : nan,
+                lastFeedback >= 0 ? Float(cutoffDay - lastFeedback) : nan,
+                Float(max(0, opened - resolved)), Float(complaints90),
             ]
             for j in 0..<m { columns[j].append(row[j]) }
         }
-        let matrix = FeatureMatrix(columns: Column.allCases.map { (FeatureMatrix.Feature(name: $0.name), columns[$0.rawValue]) })
-        return Table(matrix: matrix, customers: customers, cutoffDay: cutoffDay)
+        var all = Column.allCases.map { (feature: FeatureMatrix.Feature(name: $0.name), values: columns[$0.rawValue]) }
+        if let attributes {
+            precondition(attributes.customerCount >= snapshot.customerCount, "attributes must cover every snapshot customer")
+            let (score, scoreDay) = attributes.latestScores(cutoffDay: cutoffDay)
+            let discounted = attributes.discountedOrders(cutoffDay: cutoffDay)
+            let orders = columns[Column.ordersLifetime.rawValue]
+            all.append((.init(name: Self.attributeColumnNames[0]), customers.map { score[$0] }))
+            all.append((.init(name: Self.attributeColumnNames[1]), customers.map { scoreDay[$0] >= 0 ? Float(cutoffDay - scoreDay[$0]) : nan }))
+            all.append((.init(name: Self.attributeColumnNames[2]), customers.indices.map { r in
+                orders[r] > 0 ? min(1, Float(discounted[customers[r]]) / orders[r]) : nan
+            }))
+            for trait in attributes.traits {
+                let kind: FeatureMatrix.Kind = trait.levels.map { .categorical(levels: $0) } ?? .numeric
+                all.append((.init(name: "trait_" + trait.name, kind: kind), customers.map { trait.values[$0] }))
+            }
+        }
+        return Table(matrix: FeatureMatrix(columns: all), customers: customers, cutoffDay: cutoffDay)
     }
 }

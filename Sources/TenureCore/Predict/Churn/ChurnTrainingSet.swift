@@ -12,13 +12,14 @@ public struct ChurnTrainingSet: Sendable, Equatable {
     /// Builds the set at `cutoffDay`; throws when the horizon after the cutoff is not fully observed
     /// or no customer is eligible.
     public init(
-        snapshot: ActivitySnapshot, cutoffDay: Int32, label: ChurnLabel, features: ChurnFeatures = ChurnFeatures()
+        snapshot: ActivitySnapshot, cutoffDay: Int32, label: ChurnLabel, features: ChurnFeatures = ChurnFeatures(),
+        attributes: CustomerAttributes? = nil
     ) throws(ChurnPredictionError) {
         guard let range = snapshot.dayRange else { throw .emptySnapshot }
         guard cutoffDay + label.horizonDays <= range.upperBound else {
             throw .horizonNotObserved(cutoffDay: cutoffDay, horizonDays: label.horizonDays, lastDay: range.upperBound)
         }
-        let table = features.table(from: snapshot, cutoffDay: cutoffDay)
+        let table = features.table(from: snapshot, cutoffDay: cutoffDay, attributes: attributes)
         let outcomes = label.outcomes(in: snapshot, cutoffDay: cutoffDay)
         var rows: [Int] = [], labels: [Bool] = []
         for (row, customer) in table.customers.enumerated() {

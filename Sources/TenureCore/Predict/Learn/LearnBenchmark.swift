@@ -75,6 +75,8 @@ public enum LearnBenchmark {
         public var preparationSeconds: Double
         /// Probabilities plus top reasons for every customer.
         public var scoringSeconds: Double
+        /// CPU time of that scoring, all threads (wall time on a shared machine also counts others).
+        public var scoringCPUSeconds: Double
     }
 
     /// Trains the default boosted-tree model of ``ChurnTableTraining`` on a customer CSV (`table`,
@@ -101,10 +103,12 @@ public enum LearnBenchmark {
         let explainer = TreeExplainer(model: model)
         let preparation = seconds(clock.now - start)
         start = clock.now
+        let cpuStart = BTYDBenchmark.processCPUSeconds()
         _ = explainer.score(x, topReasons: topReasons)
         let scoring = seconds(clock.now - start)
+        let scoringCPU = BTYDBenchmark.processCPUSeconds() - cpuStart
         return ExplanationResult(tableRows: n, trees: model.trees.count, maxDepth: options.maxDepth, customers: customers,
                                  topReasons: topReasons, threads: LearnParallel.workerCount, trainingSeconds: training,
-                                 preparationSeconds: preparation, scoringSeconds: scoring)
+                                 preparationSeconds: preparation, scoringSeconds: scoring, scoringCPUSeconds: scoringCPU)
     }
 }

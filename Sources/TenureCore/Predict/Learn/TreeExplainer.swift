@@ -45,6 +45,8 @@ public struct TreeExplainer: Sendable {
         /// when missing values go left; zeros for numeric nodes.
         var patternSets: [UInt64] = []
         var patternFeatures: [Int32] = []
+        /// Feature-major: the contribution to `patternFeatures[p]` under decision pattern `q` is at
+        /// `p << patternNodes.count + q`, so one feature's column of a block is filled from one small slice.
         var patternTable: [Double] = []
     }
 
@@ -149,7 +151,12 @@ public struct TreeExplainer: Sendable {
             return set
         }
         tree.patternFeatures = features
-        tree.patternTable = table
+        let patternCount = 1 << splitNodes.count
+        var featureMajor = [Double](repeating: 0, count: table.count)
+        for q in 0..<patternCount {
+            for p in 0..<width { featureMajor[p * patternCount + q] = table[q * width + p] }
+        }
+        tree.patternTable = featureMajor
     }
 
     /// For every satisfaction pattern `mask` of a leaf's k path features, the contribution to each
@@ -184,9 +191,11 @@ public struct TreeExplainer: Sendable {
     }
 
     /// Adds one tree's contributions for rows `rows` of the column-major `values` (`n` rows) to
-    /// `phi` (row-major per block row, `m` wide).
+    /// `phi` (row-major per block row, `m` wide) or, for trees with decision-pattern tables, to
+    /// `phiColumns` (feature-major, `blockSize` per feature: contiguous adds without aliasing stalls).
     @inline(__always) private static func accumulate(_ tree: Tree, values: UnsafeSharedPointer<Float>, n: Int, m: Int,
                                                      rows: Range<Int>, phi: UnsafeMutablePointer<Double>,
+                                                     phiColumns: UnsafeMutablePointer<Double>,
                                                      stack: UnsafeMutablePointer<(Int32, UInt32)>,
                                                      patterns: UnsafeMutablePointer<Int32>,
                                                      codes: UnsafeMutablePointer<UInt8>, blockSize: Int) {
@@ -196,7 +205,7 @@ public struct TreeExplainer: Sendable {
                 tree.patternFeatures.withUnsafeBufferPointer { features in
                     tree.patternTable.withUnsafeBufferPointer { table in
                         do {
-                            let width = features.count, count = rows.count
+                            let width = features.count, count = rows.count, patternShift = nodes.count
                             // Decisions node by node over the block's contiguous column slices
                             // (vectorizable), then one table row per customer.
                             patterns.initialize(repeating: 0, count: count)
@@ -222,10 +231,10 @@ public struct TreeExplainer: Sendable {
                                     }
                                 }
                             }
-                            for r in 0..<count {
-                                let rowPhi = phi + r &* m
-                                let base = Int(patterns[r]) &* width
-                                for p in 0..<width { rowPhi[Int(features[p])] += table[base &+ p] }
+                            for p in 0..<width {
+                                let column = phiColumns + Int(features[p]) &* blockSize
+                                let slice = table.baseAddress! + (p &<< patternShift)
+                                for r in 0..<count { column[r] += slice[Int(patterns[r])] }
                             }
                         }
                     }
@@ -285,12 +294,14 @@ public struct TreeExplainer: Sendable {
                 // Blocks of rows, trees outermost: each tree's tables stay in cache for the block.
                 let blockSize = 256
                 let phi = UnsafeMutablePointer<Double>.allocate(capacity: blockSize * m)
+                let phiColumns = UnsafeMutablePointer<Double>.allocate(capacity: blockSize * m)
                 let stack = UnsafeMutablePointer<(Int32, UInt32)>.allocate(capacity: maxNodes + 2)
                 let patterns = UnsafeMutablePointer<Int32>.allocate(capacity: blockSize)
                 // Category codes of the block (255 = missing), column-major, for the pattern trees.
                 let codes = UnsafeMutablePointer<UInt8>.allocate(capacity: blockSize * m)
                 defer {
                     phi.deallocate()
+                    phiColumns.deallocate()
                     stack.deallocate()
                     patterns.deallocate()
                     codes.deallocate()
@@ -298,6 +309,7 @@ public struct TreeExplainer: Sendable {
                 for blockStart in stride(from: range.lowerBound, to: range.upperBound, by: blockSize) {
                     let block = blockStart ..< min(range.upperBound, blockStart + blockSize)
                     phi.initialize(repeating: 0, count: block.count * m)
+                    phiColumns.initialize(repeating: 0, count: blockSize * m)
                     for j in categorical {
                         for i in block {
                             let v = values[j &* n &+ i]
@@ -312,14 +324,18 @@ public struct TreeExplainer: Sendable {
                                 for j in 0..<m { phi[(i - blockStart) * m + j] += slow[j] }
                             }
                         } else {
-                            Self.accumulate(tree, values: values, n: n, m: m, rows: block, phi: phi, stack: stack, patterns: patterns,
-                                           codes: codes, blockSize: blockSize)
+                            Self.accumulate(tree, values: values, n: n, m: m, rows: block, phi: phi, phiColumns: phiColumns,
+                                            stack: stack, patterns: patterns, codes: codes, blockSize: blockSize)
                         }
                     }
                     for i in block {
-                        let rowPhi = phi + (i - blockStart) * m
+                        let r = i - blockStart
+                        let rowPhi = phi + r * m
                         var margin = base
-                        for j in 0..<m { margin += rowPhi[j] }
+                        for j in 0..<m {
+                            rowPhi[j] += phiColumns[j &* blockSize &+ r]
+                            margin += rowPhi[j]
+                        }
                         body(i, rowPhi, margin)
                     }
                 }
