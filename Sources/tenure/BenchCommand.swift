@@ -104,7 +104,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         // Every acknowledged event must be in the store.
         server.terminate()
         server.waitUntilExit()
-        let stored = runTool(["sqlite3", database, "SELECT count(*) FROM event"])?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+        let stored = runTool(["sqlite3", database, "SELECT coalesce(sum(events), 0) FROM event_block"])?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
         print("acknowledged events \(ProgressLine.grouped((total - non2xx) * 100)); stored \(stored) (wrk may count requests cut off at the end as unanswered)")
     }
 

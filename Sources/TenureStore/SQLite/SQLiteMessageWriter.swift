@@ -8,56 +8,41 @@ import TenureCore
 /// once in `finish()`.
 struct SQLiteMessageWriter: ImportSessionWriter {
     private let db: Database
-    private let insertEvent: FastStatement
-    private let findUser: FastStatement
-    private let findAlias: FastStatement
     private let insertCustomer: FastStatement
     private let insertIdentity: FastStatement
-    private let insertOrder: FastStatement
-    private let insertLine: FastStatement
-    /// Every user id and alias is in the caches (a bulk import preloads them), so a cache miss
-    /// means "new" without asking the database.
-    private var cachesComplete = false
-    private var userCache: [String: Int64] = [:]
-    private var aliasCache: [String: Int64] = [:]
-    private var typeIds: [String: Int64] = [:]
+    /// What the writer keeps between transactions; handed back by `finish()`.
+    private(set) var state: SQLiteWriterState
+    /// The events of this transaction not yet written to the log.
+    private var block: EventBlock
     /// Customer id → (first, last) event time seen in this transaction (ms).
     private var seen: [Int64: (first: Int64, last: Int64)] = [:]
     private let now: Int64
 
-    init(db: Database, preloadIdentities: Bool = false) throws {
+    init(db: Database, state: SQLiteWriterState) throws {
         self.db = db
-        insertEvent = try FastStatement(db, 
-            sql: """
-                INSERT INTO event (message_id, customer_id, type_id, timestamp, received_at, properties, context, revenue, currency)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING
-                """)
-        findUser = try FastStatement(db, sql: "SELECT id FROM customer WHERE user_id = ?")
-        findAlias = try FastStatement(db, sql: "SELECT customer_id FROM identity WHERE alias = ?")
         insertCustomer = try FastStatement(
             db, sql: "INSERT INTO customer (user_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?)")
         insertIdentity = try FastStatement(db, sql: "INSERT OR REPLACE INTO identity (alias, customer_id) VALUES (?, ?)")
-        insertOrder = try FastStatement(
-            db, sql: """
-                INSERT INTO "order" (order_id, customer_id, event_id, timestamp, value, total, revenue, discount, coupon, currency)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING
-                """)
-        insertLine = try FastStatement(
-            db, sql: """
-                INSERT OR IGNORE INTO order_line (order_ref, position, product_id, sku, name, category, price, quantity)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        for row in try Row.fetchAll(db, sql: "SELECT id, kind, name FROM event_type") {
-            typeIds[Self.typeKey(kind: row["kind"], name: row["name"])] = row["id"]
-        }
+        var state = state
+        try state.load(db)
+        self.state = state
+        block = EventBlock(firstSequence: state.nextSequence)
         now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
-        if preloadIdentities {
-            let users = try Row.fetchCursor(db, sql: "SELECT user_id, id FROM customer WHERE user_id IS NOT NULL")
-            while let row = try users.next() { userCache[row[0]] = row[1] }
-            let aliases = try Row.fetchCursor(db, sql: "SELECT alias, customer_id FROM identity")
-            while let row = try aliases.next() { aliasCache[row[0]] = row[1] }
-            cachesComplete = true
-        }
+    }
+
+    /// Drops this copy's reference to the state, after the writer was copied into an import session.
+    mutating func releaseState() {
+        state = SQLiteWriterState()
+    }
+
+    private var userCache: [String: Int64] {
+        get { state.userCache }
+        _modify { yield &state.userCache }
+    }
+
+    private var aliasCache: [String: Int64] {
+        get { state.aliasCache }
+        _modify { yield &state.aliasCache }
     }
 
     static func typeKey(kind: String, name: String) -> String { kind + "\u{1F}" + name }
@@ -65,23 +50,35 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
     mutating func write(_ message: Message) throws -> Bool {
+        let key = MessageKey(message.messageId)
+        guard !state.keys.contains(key) else { return false }
+        let order = Order(message: message)
+        // The same order sent twice under two message ids counts once.
+        let orderKey = order.map { MessageKey($0.orderId, domain: .order) }
+        if let orderKey, state.keys.contains(orderKey) { return false }
         let timestamp = Self.millis(message.timestamp)
         let customer = try resolveCustomer(message, at: timestamp)
         let typeId = try self.typeId(kind: message.kind, name: message.name ?? "")
         let payload = message.kind == .identify || message.kind == .group ? message.traits : message.properties
-        let order = Order(message: message)
         let revenue = order?.value ?? message.revenue
-        insertEvent.bind(1, message.messageId)
-        insertEvent.bind(2, customer)
-        insertEvent.bind(3, typeId)
-        insertEvent.bind(4, timestamp)
-        insertEvent.bind(5, Self.millis(message.receivedAt))
-        insertEvent.bind(6, payload.isEmpty ? nil : JSONWriter.string(payload))
-        insertEvent.bind(7, message.context.isEmpty ? nil : JSONWriter.string(message.context))
-        insertEvent.bind(8, revenue)
-        insertEvent.bind(9, revenue == nil ? nil : message.currency)
-        guard try insertEvent.run() > 0 else { return false }
-        let eventId = insertEvent.lastInsertedRowID
+        state.keys.insert(key)
+        block.customers.append(UInt32(truncatingIfNeeded: customer))
+        block.types.append(UInt32(truncatingIfNeeded: typeId))
+        block.times.append(timestamp)
+        block.revenues.append(revenue ?? .nan)
+        block.keys.append(key)
+        block.details.append(
+            receivedDelta: Self.millis(message.receivedAt) &- timestamp, messageId: message.messageId,
+            payload: payload.isEmpty ? nil : JSONWriter.string(payload),
+            context: message.context.isEmpty ? nil : JSONWriter.string(message.context),
+            currency: revenue == nil ? nil : message.currency)
+        if let order, let orderKey {
+            state.keys.insert(orderKey)
+            block.orderKeys.append(orderKey)
+            block.orders += 1
+            block.orderLines += order.lines.count
+            block.orderRevenue += order.value
+        }
         markSeen(customer, timestamp)
         switch message.kind {
         case .identify:
@@ -95,18 +92,26 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                         """, arguments: [customer, groupId, JSONWriter.string(message.traits)])
             }
         case .track:
-            if let order {
-                try store(order, customer: customer, eventId: eventId, at: timestamp)
-            } else if let change = SubscriptionChange(message: message) {
+            if order == nil, let change = SubscriptionChange(message: message) {
                 try store(change, customer: customer)
             }
         default:
             break
         }
+        if block.count >= SQLiteEventLog.maximumEvents { try flush() }
         return true
     }
 
+    /// Writes the events gathered so far as one block of the log.
+    private mutating func flush() throws {
+        guard !block.isEmpty else { return }
+        try SQLiteEventLog.append(block, db)
+        state.nextSequence = block.nextSequence
+        block = EventBlock(firstSequence: state.nextSequence)
+    }
+
     mutating func finish() throws {
+        try flush()
         let update = try db.makeStatement(
             sql: "UPDATE customer SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ?")
         for (customer, range) in seen {
@@ -125,10 +130,10 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     private mutating func typeId(kind: Message.Kind, name: String) throws -> Int64 {
         let key = Self.typeKey(kind: kind.rawValue, name: name)
-        if let id = typeIds[key] { return id }
+        if let id = state.typeIds[key] { return id }
         try db.execute(sql: "INSERT INTO event_type (kind, name) VALUES (?, ?)", arguments: [kind.rawValue, name])
         let id = db.lastInsertedRowID
-        typeIds[key] = id
+        state.typeIds[key] = id
         return id
     }
 
@@ -153,25 +158,11 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     }
 
     private mutating func lookupUser(_ userId: String) throws -> Int64? {
-        if let id = userCache[userId] { return id }
-        if cachesComplete { return aliasCache[userId] }
-        findUser.bind(1, userId)
-        if let id = try findUser.int64() ?? lookupAlias(userId) {
-            userCache[userId] = id
-            return id
-        }
-        return nil
+        userCache[userId] ?? aliasCache[userId]
     }
 
     private mutating func lookupAlias(_ alias: String) throws -> Int64? {
-        if let id = aliasCache[alias] { return id }
-        if cachesComplete { return nil }
-        findAlias.bind(1, alias)
-        if let id = try findAlias.int64() {
-            aliasCache[alias] = id
-            return id
-        }
-        return nil
+        aliasCache[alias]
     }
 
     private mutating func findOrCreate(userId: String, at timestamp: Int64) throws -> Int64 {
@@ -242,9 +233,8 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     /// Moves everything of customer `from` to `into` and deletes `from`.
     private mutating func merge(_ from: Int64, into: Int64) throws {
-        for table in ["event", "\"order\"", "identity"] {
-            try db.execute(sql: "UPDATE \(table) SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
-        }
+        // The log keeps `from` on its events; readers follow `customer_merge` to `into`.
+        try db.execute(sql: "UPDATE identity SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
         for table in ["subscription", "group_membership"] {
             try db.execute(sql: "UPDATE OR IGNORE \(table) SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
             try db.execute(sql: "DELETE FROM \(table) WHERE customer_id = ?", arguments: [from])
@@ -289,32 +279,6 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     }
 
     // MARK: Derived facts
-
-    private func store(_ order: Order, customer: Int64, eventId: Int64, at timestamp: Int64) throws {
-        insertOrder.bind(1, order.orderId)
-        insertOrder.bind(2, customer)
-        insertOrder.bind(3, eventId)
-        insertOrder.bind(4, timestamp)
-        insertOrder.bind(5, order.value)
-        insertOrder.bind(6, order.total)
-        insertOrder.bind(7, order.revenue)
-        insertOrder.bind(8, order.discount)
-        insertOrder.bind(9, order.coupon)
-        insertOrder.bind(10, order.currency)
-        guard try insertOrder.run() > 0 else { return }
-        let orderRef = insertOrder.lastInsertedRowID
-        for (position, line) in order.lines.enumerated() {
-            insertLine.bind(1, orderRef)
-            insertLine.bind(2, Int64(position))
-            insertLine.bind(3, line.productId)
-            insertLine.bind(4, line.sku)
-            insertLine.bind(5, line.name)
-            insertLine.bind(6, line.category)
-            insertLine.bind(7, line.price)
-            insertLine.bind(8, line.quantity)
-            try insertLine.run()
-        }
-    }
 
     private func store(_ change: SubscriptionChange, customer: Int64) throws {
         let at = Self.millis(change.at)

@@ -105,6 +105,36 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("v2-event-log") { db in
+            // The event log in columnar blocks (see EventBlock): `event_block` holds the columns
+            // the analytics snapshot reads (customer ids u32, event type ids u32, times i64 ms,
+            // revenues f64, little-endian), `event_block_detail` the dedupe keys (16 bytes each)
+            // and each event's message id, payload, context and currency. Rows of the v1 `event`,
+            // `order` and `order_line` tables are moved into the log when the store opens.
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_block (
+                      id INTEGER PRIMARY KEY,
+                      first_seq INTEGER NOT NULL,
+                      events INTEGER NOT NULL,
+                      first_time INTEGER NOT NULL,
+                      last_time INTEGER NOT NULL,
+                      orders INTEGER NOT NULL,
+                      order_lines INTEGER NOT NULL,
+                      order_revenue REAL NOT NULL,
+                      customers BLOB NOT NULL,
+                      types BLOB NOT NULL,
+                      times BLOB NOT NULL,
+                      revenues BLOB NOT NULL
+                    );
+                    CREATE TABLE event_block_detail (
+                      block_id INTEGER PRIMARY KEY,
+                      keys BLOB NOT NULL,
+                      order_keys BLOB NOT NULL,
+                      details BLOB NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

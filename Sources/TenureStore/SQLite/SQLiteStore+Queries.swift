@@ -7,15 +7,20 @@ extension SQLiteStore {
         try await writer.read { db in
             let customers = try Row.fetchOne(
                 db, sql: "SELECT count(user_id), count(*) - count(user_id) FROM customer")!
-            let events = try Row.fetchOne(db, sql: "SELECT count(*), min(timestamp), max(timestamp) FROM event")!
-            let orders = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(sum(value), 0) FROM \"order\"")!
+            let events = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT coalesce(sum(events), 0), min(first_time), max(last_time), coalesce(sum(orders), 0),
+                           coalesce(sum(order_revenue), 0), coalesce(sum(order_lines), 0)
+                    FROM event_block
+                    """)!
             let first: Int64? = events[1]
             let last: Int64? = events[2]
             return StoreCounts(
                 customers: customers[0], anonymousVisitors: customers[1], events: events[0],
-                orders: orders[0], orderLines: try Int.fetchOne(db, sql: "SELECT count(*) FROM order_line") ?? 0,
+                orders: events[3], orderLines: events[5],
                 subscriptions: try Int.fetchOne(db, sql: "SELECT count(*) FROM subscription") ?? 0,
-                orderRevenue: orders[1],
+                orderRevenue: events[4],
                 firstEvent: first.map { Date(timeIntervalSince1970: Double($0) / 1000) },
                 lastEvent: last.map { Date(timeIntervalSince1970: Double($0) / 1000) })
         }
@@ -44,26 +49,40 @@ extension SQLiteStore {
         }
     }
 
+    /// The customer's events (including those of visitors and earlier ids merged into them),
+    /// oldest first. Scans the log's customer column, then decodes only the blocks that hold any.
     public func events(customerId: Int64, limit: Int) async throws -> [StoredEvent] {
         try await writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.message_id, t.kind, t.name, e.timestamp, e.received_at, e.properties, e.revenue, e.currency
-                    FROM event e JOIN event_type t ON t.id = e.type_id
-                    WHERE e.customer_id = ? ORDER BY e.timestamp, e.id LIMIT ?
-                    """, arguments: [customerId, limit]
-            ).map { row in
-                let name: String = row["name"]
-                let properties: String? = row["properties"]
-                return StoredEvent(
-                    messageId: row["message_id"], kind: Message.Kind(rawValue: row["kind"]) ?? .track,
-                    name: name.isEmpty ? nil : name,
-                    timestamp: Date(timeIntervalSince1970: Double(row["timestamp"] as Int64) / 1000),
-                    receivedAt: Date(timeIntervalSince1970: Double(row["received_at"] as Int64) / 1000),
-                    properties: properties.flatMap { try? JSONParser.parse(Data($0.utf8)).objectValue } ?? [:],
-                    revenue: row["revenue"], currency: row["currency"])
+            var ids: Set<UInt32> = [UInt32(truncatingIfNeeded: customerId)]
+            for (from, into) in try SQLiteEventLog.mergeTargets(db) where into == customerId {
+                ids.insert(UInt32(truncatingIfNeeded: from))
             }
+            var types: [UInt32: (kind: String, name: String)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, kind, name FROM event_type") { types[UInt32(row[0] as Int64)] = (row[1], row[2]) }
+            var found: [(sequence: Int64, event: StoredEvent)] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, customers FROM event_block ORDER BY id")
+            while let row = try rows.next() {
+                let customers = try EventBlockCoding.array(row[1] as Data, as: UInt32.self)
+                let matches = customers.indices.filter { ids.contains(customers[$0]) }
+                guard !matches.isEmpty else { continue }
+                let block = try SQLiteEventLog.read(id: row[0], db)
+                for i in matches {
+                    let record = block.details.record(i, time: block.times[i])
+                    let type = types[block.types[i]] ?? ("track", "")
+                    let revenue = block.revenues[i]
+                    found.append(
+                        (block.firstSequence + Int64(i),
+                         StoredEvent(
+                            messageId: record.messageId, kind: Message.Kind(rawValue: type.kind) ?? .track,
+                            name: type.name.isEmpty ? nil : type.name,
+                            timestamp: Date(timeIntervalSince1970: Double(block.times[i]) / 1000),
+                            receivedAt: Date(timeIntervalSince1970: Double(record.receivedAt) / 1000),
+                            properties: record.payload.flatMap { try? JSONParser.parse(Data($0.utf8)).objectValue } ?? [:],
+                            revenue: revenue.isNaN ? nil : revenue, currency: record.currency)))
+                }
+            }
+            found.sort { ($0.event.timestamp, $0.sequence) < ($1.event.timestamp, $1.sequence) }
+            return found.prefix(max(limit, 0)).map(\.event)
         }
     }
 }

@@ -8,13 +8,14 @@ public struct StoreSnapshot: Sendable {
     public var activity: ActivitySnapshot
     /// `customerIds[i]` is the store's id of snapshot customer `i`.
     public var customerIds: [Int64]
-    /// Store customer id → snapshot index (-1 when unknown).
+    /// Store customer id → snapshot index (-1 when unknown); a merged customer's old id points
+    /// at the customer it was merged into.
     var denseIndex: [Int32]
     /// Store event type id → snapshot type id.
     var typeMap: [Int64: UInt16]
-    /// The last event row read; newer rows are the next refresh's delta.
-    public var lastEventId: Int64
-    /// Customer merges seen; a new merge moves old events, so the next refresh rebuilds.
+    /// The sequence number of the first event not in the snapshot: the next refresh starts there.
+    public var nextSequence: Int64
+    /// Customer merges seen; a new merge changes whose old events are whose, so the next refresh rebuilds.
     var mergeCount: Int
     /// Events read per second by the last build or refresh.
     public var eventsPerSecond: Double
@@ -29,8 +30,8 @@ public struct StoreSnapshot: Sendable {
 }
 
 extension SQLiteStore: SnapshotSource {
-    /// Reads every event into the analytics snapshot: one sequential scan of the event table
-    /// through SQLite's C API, no per-row objects.
+    /// Reads the whole event log into the analytics snapshot: the blocks' numeric columns are
+    /// read in place through SQLite's C API, no per-event objects.
     public func activitySnapshot() async throws -> StoreSnapshot {
         try await writer.read { db in try Self.buildSnapshot(db) }
     }
@@ -44,28 +45,27 @@ extension SQLiteStore: SnapshotSource {
             if merges != snapshot.mergeCount || types != snapshot.typeMap.count { return try Self.buildSnapshot(db) }
             var next = snapshot
             let started = ContinuousClock.now
-            for row in try Row.fetchAll(db, sql: "SELECT id, first_seen FROM customer WHERE id >= ? ORDER BY id", arguments: [snapshot.denseIndex.count]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, first_seen FROM customer WHERE id >= ? ORDER BY id", arguments: [snapshot.denseIndex.count])
+            {
                 let id: Int64 = row[0]
                 if Int(id) >= next.denseIndex.count { next.denseIndex += Array(repeating: -1, count: Int(id) + 1 - next.denseIndex.count) }
                 next.denseIndex[Int(id)] = Int32(next.customerIds.count)
                 next.customerIds.append(id)
             }
             var batch = ActivityEventBatch()
-            let statement = try db.makeStatement(sql: "SELECT id, customer_id, timestamp, type_id, revenue FROM event WHERE id > ? ORDER BY id")
-            try statement.setArguments([snapshot.lastEventId])
-            let handle = statement.sqliteStatement
-            while try Self.step(handle, db) {
-                next.lastEventId = sqlite3_column_int64(handle, 0)
-                let customer = Int(sqlite3_column_int64(handle, 1))
-                guard customer < next.denseIndex.count, next.denseIndex[customer] >= 0 else { continue }
-                batch.append(
-                    customer: next.denseIndex[customer], day: Self.day(sqlite3_column_int64(handle, 2)),
-                    type: next.typeMap[sqlite3_column_int64(handle, 3)] ?? UInt16.max, value: Float32(sqlite3_column_double(handle, 4)))
+            let reader = LogReader(dense: next.denseIndex, typeMap: next.typeMap)
+            var changes: [SequencedChange] = []
+            next.nextSequence = try reader.read(db, from: snapshot.nextSequence, changes: &changes) { customer, day, type, value in
+                batch.append(customer: customer, day: day, type: type, value: value)
             }
-            sqlite3_reset(handle)
-            if !batch.isEmpty {
-                next.activity.append(batch)
-                next.subscriptionChanges = try Self.subscriptionChanges(db, dense: next.denseIndex)
+            if !batch.isEmpty { next.activity.append(batch) }
+            if !changes.isEmpty {
+                // Earlier changes keep their order ahead of new ones with the same time.
+                let earlier = next.subscriptionChanges.enumerated().map {
+                    SequencedChange(customer: $0.element.customer, change: $0.element.change, sequence: Int64($0.offset) - Int64(Int32.max))
+                }
+                next.subscriptionChanges = Self.ordered(earlier + changes)
             }
             if next.activity.needsCompaction { next.activity = next.activity.compacted() }
             next.eventsPerSecond = Double(batch.count) / max(Self.seconds(since: started), 1e-9)
@@ -84,7 +84,8 @@ extension SQLiteStore: SnapshotSource {
             typeMap[row["id"]] = table.intern(kind == "track" ? name : kind)
         }
         let mergeCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM customer_merge") ?? 0
-        let maxCustomer = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM customer") ?? 0
+        let merged = try SQLiteEventLog.mergeTargets(db)
+        let maxCustomer = max(try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM customer") ?? 0, merged.keys.max() ?? 0)
         var dense = [Int32](repeating: -1, count: Int(maxCustomer) + 1)
         var customerIds: [Int64] = []
         var firstSeen: [Int32] = []
@@ -95,57 +96,119 @@ extension SQLiteStore: SnapshotSource {
             firstSeen.append(day(row[1]))
             customerIds.append(id)
         }
-        let expected = try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0
+        for (from, into) in merged where into <= maxCustomer { dense[Int(from)] = dense[Int(into)] }
+        let expected = try Int.fetchOne(db, sql: "SELECT coalesce(sum(events), 0) FROM event_block") ?? 0
         var builder = ActivitySnapshotBuilder(eventTypes: table, customerCount: customerIds.count, expectedEvents: expected)
         for (customer, day) in firstSeen.enumerated() { builder.setFirstSeen(customer: Int32(customer), day: day) }
-        // Type ids are small dense integers: an array beats a dictionary in the per-row loop.
-        var typeArray = [UInt16](repeating: .max, count: Int(typeMap.keys.max() ?? 0) + 1)
-        for (id, type) in typeMap { typeArray[Int(id)] = type }
-        let statement = try db.makeStatement(sql: "SELECT id, customer_id, timestamp, type_id, revenue FROM event")
-        let handle = statement.sqliteStatement
+        let reader = LogReader(dense: dense, typeMap: typeMap)
+        var changes: [SequencedChange] = []
         var events = 0
-        var lastEventId: Int64 = 0
-        while try step(handle, db) {
-            lastEventId = max(lastEventId, sqlite3_column_int64(handle, 0))
-            let customer = Int(sqlite3_column_int64(handle, 1))
-            guard customer < dense.count, dense[customer] >= 0 else { continue }
-            let typeId = Int(sqlite3_column_int64(handle, 3))
-            builder.add(
-                customer: dense[customer], day: day(sqlite3_column_int64(handle, 2)),
-                type: typeId < typeArray.count ? typeArray[typeId] : .max,
-                value: Float32(sqlite3_column_double(handle, 4)))  // NULL revenue reads as 0
+        let nextSequence = try reader.read(db, from: 0, changes: &changes) { customer, day, type, value in
+            builder.add(customer: customer, day: day, type: type, value: value)
             events += 1
         }
-        sqlite3_reset(handle)
         return StoreSnapshot(
-            activity: builder.build(), customerIds: customerIds, denseIndex: dense, typeMap: typeMap, lastEventId: lastEventId,
+            activity: builder.build(), customerIds: customerIds, denseIndex: dense, typeMap: typeMap, nextSequence: nextSequence,
             mergeCount: mergeCount, eventsPerSecond: Double(events) / max(seconds(since: started), 1e-9),
-            subscriptionChanges: try subscriptionChanges(db, dense: dense))
+            subscriptionChanges: ordered(changes))
     }
 
-    /// The subscription events, oldest first, read back into `SubscriptionChange`s.
-    static func subscriptionChanges(_ db: Database, dense: [Int32]) throws -> [(customer: Int32, change: SubscriptionChange)] {
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT e.customer_id, e.timestamp, e.message_id, e.properties, t.name FROM event e JOIN event_type t ON t.id = e.type_id
-                WHERE t.kind = 'track' AND t.name IN (?, ?, ?) ORDER BY e.timestamp, e.id
-                """,
-            arguments: [StandardEvent.subscriptionStarted, StandardEvent.subscriptionRenewed, StandardEvent.subscriptionCancelled])
-        var changes: [(customer: Int32, change: SubscriptionChange)] = []
-        while let row = try rows.next() {
-            let customer = Int(row[0] as Int64)
-            guard customer < dense.count, dense[customer] >= 0 else { continue }
-            let properties = (row[3] as String?).flatMap { try? JSONParser.parse(Data($0.utf8)).objectValue } ?? [:]
-            let message = Message(
-                kind: .track, messageId: row[2], userId: "-", name: row[4],
-                timestamp: Date(timeIntervalSince1970: Double(row[1] as Int64) / 1000), properties: properties)
-            if let change = SubscriptionChange(message: message) { changes.append((dense[customer], change)) }
+    struct SequencedChange {
+        var customer: Int32
+        var change: SubscriptionChange
+        var sequence: Int64
+    }
+
+    /// Subscription changes by time, then by arrival.
+    static func ordered(_ changes: [SequencedChange]) -> [(customer: Int32, change: SubscriptionChange)] {
+        changes.sorted { ($0.change.at, $0.sequence) < ($1.change.at, $1.sequence) }.map { ($0.customer, $0.change) }
+    }
+
+    /// Reads the log's numeric columns from a sequence number on, mapping store ids to snapshot ids.
+    struct LogReader {
+        var dense: [Int32]
+        /// Store type id → snapshot type id (`UInt16.max` for none).
+        var types: [UInt16]
+
+        init(dense: [Int32], typeMap: [Int64: UInt16]) {
+            self.dense = dense
+            // Type ids are small dense integers: an array beats a dictionary in the per-event loop.
+            types = [UInt16](repeating: .max, count: Int(typeMap.keys.max() ?? 0) + 1)
+            for (id, type) in typeMap { types[Int(id)] = type }
         }
-        return changes
+
+        /// Calls `add` for every event with sequence ≥ `from` whose customer is known and gathers
+        /// the subscription changes among them; returns the sequence number after the last event.
+        func read(_ db: Database, from: Int64, changes: inout [SequencedChange], add: (Int32, Int32, UInt16, Float32) -> Void) throws -> Int64 {
+            var subscriptionTypes = [Bool](repeating: false, count: types.count)
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id FROM event_type WHERE kind = 'track' AND name IN (?, ?, ?)",
+                arguments: [StandardEvent.subscriptionStarted, StandardEvent.subscriptionRenewed, StandardEvent.subscriptionCancelled])
+            {
+                let id = Int(row[0] as Int64)
+                if id < subscriptionTypes.count { subscriptionTypes[id] = true }
+            }
+            let anySubscriptions = subscriptionTypes.contains(true)
+            var withSubscriptions: [(block: Int64, rows: [Int], customers: [Int32])] = []
+            let statement = try db.makeStatement(
+                sql: "SELECT id, first_seq, events, customers, types, times, revenues FROM event_block WHERE first_seq + events > ? ORDER BY id")
+            try statement.setArguments([from])
+            let handle = statement.sqliteStatement
+            defer { sqlite3_reset(handle) }
+            var next = from
+            while try SQLiteStore.step(handle, db) {
+                let firstSequence = sqlite3_column_int64(handle, 1)
+                let count = Int(sqlite3_column_int64(handle, 2))
+                guard count > 0, let customers = UnsafeRawPointer(sqlite3_column_blob(handle, 3)),
+                    let typeIds = UnsafeRawPointer(sqlite3_column_blob(handle, 4)),
+                    let times = UnsafeRawPointer(sqlite3_column_blob(handle, 5)),
+                    let revenues = UnsafeRawPointer(sqlite3_column_blob(handle, 6)),
+                    sqlite3_column_bytes(handle, 3) == count * 4, sqlite3_column_bytes(handle, 4) == count * 4,
+                    sqlite3_column_bytes(handle, 5) == count * 8, sqlite3_column_bytes(handle, 6) == count * 8
+                else { throw EventLogError.corruptBlock("block \(sqlite3_column_int64(handle, 0)) has columns of the wrong size") }
+                var subscriptionRows: [Int] = []
+                var subscriptionCustomers: [Int32] = []
+                for i in max(0, Int(from - firstSequence))..<count {
+                    let customer = Int(UInt32(littleEndian: customers.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                    guard customer < dense.count else { continue }
+                    let index = dense[customer]
+                    guard index >= 0 else { continue }
+                    let typeId = Int(UInt32(littleEndian: typeIds.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                    let ms = Int64(littleEndian: times.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+                    let revenue = Double(bitPattern: UInt64(littleEndian: revenues.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+                    let known = typeId < types.count
+                    add(index, SQLiteStore.day(ms), known ? types[typeId] : .max, revenue.isNaN ? 0 : Float32(revenue))
+                    if anySubscriptions, known, subscriptionTypes[typeId] {
+                        subscriptionRows.append(i)
+                        subscriptionCustomers.append(index)
+                    }
+                }
+                if !subscriptionRows.isEmpty {
+                    withSubscriptions.append((sqlite3_column_int64(handle, 0), subscriptionRows, subscriptionCustomers))
+                }
+                next = max(next, firstSequence + Int64(count))
+            }
+            guard !withSubscriptions.isEmpty else { return next }
+            var names: [UInt32: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, name FROM event_type") { names[UInt32(row[0] as Int64)] = row[1] }
+            for (blockId, rows, customers) in withSubscriptions {
+                let block = try SQLiteEventLog.read(id: blockId, db)
+                for (row, customer) in zip(rows, customers) {
+                    let record = block.details.record(row, time: block.times[row])
+                    let properties = record.payload.flatMap { try? JSONParser.parse(Data($0.utf8)).objectValue } ?? [:]
+                    let message = Message(
+                        kind: .track, messageId: record.messageId, userId: "-", name: names[block.types[row]],
+                        timestamp: Date(timeIntervalSince1970: Double(block.times[row]) / 1000), properties: properties)
+                    if let change = SubscriptionChange(message: message) {
+                        changes.append(SequencedChange(customer: customer, change: change, sequence: block.firstSequence + Int64(row)))
+                    }
+                }
+            }
+            return next
+        }
     }
 
-    private static func step(_ handle: OpaquePointer, _ db: Database) throws -> Bool {
+    static func step(_ handle: OpaquePointer, _ db: Database) throws -> Bool {
         let code = sqlite3_step(handle)
         if code == SQLITE_ROW { return true }
         if code == SQLITE_DONE { return false }
@@ -153,7 +216,7 @@ extension SQLiteStore: SnapshotSource {
     }
 
     /// Days since 1970-01-01 UTC of a millisecond timestamp (floor, also before 1970).
-    private static func day(_ ms: Int64) -> Int32 {
+    static func day(_ ms: Int64) -> Int32 {
         Int32(ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 import TenureCore
 
 /// The embedded SQLite store: one owner per database file, WAL mode, every write a transaction
@@ -8,6 +9,8 @@ import TenureCore
 public final class SQLiteStore: Sendable {
     let writer: any DatabaseWriter
     let logger: Logger
+    /// The writer's in-memory indexes; only touched inside `writer`'s serialized write closures.
+    let writerState = Mutex(SQLiteWriterState())
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public convenience init(path: String, logger: Logger = Logger(label: "tenure.store")) throws {
@@ -32,6 +35,7 @@ public final class SQLiteStore: Sendable {
         self.writer = writer
         self.logger = logger
         try SQLiteMigrations.migrator.migrate(writer)
+        try SQLiteLegacyEvents.moveIntoLog(writer)
     }
 
     /// The database file's path, or nil for an in-memory store.
@@ -42,8 +46,7 @@ public final class SQLiteStore: Sendable {
 
 extension SQLiteStore: EventStore {
     public func ingest(_ batches: [[Message]]) async throws -> [IngestOutcome] {
-        try await writer.write { db in
-            var messageWriter = try SQLiteMessageWriter(db: db)
+        try await write { messageWriter in
             var outcomes: [IngestOutcome] = []
             outcomes.reserveCapacity(batches.count)
             for batch in batches {
@@ -57,29 +60,54 @@ extension SQLiteStore: EventStore {
                 }
                 outcomes.append(outcome)
             }
-            try messageWriter.finish()
             return outcomes
         }
     }
 
     public func bulkImport<T: Sendable>(_ body: @Sendable (inout ImportSession) throws -> T) async throws -> T {
-        try await writer.write { db in
-            var session = ImportSession(writer: try SQLiteMessageWriter(db: db, preloadIdentities: true))
+        try await write { messageWriter in
+            var session = ImportSession(writer: messageWriter)
+            messageWriter.releaseState()  // the session's copy is now the only one
             let result = try body(&session)
-            try session.finish()
+            // The session's writer holds this transaction's state: hand it back.
+            messageWriter = session.writer as! SQLiteMessageWriter
             return result
         }
     }
 
-    public func hasMessage(id: String) async throws -> Bool {
-        try await writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM event WHERE message_id = ?)", arguments: [id]) ?? false
+    /// Runs `body` in one write transaction with the writer's in-memory state; the state is kept
+    /// only when the transaction commits.
+    private func write<T: Sendable>(_ body: @Sendable (inout SQLiteMessageWriter) throws -> T) async throws -> T {
+        try await writer.writeWithoutTransaction { db in
+            try self.writerState.withLock { state in
+                var result: T?
+                var kept: SQLiteWriterState?
+                do {
+                    try db.inTransaction {
+                        // Take the state out so the writer owns the only copy (no copy-on-write).
+                        var messageWriter = try SQLiteMessageWriter(db: db, state: state)
+                        state = SQLiteWriterState()
+                        result = try body(&messageWriter)
+                        try messageWriter.finish()
+                        kept = messageWriter.state
+                        return .commit
+                    }
+                } catch {
+                    state = SQLiteWriterState()
+                    throw error
+                }
+                if let kept { state = kept }
+                return result!
+            }
         }
     }
-}
 
-extension ImportSession {
-    mutating func finish() throws {
-        try writer.finish()
+    public func hasMessage(id: String) async throws -> Bool {
+        try await writer.writeWithoutTransaction { db in
+            try self.writerState.withLock { state in
+                try state.load(db)
+                return state.keys.contains(MessageKey(id))
+            }
+        }
     }
 }

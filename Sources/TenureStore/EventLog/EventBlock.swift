@@ -1,0 +1,148 @@
+import Foundation
+
+/// A run of the event log in arrival order, stored column by column in one row of
+/// `event_block` (the numeric columns the analytics snapshot reads) and one row of
+/// `event_block_detail` (dedupe keys and each event's message id, JSON payloads and currency).
+///
+/// Event `i` of the block has sequence number `firstSequence + i`; sequence numbers count every
+/// stored event from 0 and never repeat, which is what an incremental snapshot refresh follows.
+/// Events keep the customer id they were stored under; a later merge of that customer is
+/// resolved when reading (`customer_merge`), so the log is never rewritten by an identify.
+struct EventBlock: Sendable {
+    var firstSequence: Int64
+    /// Store customer ids.
+    var customers: [UInt32] = []
+    /// `event_type` ids.
+    var types: [UInt32] = []
+    /// Event times, milliseconds since 1970 UTC.
+    var times: [Int64] = []
+    /// Revenue (an order's value for `Order Completed`); NaN when the event has none.
+    var revenues: [Double] = []
+    /// One message key per event, then one order key per order.
+    var keys: [MessageKey] = []
+    var orderKeys: [MessageKey] = []
+    var details = EventDetails()
+    var orders = 0
+    var orderLines = 0
+    var orderRevenue = 0.0
+
+    init(firstSequence: Int64) {
+        self.firstSequence = firstSequence
+    }
+
+    var count: Int { customers.count }
+    var isEmpty: Bool { customers.isEmpty }
+    var nextSequence: Int64 { firstSequence + Int64(count) }
+
+    mutating func reserve(_ n: Int) {
+        customers.reserveCapacity(n)
+        types.reserveCapacity(n)
+        times.reserveCapacity(n)
+        revenues.reserveCapacity(n)
+        keys.reserveCapacity(n)
+    }
+
+    /// Appends `other`, which must start where this block ends.
+    mutating func append(_ other: EventBlock) {
+        precondition(other.firstSequence == nextSequence, "blocks must be adjacent")
+        customers += other.customers
+        types += other.types
+        times += other.times
+        revenues += other.revenues
+        keys += other.keys
+        orderKeys += other.orderKeys
+        details.append(other.details)
+        orders += other.orders
+        orderLines += other.orderLines
+        orderRevenue += other.orderRevenue
+    }
+
+    var firstTime: Int64 { times.min() ?? 0 }
+    var lastTime: Int64 { times.max() ?? 0 }
+}
+
+/// The per-event text of a block: for event `i`, the bytes `bytes[offsets[i]..<offsets[i+1]]`
+/// hold the received-at time (zig-zag varint, milliseconds after the event time) and four
+/// length-prefixed strings (varint length + 1, 0 meaning absent): message id, properties or
+/// traits JSON, context JSON, currency.
+struct EventDetails: Sendable {
+    var offsets: [UInt32] = [0]
+    var bytes: [UInt8] = []
+
+    struct Record: Sendable, Hashable {
+        var receivedAt: Int64
+        var messageId: String
+        var payload: String?
+        var context: String?
+        var currency: String?
+    }
+
+    var count: Int { offsets.count - 1 }
+
+    mutating func append(receivedDelta: Int64, messageId: String, payload: String?, context: String?, currency: String?) {
+        Self.putVarint(&bytes, UInt64(bitPattern: (receivedDelta << 1) ^ (receivedDelta >> 63)))
+        put(messageId)
+        put(payload)
+        put(context)
+        put(currency)
+        offsets.append(UInt32(bytes.count))
+    }
+
+    mutating func append(_ other: EventDetails) {
+        let base = UInt32(bytes.count)
+        bytes += other.bytes
+        offsets += other.offsets.dropFirst().map { $0 + base }
+    }
+
+    private mutating func put(_ text: String?) {
+        guard var text else {
+            bytes.append(0)
+            return
+        }
+        text.withUTF8 { utf8 in
+            Self.putVarint(&bytes, UInt64(utf8.count) + 1)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    static func putVarint(_ out: inout [UInt8], _ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    /// Event `i`'s record; `time` is its event time in milliseconds.
+    func record(_ i: Int, time: Int64) -> Record {
+        var position = Int(offsets[i])
+        let zigzag = readVarint(&position)
+        let delta = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+        let messageId = readString(&position) ?? ""
+        let payload = readString(&position)
+        let context = readString(&position)
+        let currency = readString(&position)
+        return Record(receivedAt: time + delta, messageId: messageId, payload: payload, context: context, currency: currency)
+    }
+
+    private func readVarint(_ position: inout Int) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = bytes[position]
+            position += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    private func readString(_ position: inout Int) -> String? {
+        let length = Int(readVarint(&position))
+        guard length > 0 else { return nil }
+        let start = position
+        position += length - 1
+        return String(decoding: bytes[start..<position], as: UTF8.self)
+    }
+}
