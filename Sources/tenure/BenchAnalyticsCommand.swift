@@ -15,6 +15,13 @@ struct BenchAnalyticsCommand: AsyncParsableCommand {
     var database: String?
     @Option(help: "Working folder for the CSV handed to DuckDB.") var folder = "./bench-data"
 
+    /// The 1-, 5- and 15-minute load averages, for reading the timings of a shared machine.
+    static func loadAverage() -> String {
+        var loads = [Double](repeating: 0, count: 3)
+        guard getloadavg(&loads, 3) == 3 else { return "unknown" }
+        return loads.map { String(format: "%.2f", $0) }.joined(separator: ", ")
+    }
+
     func run() async throws {
         if let database {
             let store = try SQLiteStore(path: database)
@@ -30,9 +37,12 @@ struct BenchAnalyticsCommand: AsyncParsableCommand {
         print("building a synthetic snapshot: \(ProgressLine.grouped(events)) events, \(ProgressLine.grouped(customers)) customers, two years…")
         let snapshot = AnalyticsBenchmark.makeSyntheticSnapshot(customers: customers, events: events, seed: 1)
         print("snapshot memory: \(String(format: "%.1f", Double(snapshot.memoryFootprint) / Double(max(snapshot.eventCount, 1)))) bytes/event")
+        print("load average before: \(Self.loadAverage())")
         for m in AnalyticsBenchmark.run(on: snapshot, runs: runs) {
-            print(m.name.padding(toLength: 64, withPad: " ", startingAt: 0) + String(format: " best %8.1f ms  median %8.1f ms", m.bestSeconds * 1000, m.medianSeconds * 1000))
+            print(m.name.padding(toLength: 64, withPad: " ", startingAt: 0)
+                + String(format: " best %8.1f ms  median %8.1f ms  cpu %8.1f ms", m.bestSeconds * 1000, m.medianSeconds * 1000, m.bestCPUSeconds * 1000))
         }
+        print("load average after: \(Self.loadAverage())")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let csv = folder + "/analytics-events-\(events).csv"
         guard FileManager.default.createFile(atPath: csv, contents: nil), let handle = FileHandle(forWritingAtPath: csv) else {
@@ -47,6 +57,7 @@ struct BenchAnalyticsCommand: AsyncParsableCommand {
         ]) {
             print("duckdb (same rows, 2 threads):")
             print(out)
+            print("load average after duckdb: \(Self.loadAverage())")
         } else {
             print("duckdb: skipped (pip install duckdb)")
         }

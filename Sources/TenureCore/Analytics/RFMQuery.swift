@@ -23,22 +23,29 @@ public struct RFMQuery: Sendable, Hashable, Codable {
         self.lookbackDays = lookbackDays
     }
 
+    /// Scores the snapshot in three steps, none of which sorts the customers:
+    /// 1. each worker scans its customers once, keeping the purchasing ones' measures in dense
+    ///    columns and counting them into histograms (last purchase day, purchase count, and the
+    ///    top 16 bits of the monetary total's order-preserving key);
+    /// 2. the four NTILE cut points of each measure come from the merged histograms (see
+    ///    `RFMQuery+Quintiles.swift`);
+    /// 3. each worker scores its customers against the cut points, classifies them and copies its
+    ///    columns into the report.
     public func run(on snapshot: ActivitySnapshot) -> RFMReport {
         let mask = purchases.mask()
         let asOf = asOf
         let since = lookbackDays.map { asOf - $0 + 1 } ?? Int32.min
         let ranges = snapshot.workRanges()
-        struct Part: Sendable {
-            var customers: [Int32] = [], last: [Int32] = [], count: [Int32] = [], money: [Double] = []
-        }
-        // Every worker writes the measures of its own customers into shared per-customer columns
-        // (a frequency of 0 marks a customer without purchases), then they are compacted.
-        let total = snapshot.customerCount
-        let columns = RFMColumns(customers: total)
-        defer { columns.release() }
-        let buyersPerPart = ParallelWork.map(ranges.count) { part in
+        // Last purchase days lie within the snapshot's days and the window.
+        let firstDay = max(since, snapshot.dayRange?.lowerBound ?? asOf)
+        let lastDay = min(asOf, snapshot.dayRange?.upperBound ?? asOf)
+        let daySpan = lastDay >= firstDay ? Int(lastDay) - Int(firstDay) + 1 : 1
+        let dayHistogram = daySpan <= RFMPartial.maximumDaySpan
+        let parts = ParallelWork.map(ranges.count) { part -> RFMPartial in
             let range = ranges[part]
-            let lastOut = columns.last, countOut = columns.count, moneyOut = columns.money
+            let out = RFMPartial(capacity: range.count, daySpan: dayHistogram ? daySpan : 0)
+            var j = 0
+            var ranged = dayHistogram, countable = true
             snapshot.scan(range) { c, ev in
                 // Events are sorted by day: trim to the window, then count without branching on
                 // the event type (purchases are interleaved unpredictably with other events).
@@ -46,174 +53,134 @@ public struct RFMQuery: Sendable, Hashable, Codable {
                 while hi > 0 && ev.days[hi - 1] > asOf { hi -= 1 }
                 var lo = 0
                 while lo < hi && ev.days[lo] < since { lo += 1 }
-                var l = Int32.min, n: Int32 = 0, sum = 0.0
+                var n: Int32 = 0, sum = 0.0
                 for i in lo..<hi {
                     let hit = mask[ev.types[i]]
                     n &+= Int32(hit)
-                    sum += hit != 0 ? Double(ev.values[i]) : 0
-                    l = hit != 0 ? ev.days[i] : l
+                    // The value or +0, selected by masking its bits: a branch here would be
+                    // mispredicted at every other purchase, and multiplying by 0 or 1 would
+                    // turn an infinite non-purchase value into NaN.
+                    let keep = 0 &- UInt64(hit)
+                    sum += Double(bitPattern: Double(ev.values[i]).bitPattern & keep)
                 }
-                lastOut[c] = l
-                countOut[c] = n
-                moneyOut[c] = sum
+                if n == 0 { return }
+                // The last purchase: a short walk back instead of a day read per event.
+                var k = hi - 1
+                while mask[ev.types[k]] == 0 { k -= 1 }
+                let l = ev.days[k]
+                out.customers[j] = Int32(c)
+                out.last[j] = l
+                out.count[j] = n
+                out.money[j] = sum
+                j += 1
+                let d = Int(l) - Int(firstDay)
+                if ranged && d >= 0 && d < daySpan { out.dayCounts[d] &+= 1 } else { ranged = false }
+                if n < RFMPartial.countBuckets { out.countCounts[Int(n)] &+= 1 } else { countable = false }
+                out.moneyCounts[Int(RadixSort.key(sum) >> 48)] &+= 1
             }
-            var buyers = 0
-            for c in range where countOut[c] > 0 { buyers += 1 }
-            return buyers
+            out.buyers = j
+            out.dayCountsValid = ranged
+            out.countCountsValid = countable
+            return out
         }
-        // Compact the purchasing customers into dense columns, each worker filling its own slice.
+        let n = parts.reduce(0) { $0 + $1.buyers }
+        guard parts.allSatisfy({ $0.dayCountsValid && $0.countCountsValid }) else {
+            return Self.scoredBySorting(parts, asOf: asOf, lookbackDays: lookbackDays)
+        }
+        let starts = Self.groupStarts(n)
+        let recencyCuts = Self.integerCuts(
+            starts: starts, span: daySpan, parts: parts, histogram: \.dayCounts, values: \.last, offset: firstDay)
+        let countCuts = Self.integerCuts(
+            starts: starts, span: RFMPartial.countBuckets, parts: parts, histogram: \.countCounts, values: \.count, offset: 0)
+        let moneyCuts = Self.moneyCuts(starts: starts, parts: parts)
+        return Self.report(
+            parts, asOf: asOf, lookbackDays: lookbackDays, firstDay: firstDay,
+            recencyCuts: recencyCuts, countCuts: countCuts, moneyCuts: moneyCuts)
+    }
+
+    /// Step 3: scores, segments and the report's columns, each worker filling its own slice.
+    private static func report(
+        _ parts: [RFMPartial], asOf: Int32, lookbackDays: Int32?, firstDay: Int32,
+        recencyCuts: [Int64], countCuts: [Int64], moneyCuts: [MonetaryCut]
+    ) -> RFMReport {
         var offsets = [0]
-        for b in buyersPerPart { offsets.append(offsets.last! + b) }
-        let firstOut = offsets, buyers = offsets.last!
-        var all = Part()
-        all.customers = [Int32](repeating: 0, count: buyers)
-        all.last = [Int32](repeating: 0, count: buyers)
-        all.count = [Int32](repeating: 0, count: buyers)
-        all.money = [Double](repeating: 0, count: buyers)
-        all.customers.withUnsafeMutableBufferPointer { oc in
-            all.last.withUnsafeMutableBufferPointer { ol in
-                all.count.withUnsafeMutableBufferPointer { on in
-                    all.money.withUnsafeMutableBufferPointer { om in
-                        let out = RFMOutput(customers: oc, last: ol, count: on, money: om)
-                        ParallelWork.run(ranges.count) { part in
-                            var j = firstOut[part]
-                            for c in ranges[part] where columns.count[c] > 0 {
-                                out.customers[j] = Int32(c)
-                                out.last[j] = columns.last[c]
-                                out.count[j] = columns.count[c]
-                                out.money[j] = columns.money[c]
-                                j += 1
-                            }
+        for p in parts { offsets.append(offsets.last! + p.buyers) }
+        let outStart = offsets, n = offsets.last!
+        let segmentTable = RFMSegment.codeTable
+        let r0 = recencyCuts[0], r1 = recencyCuts[1], r2 = recencyCuts[2], r3 = recencyCuts[3]
+        let f0 = countCuts[0], f1 = countCuts[1], f2 = countCuts[2], f3 = countCuts[3]
+        let m0 = moneyCuts[0], m1 = moneyCuts[1], m2 = moneyCuts[2], m3 = moneyCuts[3]
+        var columns = RFMReportColumns(count: n)
+        let cellsPerPart = columns.fill { out in
+            ParallelWork.map(parts.count) { p -> [Int] in
+                let part = parts[p], at = outStart[p]
+                // Four interleaved sets of cell counters, so consecutive customers in the same
+                // cell do not wait on each other's increments.
+                var cells = [Int](repeating: 0, count: 4 * 36)
+                cells.withUnsafeMutableBufferPointer { cell in
+                    for i in 0..<part.buyers {
+                        let c = part.customers[i], last = part.last[i], count = part.count[i], money = part.money[i]
+                        // Scores are counted with arithmetic, not branches: whether a customer
+                        // reaches a cut is a coin flip the branch predictor cannot learn.
+                        let customer = Int64(c)
+                        let rKey = Int64(last &- firstDay) << 32 | customer
+                        let fKey = Int64(count) << 32 | customer
+                        let r = 1 &+ reached(rKey, r0) &+ reached(rKey, r1) &+ reached(rKey, r2) &+ reached(rKey, r3)
+                        let f = 1 &+ reached(fKey, f0) &+ reached(fKey, f1) &+ reached(fKey, f2) &+ reached(fKey, f3)
+                        let mKey = RadixSort.key(money)
+                        var m = 1 &+ m0.isPassed(by: mKey) &+ m1.isPassed(by: mKey) &+ m2.isPassed(by: mKey) &+ m3.isPassed(by: mKey)
+                        // Totals equal to a cut's are few, so this branch is well predicted.
+                        if mKey == m0.key || mKey == m1.key || mKey == m2.key || mKey == m3.key {
+                            m &+= m0.isReachedOnTie(by: mKey, customer: c) &+ m1.isReachedOnTie(by: mKey, customer: c)
+                            m &+= m2.isReachedOnTie(by: mKey, customer: c) &+ m3.isReachedOnTie(by: mKey, customer: c)
                         }
+                        let cellIndex = Int(r) * 6 + (Int(f) + Int(m) + 1) / 2
+                        cell[(i & 3) * 36 + cellIndex] += 1
+                        let k = at + i
+                        out.customers[k] = c
+                        out.recencyDays[k] = asOf &- last
+                        out.frequency[k] = count
+                        out.monetary[k] = money
+                        out.recencyScores[k] = r
+                        out.frequencyScores[k] = f
+                        out.monetaryScores[k] = m
+                        out.segments[k] = segmentTable[cellIndex]
                     }
                 }
+                return cells
             }
         }
-        let n = all.customers.count
-        // Recency (last purchase day) and frequency are small integers: their scores come straight
-        // from a counting pass. Monetary totals are doubles: threshold selection, started first
-        // as the longest job.
-        let last = all.last, count = all.count, money = all.money
-        let scores = ParallelWork.map(n > 100_000 ? 3 : 1) { which -> [[UInt8]] in
-            let mine = n > 100_000 ? [which] : [0, 1, 2]
-            return mine.map { metric in
-                switch metric {
-                case 0: Self.ntile5(keys: money.map { RadixSort.key($0) })
-                case 1: Self.ntile5(smallIntegers: last)
-                default: Self.ntile5(smallIntegers: count)
-                }
-            }
-        }.flatMap { $0 }
+        var cells = [Int](repeating: 0, count: 36)
+        for partCells in cellsPerPart {
+            for i in 0..<(4 * 36) { cells[i % 36] += partCells[i] }
+        }
+        return RFMReport(asOf: asOf, lookbackDays: lookbackDays, columns: columns, cells: cells)
+    }
+
+    /// The slow path for data beyond the histograms (a customer with 65,536 or more purchases):
+    /// scores by sorting every measure.
+    private static func scoredBySorting(_ parts: [RFMPartial], asOf: Int32, lookbackDays: Int32?) -> RFMReport {
+        var customers: [Int32] = [], last: [Int32] = [], count: [Int32] = [], money: [Double] = []
+        for p in parts {
+            customers += UnsafeBufferPointer(start: p.customers, count: p.buyers)
+            last += UnsafeBufferPointer(start: p.last, count: p.buyers)
+            count += UnsafeBufferPointer(start: p.count, count: p.buyers)
+            money += UnsafeBufferPointer(start: p.money, count: p.buyers)
+        }
         return RFMReport(
-            asOf: asOf, lookbackDays: lookbackDays, customers: all.customers,
-            recencyDays: all.last.map { asOf - $0 }, frequency: all.count, monetary: all.money,
-            recencyScores: scores[1], frequencyScores: scores[2], monetaryScores: scores[0])
-    }
-
-    /// Score 1…5 per position for integer measures (higher is better), ties by position: the rank
-    /// of each value comes from a counting pass over the value range, so reads and writes stay
-    /// sequential. Falls back to a radix sort when the values span more than 2¹⁸.
-    static func ntile5(smallIntegers values: [Int32]) -> [UInt8] {
-        let n = values.count
-        guard let lo = values.min(), let hi = values.max() else { return [] }
-        let span = Int(hi) - Int(lo)
-        if span >= 1 << 18 { return ntile5(order: RadixSort.order(of: values.map { RadixSort.key(Int64($0)) })) }
-        // next[v]: the rank the next customer with value lo + v gets.
-        var next = [Int](repeating: 0, count: span + 2)
-        for v in values { next[Int(v) - Int(lo) + 1] += 1 }
-        for d in 0...span { next[d + 1] += next[d] }
-        // Ranks at which groups 2…5 begin (NTILE: the first n mod 5 groups one larger).
-        let q = n / 5, extra = n % 5
-        let b1 = q + (extra > 0 ? 1 : 0), b2 = b1 + q + (extra > 1 ? 1 : 0)
-        let b3 = b2 + q + (extra > 2 ? 1 : 0), b4 = b3 + q + (extra > 3 ? 1 : 0)
-        var score = [UInt8](repeating: 0, count: n)
-        values.withUnsafeBufferPointer { vals in
-            next.withUnsafeMutableBufferPointer { nx in
-                score.withUnsafeMutableBufferPointer { out in
-                    for i in 0..<n {
-                        let d = Int(vals[i]) - Int(lo)
-                        let rank = nx[d]
-                        nx[d] = rank + 1
-                        var bucket: UInt8 = 1
-                        bucket &+= rank >= b1 ? 1 : 0
-                        bucket &+= rank >= b2 ? 1 : 0
-                        bucket &+= rank >= b3 ? 1 : 0
-                        bucket &+= rank >= b4 ? 1 : 0
-                        out[i] = bucket
-                    }
-                }
-            }
-        }
-        return score
-    }
-
-    /// Score 1…5 per position for arbitrary 64-bit keys (higher is better), ties by position,
-    /// without sorting everything: NTILE only needs the four customers at which groups 2…5 begin.
-    /// A histogram of the top 16 key bits locates them; only their buckets are sorted; every key
-    /// is then compared with the four thresholds. Falls back to a full radix sort when those buckets
-    /// hold most of the keys (nearly equal keys).
-    static func ntile5(keys: [UInt64]) -> [UInt8] {
-        let n = keys.count
-        if n < 5 { return ntile5(order: RadixSort.order(of: keys)) }
-        let q = n / 5, extra = n % 5
-        var starts: [Int] = []
-        var r = 0
-        for g in 0..<4 {
-            r += q + (g < extra ? 1 : 0)
-            starts.append(r)
-        }
-        var histogram = [Int](repeating: 0, count: 65_537)
-        for k in keys { histogram[Int(k >> 48) + 1] += 1 }
-        for b in 0..<65_536 { histogram[b + 1] += histogram[b] }
-        // The bucket of each threshold rank: the last bucket starting at or before it.
-        var wanted = Set<Int>()
-        var bucketOf: [Int] = []
-        for rank in starts {
-            var lo = 0, hi = 65_536
-            while lo < hi {
-                let m = (lo + hi + 1) / 2
-                if histogram[m] <= rank { lo = m } else { hi = m - 1 }
-            }
-            bucketOf.append(lo)
-            wanted.insert(lo)
-        }
-        let gathered = wanted.reduce(0) { $0 + histogram[$1 + 1] - histogram[$1] }
-        if gathered > n / 2 { return ntile5(order: RadixSort.order(of: keys)) }
-        var isWanted = [Bool](repeating: false, count: 65_536)
-        for b in wanted { isWanted[b] = true }
-        var members: [Int: [(UInt64, UInt32)]] = [:]
-        for b in wanted { members[b] = [] }
-        for (i, k) in keys.enumerated() where isWanted[Int(k >> 48)] {
-            members[Int(k >> 48)]!.append((k, UInt32(i)))
-        }
-        for b in wanted { members[b]!.sort { $0 < $1 } }
-        let thresholds = (0..<4).map { j in members[bucketOf[j]]![starts[j] - histogram[bucketOf[j]]] }
-        let t0 = thresholds[0], t1 = thresholds[1], t2 = thresholds[2], t3 = thresholds[3]
-        var score = [UInt8](repeating: 0, count: n)
-        keys.withUnsafeBufferPointer { k in
-            score.withUnsafeMutableBufferPointer { out in
-                for i in 0..<n {
-                    let key = k[i], idx = UInt32(i)
-                    var s: UInt8 = 1
-                    s &+= key > t0.0 || (key == t0.0 && idx >= t0.1) ? 1 : 0
-                    s &+= key > t1.0 || (key == t1.0 && idx >= t1.1) ? 1 : 0
-                    s &+= key > t2.0 || (key == t2.0 && idx >= t2.1) ? 1 : 0
-                    s &+= key > t3.0 || (key == t3.0 && idx >= t3.1) ? 1 : 0
-                    out[i] = s
-                }
-            }
-        }
-        return score
+            asOf: asOf, lookbackDays: lookbackDays, customers: customers,
+            recencyDays: last.map { asOf - $0 }, frequency: count, monetary: money,
+            recencyScores: ntile5(order: RadixSort.order(of: last.map { RadixSort.key(Int64($0)) })),
+            frequencyScores: ntile5(order: RadixSort.order(of: count.map { RadixSort.key(Int64($0)) })),
+            monetaryScores: ntile5(order: RadixSort.order(of: money.map { RadixSort.key($0) })))
     }
 
     /// Score 1…5 per position, given positions sorted worst first (SQL `NTILE(5)`).
     static func ntile5(order: [UInt32]) -> [UInt8] {
         let n = order.count
         var score = [UInt8](repeating: 0, count: n)
-        let q = n / 5, extra = n % 5
         var rank = 0
-        for bucket in 0..<5 {
-            let size = q + (bucket < extra ? 1 : 0)
+        for (bucket, size) in groupSizes(n).enumerated() {
             for _ in 0..<size {
                 score[Int(order[rank])] = UInt8(bucket + 1)
                 rank += 1
@@ -223,37 +190,55 @@ public struct RFMQuery: Sendable, Hashable, Codable {
     }
 }
 
-/// Per-customer measures written by the workers of ``RFMQuery/run(on:)``.
+/// One worker's purchasing customers (dense, in customer order) and its histograms of their
+/// measures.
 ///
-/// `@unchecked Sendable` is safe: each worker writes only the customers of its own range, the
-/// columns are read only after `ParallelWork.map` has returned (which orders the writes before
-/// the reads), and `release()` runs after that.
-private struct RFMColumns: @unchecked Sendable {
+/// `@unchecked Sendable` is safe: a partial is written only by the worker that created it, read
+/// only after `ParallelWork.map` has returned it (which orders the writes before the reads), and
+/// never written again.
+final class RFMPartial: @unchecked Sendable {
+    /// Purchase counts below this are histogrammed; a larger one sends the query to the slow path.
+    static let countBuckets = 1 << 16
+    /// Day spans up to this (about 700 years) are histogrammed.
+    static let maximumDaySpan = 1 << 18
+
+    let customers: UnsafeMutablePointer<Int32>
     let last: UnsafeMutablePointer<Int32>
     let count: UnsafeMutablePointer<Int32>
     let money: UnsafeMutablePointer<Double>
+    /// Customers per last purchase day (from the query's first possible day).
+    let dayCounts: UnsafeMutablePointer<UInt32>
+    /// Customers per purchase count.
+    let countCounts: UnsafeMutablePointer<UInt32>
+    /// Customers per top 16 bits of `RadixSort.key(money)`.
+    let moneyCounts: UnsafeMutablePointer<UInt32>
+    private let daySpan: Int
+    var buyers = 0
+    var dayCountsValid = true
+    var countCountsValid = true
 
-    init(customers: Int) {
-        // Every customer's slot is written by the scan before it is read.
-        last = .allocate(capacity: max(customers, 1))
-        count = .allocate(capacity: max(customers, 1))
-        money = .allocate(capacity: max(customers, 1))
+    init(capacity: Int, daySpan: Int) {
+        // The column pages a worker never reaches (customers without purchases) are never touched.
+        customers = .allocate(capacity: max(capacity, 1))
+        last = .allocate(capacity: max(capacity, 1))
+        count = .allocate(capacity: max(capacity, 1))
+        money = .allocate(capacity: max(capacity, 1))
+        self.daySpan = max(daySpan, 1)
+        dayCounts = .allocate(capacity: self.daySpan)
+        dayCounts.initialize(repeating: 0, count: self.daySpan)
+        countCounts = .allocate(capacity: Self.countBuckets)
+        countCounts.initialize(repeating: 0, count: Self.countBuckets)
+        moneyCounts = .allocate(capacity: 1 << 16)
+        moneyCounts.initialize(repeating: 0, count: 1 << 16)
     }
 
-    func release() {
+    deinit {
+        customers.deallocate()
         last.deallocate()
         count.deallocate()
         money.deallocate()
+        dayCounts.deallocate()
+        countCounts.deallocate()
+        moneyCounts.deallocate()
     }
-}
-
-/// The dense output columns of ``RFMQuery/run(on:)``'s compaction.
-///
-/// `@unchecked Sendable` is safe: worker `p` writes only positions `firstOut[p]..<firstOut[p + 1]`,
-/// and the buffers outlive `ParallelWork.run`, which returns after every worker is done.
-private struct RFMOutput: @unchecked Sendable {
-    let customers: UnsafeMutableBufferPointer<Int32>
-    let last: UnsafeMutableBufferPointer<Int32>
-    let count: UnsafeMutableBufferPointer<Int32>
-    let money: UnsafeMutableBufferPointer<Double>
 }

@@ -34,63 +34,60 @@ public struct RFMReport: Sendable, Hashable, Codable {
     /// `grid[r − 1][fm − 1]`: customers with recency score r and FM score fm.
     public var grid: [[Int]]
 
+    /// A report from scores computed elsewhere (the slow path of ``RFMQuery``).
     init(
         asOf: Int32, lookbackDays: Int32?, customers: [Int32], recencyDays: [Int32], frequency: [Int32],
         monetary: [Double], recencyScores: [UInt8], frequencyScores: [UInt8], monetaryScores: [UInt8]
     ) {
+        var columns = RFMReportColumns(count: customers.count)
+        columns.customers = customers
+        columns.recencyDays = recencyDays
+        columns.frequency = frequency
+        columns.monetary = monetary
+        columns.recencyScores = recencyScores
+        columns.frequencyScores = frequencyScores
+        columns.monetaryScores = monetaryScores
+        var cells = [Int](repeating: 0, count: 36)
+        columns.segments = customers.indices.map { i in
+            let cell = Int(recencyScores[i]) * 6 + (Int(frequencyScores[i]) + Int(monetaryScores[i]) + 1) / 2
+            cells[cell] += 1
+            return RFMSegment.codeTable[cell]
+        }
+        self.init(asOf: asOf, lookbackDays: lookbackDays, columns: columns, cells: cells)
+    }
+
+    /// A report from its per-customer columns and the number of customers per (R, FM) cell
+    /// (`cells[R * 6 + FM]`).
+    init(asOf: Int32, lookbackDays: Int32?, columns: RFMReportColumns, cells: [Int]) {
         self.asOf = asOf
         self.lookbackDays = lookbackDays
-        self.customers = customers
-        self.recencyDays = recencyDays
-        self.frequency = frequency
-        self.monetary = monetary
-        self.recencyScores = recencyScores
-        self.frequencyScores = frequencyScores
-        self.monetaryScores = monetaryScores
+        customers = columns.customers
+        recencyDays = columns.recencyDays
+        frequency = columns.frequency
+        monetary = columns.monetary
+        recencyScores = columns.recencyScores
+        frequencyScores = columns.frequencyScores
+        monetaryScores = columns.monetaryScores
+        segments = columns.segments
         let all = RFMSegment.allCases
-        // Classify once per (R, FM) cell rather than per customer.
-        var table = [UInt8](repeating: 0, count: 36)
-        for r in 1...5 {
-            for fm in 1...5 { table[r * 6 + fm] = RFMSegment.classify(recency: r, frequencyMonetary: fm).code }
-        }
-        let n = customers.count
-        var cells = [Int](repeating: 0, count: 36)
         var counts = [Int](repeating: 0, count: all.count)
+        for cell in 0..<36 where cells[cell] > 0 { counts[Int(RFMSegment.codeTable[cell].code)] += cells[cell] }
+        // Revenue is summed in customer order, one customer at a time, so the totals do not
+        // depend on how the work was split.
         var revenue = [Double](repeating: 0, count: all.count)
         var total = 0.0
-        var codes = [UInt8](repeating: 0, count: n)
-        recencyScores.withUnsafeBufferPointer { rs in
-            frequencyScores.withUnsafeBufferPointer { fs in
-                monetaryScores.withUnsafeBufferPointer { ms in
-                    monetary.withUnsafeBufferPointer { money in
-                        codes.withUnsafeMutableBufferPointer { out in
-                            cells.withUnsafeMutableBufferPointer { cell in
-                                revenue.withUnsafeMutableBufferPointer { rev in
-                                    table.withUnsafeBufferPointer { tab in
-                                        for i in 0..<n {
-                                            let at = Int(rs[i]) * 6 + (Int(fs[i]) + Int(ms[i]) + 1) / 2
-                                            let code = tab[at]
-                                            out[i] = code
-                                            cell[at] += 1
-                                            rev[Int(code)] += money[i]
-                                            total += money[i]
-                                        }
-                                    }
-                                }
-                            }
-                        }
+        columns.segments.withUnsafeBufferPointer { segs in
+            columns.monetary.withUnsafeBufferPointer { money in
+                revenue.withUnsafeMutableBufferPointer { rev in
+                    for i in 0..<segs.count {
+                        rev[Int(segs[i].code)] += money[i]
+                        total += money[i]
                     }
                 }
             }
         }
-        for i in 0..<36 where cells[i] > 0 { counts[Int(table[i])] += cells[i] }
-        let segs = [RFMSegment](unsafeUninitializedCapacity: n) { buffer, initialized in
-            for i in 0..<n { (buffer.baseAddress! + i).initialize(to: all[Int(codes[i])]) }
-            initialized = n
-        }
-        let grid = (1...5).map { r in (1...5).map { fm in cells[r * 6 + fm] } }
-        segments = segs
-        self.grid = grid
+        let n = columns.customers.count
+        grid = (1...5).map { r in (1...5).map { fm in cells[r * 6 + fm] } }
         summary = all.indices.map { k in
             SegmentSummary(
                 segment: all[k], name: all[k].displayName, customers: counts[k],

@@ -57,5 +57,26 @@ public enum RFMSegment: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
-    var code: UInt8 { UInt8(Self.allCases.firstIndex(of: self)!) }
+    /// Position in ``allCases``.
+    var code: UInt8 {
+        switch self {
+        case .champions: 0
+        case .loyal: 1
+        case .potentialLoyalist: 2
+        case .new: 3
+        case .promising: 4
+        case .needsAttention: 5
+        case .aboutToSleep: 6
+        case .atRisk: 7
+        case .cantLoseThem: 8
+        case .hibernating: 9
+        case .lost: 10
+        }
+    }
+
+    /// The segment of every (R, FM) cell at `R * 6 + FM` (entries with a 0 score are unused).
+    static let codeTable: [RFMSegment] = (0..<36).map { cell in
+        let r = cell / 6, fm = cell % 6
+        return r == 0 || fm == 0 ? .lost : classify(recency: r, frequencyMonetary: fm)
+    }
 }

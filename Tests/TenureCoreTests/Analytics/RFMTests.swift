@@ -137,3 +137,80 @@ struct RFMScaleTests {
         #expect(r.monetaryScores.filter { $0 == 1 }.count == 501)
     }
 }
+
+@Suite("RFM scores from histograms")
+struct RFMHistogramScoringTests {
+    /// NTILE(5) by hand: order by (value, customer position), the first n % 5 groups one larger.
+    static func ntile(_ values: [Double]) -> [UInt8] {
+        let order = values.indices.sorted { (values[$0], $0) < (values[$1], $1) }
+        let n = values.count, q = n / 5, extra = n % 5
+        var out = [UInt8](repeating: 0, count: n)
+        var rank = 0
+        for g in 0..<5 {
+            for _ in 0..<(q + (g < extra ? 1 : 0)) {
+                out[order[rank]] = UInt8(g + 1)
+                rank += 1
+            }
+        }
+        return out
+    }
+
+    static func expectSortedScores(_ r: RFMReport) {
+        #expect(r.recencyScores == ntile(r.recencyDays.map { -Double($0) }))
+        #expect(r.frequencyScores == ntile(r.frequency.map(Double.init)))
+        #expect(r.monetaryScores == ntile(r.monetary))
+        #expect(r.segments == r.customers.indices.map {
+            RFMSegment.classify(recency: Int(r.recencyScores[$0]), frequency: Int(r.frequencyScores[$0]), monetary: Int(r.monetaryScores[$0]))
+        })
+    }
+
+    @Test("enough events for several workers, whole-currency totals full of ties")
+    func severalWorkers() {
+        // 450,000 events: more than one worker's share (200,000), so cut points fall in either
+        // worker's customers; 1–50 per order makes thousands of equal totals around each cut.
+        var rng = SeededGenerator(seed: 11)
+        var b = ActivitySnapshotBuilder()
+        for c in 0..<90_000 {
+            for _ in 0..<(1 + Int(rng.next() % 9)) {
+                let isOrder = rng.next() % 3 != 0
+                b.add(
+                    customer: Int32(c), day: 19_000 + Int32(rng.next() % 200),
+                    type: isOrder ? AnalyticsFixture.order : AnalyticsFixture.open, value: isOrder ? Float32(1 + rng.next() % 50) : 0)
+            }
+        }
+        let snapshot = b.build()
+        #expect(snapshot.eventCount > 400_000)
+        for (asOf, lookback) in [(Int32(19_199), nil), (19_150, 60), (19_010, nil)] as [(Int32, Int32?)] {
+            let r = RFMQuery(asOf: asOf, lookbackDays: lookback).run(on: snapshot)
+            #expect(r.customers.count > 1_000)
+            Self.expectSortedScores(r)
+            #expect(r.summary.map(\.customers).reduce(0, +) == r.customers.count)
+            #expect(r.grid.flatMap { $0 }.reduce(0, +) == r.customers.count)
+        }
+    }
+
+    @Test("a customer with 70,000 purchases takes the sorting path and scores the same way")
+    func beyondTheHistograms() {
+        var b = ActivitySnapshotBuilder()
+        for i in 0..<70_000 { b.add(customer: 0, day: 19_000 + Int32(i % 100), type: AnalyticsFixture.order, value: 1) }
+        for c in 1..<40 {
+            for k in 0..<(c % 7 + 1) { b.add(customer: Int32(c), day: 19_000 + Int32(c + k), type: AnalyticsFixture.order, value: Float32(c % 5)) }
+        }
+        let r = RFMQuery(asOf: 19_120).run(on: b.build())
+        #expect(r.customers.count == 40 && r.frequency[0] == 70_000)
+        Self.expectSortedScores(r)
+    }
+
+    @Test("fewer than five customers: the higher groups stay empty")
+    func fewCustomers() {
+        var b = ActivitySnapshotBuilder()
+        b.add(customer: 0, day: 19_000, type: AnalyticsFixture.order, value: 5)
+        b.add(customer: 1, day: 19_001, type: AnalyticsFixture.order, value: 5)
+        b.add(customer: 2, day: 19_001, type: AnalyticsFixture.order, value: 2)
+        let r = RFMQuery(asOf: 19_010).run(on: b.build())
+        // Groups of 1, 1, 1, 0, 0 (NTILE): ranks 0, 1, 2 get scores 1, 2, 3.
+        #expect(r.recencyScores == [1, 2, 3])
+        #expect(r.monetaryScores == [2, 3, 1])
+        Self.expectSortedScores(r)
+    }
+}
