@@ -5,8 +5,11 @@ import TenureStore
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Retention reports from the store: cohorts, churn, RFM.",
-        subcommands: [Cohorts.self, Churn.self, RFM.self, MRR.self, Lifecycle.self])
+        commandName: "report", abstract: "Retention reports from the store: cohorts, churn and retention, RFM, MRR, lifecycle, purchases, CLV, lifetimes, stickiness.",
+        subcommands: [
+            Cohorts.self, Churn.self, Retention.self, RFM.self, RFMMovement.self, MRR.self, Lifecycle.self, Purchases.self,
+            CLV.self, Lifetime.self, Stickiness.self,
+        ])
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
@@ -24,6 +27,14 @@ struct ReportCommand: AsyncParsableCommand {
             let last = try through.map { try Self.day($0, "--through") } ?? data.upperBound
             guard first <= last else { throw ValidationError("--from must not be after --through") }
             return (snapshot, DayRange(first: first, last: last))
+        }
+
+        /// An event selector typed by the user (see ``EventSelection/parse(_:in:)``).
+        static func events(_ text: String, _ option: String, in table: EventTypeTable) throws -> EventSelection {
+            guard let selection = EventSelection.parse(text, in: table) else {
+                throw ValidationError("\(option) must be purchase, any, or names of events in the store (comma-separated), such as \"Order Completed\"")
+            }
+            return selection
         }
 
         static func day(_ text: String, _ option: String) throws -> Int32 {
@@ -44,26 +55,48 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     struct Cohorts: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cohort retention matrix (first purchase cohorts, any return activity).")
+        static let configuration = CommandConfiguration(
+            abstract: "Cohort retention matrix, PostHog-style: cohorts by start event, cells by return event.",
+            discussion: """
+                Cells of periods not yet over are marked * (table and CSV); JSON has counts, percentages, revenue \
+                and incomplete flags for every cell.
+                """)
+        enum Kind: String, ExpressibleByArgument, CaseIterable { case firstTime = "first-time", recurring }
+        enum Values: String, ExpressibleByArgument, CaseIterable { case counts, percentages, revenue }
+
         @OptionGroup var common: Common
+        @Option(help: "Start event: purchase, any, or event names, comma-separated (e.g. \"Session Started\").") var start = "purchase"
+        @Option(name: .customLong("return"), help: "Return event, as for --start.") var returnEvent = "purchase"
+        @Option(help: "first-time (a customer's first start event) or recurring (every period with one).") var kind: Kind = .firstTime
         @Flag(help: "Count customers active in the period or any later one.") var onOrAfter = false
-        @Flag(help: "Show percentages instead of counts.") var percent = false
+        @Option(help: "counts, percentages or revenue.") var values: Values = .counts
+        @Flag(help: "Same as --values percentages.") var percent = false
 
         func run() async throws {
             let (snapshot, range) = try await common.load()
+            let types = snapshot.activity.eventTypes
             let matrix = CohortRetentionQuery(
-                startEvent: .purchases, returnEvent: .purchases, mode: onOrAfter ? .onOrAfter : .exact, unit: common.unit, range: range
+                startEvent: try Common.events(start, "--start", in: types), returnEvent: try Common.events(returnEvent, "--return", in: types),
+                cohortType: kind == .recurring ? .recurring : .firstTime, mode: onOrAfter ? .onOrAfter : .exact, unit: common.unit, range: range,
+                asOf: range.last
             ).run(on: snapshot.activity)
+            let shown = percent ? .percentages : values
+            let anyIncomplete = matrix.cohorts.contains { $0.incomplete.contains(true) }
             try common.emit(matrix) {
                 let width = matrix.cohorts.map(\.counts.count).max() ?? 0
                 return TextTable(
                     header: ["cohort", "size"] + (0..<width).map { "+\($0)" },
                     rows: matrix.cohorts.map { cohort in
-                        [cohort.period.label, String(cohort.size)]
-                            + (percent
-                                ? cohort.percentages.map { String(format: "%.1f%%", $0) } : cohort.counts.map(String.init))
+                        let cells: [String] = switch shown {
+                        case .counts: cohort.counts.map(String.init)
+                        case .percentages: cohort.percentages.map { String(format: "%.1f%%", $0) }
+                        case .revenue: cohort.revenue.map { String(format: "%.2f", $0) }
+                        }
+                        return [cohort.period.label, String(cohort.size)]
+                            + zip(cells, cohort.incomplete).map { $1 ? $0 + "*" : $0 }
                     })
             }
+            if common.format == .table && anyIncomplete { print("* period not over yet") }
         }
     }
 
@@ -93,12 +126,15 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     struct RFM: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "RFM scores and named segments with their revenue share.")
+        static let configuration = CommandConfiguration(
+            abstract: "RFM scores and named segments with their revenue share, scored at --through.")
         @OptionGroup var common: Common
+        @Option(help: "Only purchases this many days before the scoring date count (default: all history).") var lookback: Int32?
 
         func run() async throws {
             let (snapshot, range) = try await common.load()
-            let report = RFMQuery(asOf: range.last).run(on: snapshot.activity)
+            if let lookback, lookback < 1 { throw ValidationError("--lookback must be a number of days, 1 or more") }
+            let report = RFMQuery(asOf: range.last, lookbackDays: lookback).run(on: snapshot.activity)
             try common.emit(report.summary) {
                 TextTable(
                     header: ["segment", "customers", "share", "revenue", "revenue share"],

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which events a metric looks at: all of them, or those of the listed type ids (see
 /// ``EventTypeTable``).
 public enum EventSelection: Sendable, Hashable, Codable {
@@ -11,6 +13,25 @@ public enum EventSelection: Sendable, Hashable, Codable {
     /// (no event can match them).
     public static func named(_ names: [String], in table: EventTypeTable) -> EventSelection {
         .types(names.compactMap { table.id(of: $0) })
+    }
+
+    /// The selection a user typed: `any` (every event), `purchase` or `purchases`
+    /// (`Order Completed`), or comma-separated event names, e.g. `Session Started` or
+    /// `Order Completed,Subscription Renewed`. `nil` when a name is not in `table` (no such event
+    /// has been received), so the caller can say so instead of reporting zeros.
+    public static func parse(_ text: String, in table: EventTypeTable) -> EventSelection? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        switch trimmed.lowercased() {
+        case "any", "all": return .any
+        case "purchase", "purchases": return .purchases
+        default: break
+        }
+        var ids: [UInt16] = []
+        for name in trimmed.split(separator: ",") {
+            guard let id = table.id(of: name.trimmingCharacters(in: .whitespaces)) else { return nil }
+            ids.append(id)
+        }
+        return ids.isEmpty ? nil : .types(ids)
     }
 
     /// A 65,536-entry membership table, one byte read per event in hot loops.

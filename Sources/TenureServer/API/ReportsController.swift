@@ -4,11 +4,21 @@ import Hummingbird
 import TenureCore
 import TenureStore
 
-/// Retention reports as JSON (admin key): `/api/v1/reports/cohorts`, `churn`, `rfm`,
-/// `lifecycle`, `purchases`, `stickiness`, `clv`, `lifetime` (`grouping=none|cohort|plan`),
-/// `mrr` and `subscriptions/churn` (contractual). Query parameters: `unit` (day, week, month, quarter),
-/// `from` and `through` (YYYY-MM-DD; default the data's first and last day), and for churn
-/// `window` (days; default derived from the data), for cohorts `mode=on_or_after`.
+/// Retention reports as JSON (admin key), under `/api/v1/reports/`:
+///
+/// - `cohorts`: cohort retention matrix (counts, percentages, revenue and incomplete flags per
+///   cell). `start` and `return`: `purchase` (default), `any`, or event names (comma-separated,
+///   e.g. `Session Started`); `kind=first_time|recurring`; `mode=exact|on_or_after`.
+/// - `churn` (`window` in days, default derived from the data) and `subscriptions/churn`
+///   (contractual): churn and retention rate per period.
+/// - `rfm` (`lookback` in days, default all history): segments with counts and revenue share, and
+///   the R × FM grid; `rfm/movement?from=…&to=…`: customers moving between segments.
+/// - `lifecycle`, `purchases`, `stickiness` (`activity`: an event selector as for cohorts,
+///   default `any`), `clv`, `lifetime` (`grouping=none|cohort|plan`), `mrr` (MRR movements, revenue
+///   churn and net revenue retention). `lifetime` also takes `window` (days, as for `churn`).
+///
+/// Common parameters: `unit` (day, week, month, quarter), `from` and `through` (YYYY-MM-DD; default
+/// the data's first and last day). A bad parameter answers 400 with `invalid_parameter` naming it.
 public struct ReportsController: Sendable {
     let cache: SnapshotCache
     let authenticator: APIKeyAuthenticator
@@ -18,35 +28,43 @@ public struct ReportsController: Sendable {
         self.authenticator = authenticator
     }
 
-    struct Parameters {
-        var store: StoreSnapshot
-        var snapshot: ActivitySnapshot
-        var unit: PeriodUnit
-        var range: DayRange
-    }
-
     public func addRoutes(to router: Router<TenureRequestContext>) {
         let group = router.group("/api/v1/reports")
         group.get("/cohorts") { request, _ in
             let p = try await parameters(request)
-            let onOrAfter = request.uri.queryParameters["mode"].map { $0 == "on_or_after" } ?? false
+            let query = request.uri.queryParameters
+            let kind: CohortRetentionQuery.CohortType = try Self.choice(
+                "kind", query["kind"], ["first_time": .firstTime, "recurring": .recurring], default: .firstTime)
+            let mode: CohortRetentionQuery.ReturnMode = try Self.choice(
+                "mode", query["mode"], ["exact": .exact, "on_or_after": .onOrAfter], default: .exact)
             return try AdminController.encode(
-                CohortRetentionQuery(startEvent: .purchases, returnEvent: .purchases, mode: onOrAfter ? .onOrAfter : .exact, unit: p.unit, range: p.range)
-                    .run(on: p.snapshot))
+                CohortRetentionQuery(
+                    startEvent: try Self.events("start", query["start"], default: .purchases, in: p.snapshot.eventTypes),
+                    returnEvent: try Self.events("return", query["return"], default: .purchases, in: p.snapshot.eventTypes),
+                    cohortType: kind, mode: mode, unit: p.unit, range: p.range, asOf: p.range.last
+                ).run(on: p.snapshot))
         }
         group.get("/churn") { request, _ in
             let p = try await parameters(request)
-            var window: Int32?
-            if let text = request.uri.queryParameters["window"] {
-                guard let days = Int32(text), days > 0, days <= 3650 else { throw Self.bad("window", "a number of days from 1 to 3650") }
-                window = days
-            }
+            let window = try Self.days("window", request.uri.queryParameters["window"])
             return try AdminController.encode(NonContractualChurnQuery(windowDays: window, unit: p.unit, range: p.range).run(on: p.snapshot))
         }
         group.get("/rfm") { request, _ in
             let p = try await parameters(request)
-            let report = RFMQuery(asOf: p.range.last).run(on: p.snapshot)
-            return try AdminController.encode(RFMSummary(asOf: DayNumber.isoString(report.asOf), segments: report.summary, grid: report.grid))
+            let lookback = try Self.days("lookback", request.uri.queryParameters["lookback"])
+            let report = RFMQuery(asOf: p.range.last, lookbackDays: lookback).run(on: p.snapshot)
+            return try AdminController.encode(RFMSummary(report))
+        }
+        group.get("/rfm/movement") { request, _ in
+            let p = try await parameters(request)
+            let query = request.uri.queryParameters
+            guard let from = try Self.day("from", query["from"]) else { throw Self.bad("from", "the first scoring date, such as 2026-01-31") }
+            let to = try Self.day("to", query["to"]) ?? p.range.last
+            guard from < to else { throw Self.bad("from", "a day before `to`") }
+            let lookback = try Self.days("lookback", query["lookback"])
+            let matrix = RFMTransitionMatrix(
+                snapshot: p.snapshot, query: RFMQuery(asOf: to, lookbackDays: lookback), from: from, to: to)
+            return try AdminController.encode(RFMMovement(matrix))
         }
         group.get("/lifecycle") { request, _ in
             let p = try await parameters(request)
@@ -71,11 +89,12 @@ public struct ReportsController: Sendable {
             case "plan": grouping = .plan
             default: throw Self.bad("grouping", "none, cohort or plan")
             }
+            let window = try Self.days("window", request.uri.queryParameters["window"])
             let query = CustomerLifetimeQuery(grouping: grouping, asOf: p.range.last)
             if case .plan = grouping {
                 return try AdminController.encode(query.run(on: p.store.subscriptions(asOf: p.range.last)))
             }
-            return try AdminController.encode(query.run(on: p.snapshot))
+            return try AdminController.encode(query.run(on: p.snapshot, windowDays: window))
         }
         group.get("/clv") { request, _ in
             let p = try await parameters(request)
@@ -83,45 +102,12 @@ public struct ReportsController: Sendable {
         }
         group.get("/stickiness") { request, _ in
             let p = try await parameters(request)
-            return try AdminController.encode(StickinessQuery(unit: p.unit, range: p.range).run(on: p.snapshot))
+            let activity = try Self.events("activity", request.uri.queryParameters["activity"], default: .any, in: p.snapshot.eventTypes)
+            return try AdminController.encode(StickinessQuery(activity: activity, unit: p.unit, range: p.range).run(on: p.snapshot))
         }
         group.get("/purchases") { request, _ in
             let p = try await parameters(request)
             return try AdminController.encode(PurchaseMetricsQuery(unit: p.unit, range: p.range).run(on: p.snapshot))
         }
-    }
-
-    struct RFMSummary: Encodable {
-        var asOf: String
-        var segments: [RFMReport.SegmentSummary]
-        var grid: [[Int]]
-    }
-
-    private func parameters(_ request: Request) async throws -> Parameters {
-        _ = try await authenticator.require(.admin, headers: request.headers)
-        let query = request.uri.queryParameters
-        var unit = PeriodUnit.month
-        if let text = query["unit"] {
-            guard let parsed = PeriodUnit(rawValue: String(text)) else { throw Self.bad("unit", "one of day, week, month, quarter") }
-            unit = parsed
-        }
-        let stored = try await cache.current()
-        let snapshot = stored.activity
-        guard let data = snapshot.dayRange else {
-            throw APIError(status: .notFound, code: "no_data", message: "the store has no events yet")
-        }
-        func day(_ name: String) throws -> Int32? {
-            guard let text = query[Substring(name)] else { return nil }
-            guard let date = ISO8601Timestamp.parse(String(text)) else { throw Self.bad(name, "a date such as 2026-01-31") }
-            return Int32((date.timeIntervalSince1970 / 86_400).rounded(.down))
-        }
-        let first = try day("from") ?? data.lowerBound
-        let last = try day("through") ?? data.upperBound
-        guard first <= last, last - first <= 366 * 20 else { throw Self.bad("from", "a day before `through`, at most 20 years apart") }
-        return Parameters(store: stored, snapshot: snapshot, unit: unit, range: DayRange(first: first, last: last))
-    }
-
-    static func bad(_ field: String, _ expected: String) -> APIError {
-        APIError(status: .badRequest, code: "invalid_parameter", message: "`\(field)` must be \(expected)", field: field)
     }
 }
