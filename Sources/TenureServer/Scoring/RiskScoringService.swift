@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TenureCore
+import TenureStore
+
+/// Re-scores every active customer's churn risk on a schedule: at start, then every `interval`.
+///
+/// Each run takes the current snapshot from the shared ``SnapshotCache``, loads the saved model
+/// file when one is configured (`tenure model train --save`) or else trains a boosted-tree model
+/// on the latest fully observed horizon, ranks customers by expected loss (risk × CLV) and
+/// publishes the result to ``RiskScores``. A failed run is logged and keeps the previous ranking.
+public struct RiskScoringService: Service {
+    /// What and how often to score.
+    public struct Configuration: Sendable {
+        /// Time between runs.
+        public var interval: Duration
+        /// Churn horizon in days (no purchase within it).
+        public var horizonDays: Int32
+        /// A model file to score with instead of training each run.
+        public var modelFile: URL?
+
+        public init(interval: Duration = .seconds(3600), horizonDays: Int32 = 90, modelFile: URL? = nil) {
+            self.interval = interval
+            self.horizonDays = horizonDays
+            self.modelFile = modelFile
+        }
+    }
+
+    let configuration: Configuration
+    let cache: SnapshotCache
+    let store: any EventStore
+    let scores: RiskScores
+    let logger: Logger
+
+    public init(configuration: Configuration, cache: SnapshotCache, store: any EventStore, scores: RiskScores, logger: Logger) {
+        self.configuration = configuration
+        self.cache = cache
+        self.store = store
+        self.scores = scores
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            await scoreOnce()
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.interval) }
+            } catch {
+                return  // shutting down
+            }
+        }
+    }
+
+    /// One scoring run; errors are logged and recorded in ``RiskScores``.
+    public func scoreOnce() async {
+        let clock = ContinuousClock(), start = clock.now
+        do {
+            let snapshot = try await cache.current()
+            let model = try loadOrTrain(snapshot.activity)
+            let ranking = AtRiskRanking(label: model.label, limit: RiskScores.keep)
+            let report = try ranking.rank(snapshot.activity, using: model)
+            let userIds = try await store.userIds(of: report.customers.map { snapshot.customerIds[$0.customer] })
+            await scores.update(RiskScores.Ranking(scoredAt: Date(), report: report, userIds: userIds, backtest: model.backtest))
+            logger.info("scored churn risk", metadata: [
+                "customers": "\(report.scoredCount)", "seconds": "\(clock.now - start)", "model": "\(model.model.kindName)",
+            ])
+        } catch {
+            logger.warning("churn risk scoring failed", metadata: ["error": "\(error)"])
+            await scores.failed("\(error)")
+        }
+    }
+
+    private func loadOrTrain(_ snapshot: ActivitySnapshot) throws -> ChurnModelFile {
+        if let url = configuration.modelFile {
+            return try ChurnModelFile(jsonData: Data(contentsOf: url))
+        }
+        return try ChurnModelFile.train(on: snapshot, label: .noPurchase(horizonDays: configuration.horizonDays))
+    }
+}
