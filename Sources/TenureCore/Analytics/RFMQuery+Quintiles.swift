@@ -90,15 +90,27 @@ extension RFMQuery {
         let (topBuckets, topRanks) = locate(ranks: wanted, in: top)
         // Level 2: the next 16 bits within each wanted top bucket.
         let slotTops = Array(Set(topBuckets)).sorted()
-        var slotOf = [Int8](repeating: -1, count: 1 << 16)
-        for (s, b) in slotTops.enumerated() { slotOf[b] = Int8(s) }
-        var second = [Int](repeating: 0, count: slotTops.count << 16)
-        for part in parts {
-            for i in 0..<part.buyers {
-                let key = RadixSort.key(part.money[i])
-                let s = Int(slotOf[Int(key >> 48)])
-                if s >= 0 { second[s << 16 | Int((key >> 32) & 0xFFFF)] += 1 }
+        var slots = [Int8](repeating: -1, count: 1 << 16)
+        for (s, b) in slotTops.enumerated() { slots[b] = Int8(s) }
+        let slotOf = slots, secondCount = slotTops.count << 16
+        // Each worker histograms its own customers; the histograms are then added.
+        let secondPerPart = ParallelWork.map(parts.count) { p -> [Int] in
+            let part = parts[p]
+            var counts = [Int](repeating: 0, count: secondCount)
+            counts.withUnsafeMutableBufferPointer { h in
+                slotOf.withUnsafeBufferPointer { slot in
+                    for i in 0..<part.buyers {
+                        let key = RadixSort.key(part.money[i])
+                        let s = Int(slot[Int(key >> 48)])
+                        if s >= 0 { h[s << 16 | Int((key >> 32) & 0xFFFF)] += 1 }
+                    }
+                }
             }
+            return counts
+        }
+        var second = secondPerPart[0]
+        for other in secondPerPart.dropFirst() {
+            for i in 0..<secondCount { second[i] += other[i] }
         }
         var prefixes: [UInt64] = [], prefixRanks: [Int] = []
         for (b, r) in zip(topBuckets, topRanks) {
@@ -109,16 +121,20 @@ extension RFMQuery {
         }
         // Level 3: everyone sharing a cut's 32-bit prefix, in customer order.
         let distinct = Array(Set(prefixes)).sorted()
-        var gathered = [[(key: UInt64, customer: Int32)]](repeating: [], count: distinct.count)
-        for part in parts {
+        let gatheredPerPart = ParallelWork.map(parts.count) { p -> [[MonetaryCandidate]] in
+            let part = parts[p]
+            var gathered = [[MonetaryCandidate]](repeating: [], count: distinct.count)
             for i in 0..<part.buyers {
                 let key = RadixSort.key(part.money[i])
                 if slotOf[Int(key >> 48)] < 0 { continue }
                 for (u, prefix) in distinct.enumerated() where key >> 32 == prefix {
-                    gathered[u].append((key, part.customers[i]))
+                    gathered[u].append(MonetaryCandidate(key: key, customer: part.customers[i]))
                 }
             }
+            return gathered
         }
+        // Parts in order keep every list in customer order.
+        let gathered = distinct.indices.map { u in gatheredPerPart.flatMap { $0[u] } }
         for (k, (prefix, rank)) in zip(prefixes, prefixRanks).enumerated() {
             var items = gathered[distinct.firstIndex(of: prefix)!]
             if items.contains(where: { $0.key != items[0].key }) {
@@ -144,6 +160,12 @@ extension RFMQuery {
         }
         return (buckets, within)
     }
+}
+
+/// A customer whose monetary key shares a cut's 32-bit prefix.
+struct MonetaryCandidate: Sendable {
+    var key: UInt64
+    var customer: Int32
 }
 
 /// A monetary NTILE cut: the (key, customer) pair at a group's first rank.

@@ -88,10 +88,14 @@ public struct RFMQuery: Sendable, Hashable, Codable {
             return Self.scoredBySorting(parts, asOf: asOf, lookbackDays: lookbackDays)
         }
         let starts = Self.groupStarts(n)
-        let recencyCuts = Self.integerCuts(
-            starts: starts, span: daySpan, parts: parts, histogram: \.dayCounts, values: \.last, offset: firstDay)
-        let countCuts = Self.integerCuts(
-            starts: starts, span: RFMPartial.countBuckets, parts: parts, histogram: \.countCounts, values: \.count, offset: 0)
+        // The recency and frequency cuts are found side by side; the monetary ones split by part.
+        let integerCuts = ParallelWork.map(2) { measure in
+            measure == 0
+                ? Self.integerCuts(starts: starts, span: daySpan, parts: parts, histogram: \.dayCounts, values: \.last, offset: firstDay)
+                : Self.integerCuts(
+                    starts: starts, span: RFMPartial.countBuckets, parts: parts, histogram: \.countCounts, values: \.count, offset: 0)
+        }
+        let recencyCuts = integerCuts[0], countCuts = integerCuts[1]
         let moneyCuts = Self.moneyCuts(starts: starts, parts: parts)
         return Self.report(
             parts, asOf: asOf, lookbackDays: lookbackDays, firstDay: firstDay,
