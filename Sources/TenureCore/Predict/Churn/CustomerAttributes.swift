@@ -10,7 +10,7 @@ import Foundation
 /// (the store keeps no history of them): use traits that do not follow churn itself (country,
 /// acquisition channel, plan at signup), or they leak the outcome into training.
 ///
-/// Memory: 12 bytes per score or discounted order; 4 bytes per customer per trait.
+/// Memory: 12 bytes per survey score, 8 per discounted order, 4 per customer per trait.
 public struct CustomerAttributes: Sendable, Equatable {
     /// Customers `0..<customerCount` (the snapshot's customer count).
     public private(set) var customerCount: Int
