@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import TenureCore
 import TenureStore
 
@@ -11,16 +12,27 @@ public struct ServerConfiguration: Sendable {
     /// 0 picks a free port (the bound port is reported through `onServerRunning`).
     public var port: Int
     public var limits: IngestLimits
+    /// Scheduled churn scoring (``RiskScoringService``); nil runs none and `GET /api/v1/at-risk`
+    /// scores during the request.
+    public var riskScoring: RiskScoringService.Configuration?
+    /// Where the latest risk ranking is kept across restarts (nil: memory only).
+    public var riskScoresFile: URL?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, limits: IngestLimits = .segment) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, limits: IngestLimits = .segment,
+                riskScoring: RiskScoringService.Configuration? = nil, riskScoresFile: URL? = nil) {
         self.host = host
         self.port = port
         self.limits = limits
+        self.riskScoring = riskScoring
+        self.riskScoresFile = riskScoresFile
     }
 }
 
 /// The router with every route Tenure serves; tests build exactly this.
-public func buildRouter(store: any TenureStoreProtocols, limits: IngestLimits = .segment, logger: Logger) -> Router<TenureRequestContext> {
+public func buildRouter(
+    store: any TenureStoreProtocols, limits: IngestLimits = .segment, logger: Logger,
+    snapshots: SnapshotCache? = nil, riskScores: RiskScores? = nil
+) -> Router<TenureRequestContext> {
     let router = Router(context: TenureRequestContext.self)
     let authenticator = APIKeyAuthenticator(store: store)
     let queue = IngestQueue(store: store, logger: logger)
@@ -29,9 +41,9 @@ public func buildRouter(store: any TenureStoreProtocols, limits: IngestLimits = 
     }
     IngestController(queue: queue, authenticator: authenticator, limits: limits).addRoutes(to: router)
     AdminController(store: store, authenticator: authenticator).addRoutes(to: router)
-    let snapshots = SnapshotCache(store: store)
+    let snapshots = snapshots ?? SnapshotCache(store: store)
     ReportsController(cache: snapshots, authenticator: authenticator).addRoutes(to: router)
-    AtRiskController(cache: snapshots, store: store, authenticator: authenticator).addRoutes(to: router)
+    AtRiskController(cache: snapshots, store: store, authenticator: authenticator, scores: riskScores).addRoutes(to: router)
     return router
 }
 
@@ -41,10 +53,19 @@ public func buildApplication(
     configuration: ServerConfiguration, store: any TenureStoreProtocols, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(store: store, limits: configuration.limits, logger: logger)
+    let snapshots = SnapshotCache(store: store)
+    var services: [any Service] = []
+    var riskScores: RiskScores?
+    if let scoring = configuration.riskScoring {
+        let scores = RiskScores(file: configuration.riskScoresFile, logger: logger)
+        services.append(RiskScoringService(configuration: scoring, cache: snapshots, store: store, scores: scores, logger: logger))
+        riskScores = scores
+    }
+    let router = buildRouter(store: store, limits: configuration.limits, logger: logger, snapshots: snapshots, riskScores: riskScores)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tenure"),
+        services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
