@@ -80,8 +80,16 @@ public protocol EventStore: Sendable {
 public protocol ImportSessionWriter {
     /// Stores one message; returns false when its `messageId` was already stored.
     mutating func write(_ message: Message) throws -> Bool
+    /// Stores one transaction-file record; returns false when its `messageId` was already stored.
+    mutating func write(_ row: TransactionRow) throws -> Bool
     /// Writes what was kept in memory during the session (customers' first and last seen).
     mutating func finish() throws
+}
+
+extension ImportSessionWriter {
+    public mutating func write(_ row: TransactionRow) throws -> Bool {
+        try write(row.makeMessage())
+    }
 }
 
 /// The store's writer for one bulk import.
@@ -95,6 +103,14 @@ public struct ImportSession {
 
     public mutating func write(_ message: Message) throws {
         if try writer.write(message) {
+            outcome.stored += 1
+        } else {
+            outcome.duplicates += 1
+        }
+    }
+
+    public mutating func write(_ row: TransactionRow) throws {
+        if try writer.write(row) {
             outcome.stored += 1
         } else {
             outcome.duplicates += 1

@@ -52,6 +52,8 @@ public struct TransactionRowReader: Sendable {
     public let header: [String]
     let customerIndex: Int, dateIndex: Int, amountIndex: Int?, orderIndex: Int?
     let extra: [(index: Int, name: String)]
+    /// How `row(fields:messageId:receivedAt:)` writes properties; nil when records take the general path.
+    let propertyPlan: [PropertySource]?
 
     /// - Parameter header: the file's column names, or nil when it has none (columns are then
     ///   named by 1-based number).
@@ -71,6 +73,7 @@ public struct TransactionRowReader: Sendable {
         orderIndex = try mapping.orderColumn.map { c throws(TransactionMappingError) in try index(c, "--order-column") }
         let used = Set([customerIndex, dateIndex] + [amountIndex, orderIndex].compactMap { $0 })
         extra = names.indices.filter { !used.contains($0) }.map { ($0, names[$0]) }
+        propertyPlan = Self.propertyPlan(mapping: mapping, amount: amountIndex != nil, order: orderIndex != nil, extra: extra)
     }
 
     /// The message for one record. Errors name the column and value at fault.

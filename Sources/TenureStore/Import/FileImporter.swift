@@ -229,8 +229,7 @@ struct ImportState {
             }
             records += 1
             do {
-                let message = try rowReader!.message(fields: fields, messageId: Self.messageId(record, line: line), receivedAt: receivedAt)
-                try session.write(message)
+                try session.write(try rowReader!.row(fields: fields, messageId: Self.messageId(record, line: line), receivedAt: receivedAt))
             } catch let error as TransactionRowError {
                 try bad(BadRow(line: line, reason: error.description))
             }

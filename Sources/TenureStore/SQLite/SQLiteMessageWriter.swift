@@ -16,6 +16,8 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     private var block: EventBlock
     /// Customer id → (first, last) event time seen in this transaction (ms).
     private var seen: [Int64: (first: Int64, last: Int64)] = [:]
+    /// The event type of the previous message: files and batches repeat one name many times.
+    private var lastType: (kind: Message.Kind, name: String, id: Int64)?
     private let now: Int64
 
     init(db: Database, state: SQLiteWriterState) throws {
@@ -102,6 +104,36 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         return true
     }
 
+    /// The bulk importer's hot path: a transaction record straight into the block, with the
+    /// same dedupe, identity and order rules as `write(_: Message)`.
+    mutating func write(_ row: TransactionRow) throws -> Bool {
+        if let message = row.message { return try write(message) }
+        let key = MessageKey(row.messageId)
+        guard !state.keys.contains(key) else { return false }
+        let orderKey = row.orderId.map { MessageKey($0, domain: .order) }
+        if let orderKey, state.keys.contains(orderKey) { return false }
+        let customer = try findOrCreate(userId: row.userId, at: row.timestamp)
+        let typeId = try self.typeId(kind: .track, name: row.event)
+        state.keys.insert(key)
+        block.customers.append(UInt32(truncatingIfNeeded: customer))
+        block.types.append(UInt32(truncatingIfNeeded: typeId))
+        block.times.append(row.timestamp)
+        block.revenues.append(row.revenue ?? .nan)
+        block.keys.append(key)
+        block.details.append(
+            receivedDelta: row.receivedAt &- row.timestamp, messageId: row.messageId, payload: row.payload, context: nil,
+            currency: row.currency)
+        if let orderKey {
+            state.keys.insert(orderKey)
+            block.orderKeys.append(orderKey)
+            block.orders += 1
+            block.orderRevenue += row.revenue ?? 0
+        }
+        markSeen(customer, row.timestamp)
+        if block.count >= SQLiteEventLog.maximumEvents { try flush() }
+        return true
+    }
+
     /// Writes the events gathered so far as one block of the log.
     private mutating func flush() throws {
         guard !block.isEmpty else { return }
@@ -129,6 +161,13 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     }
 
     private mutating func typeId(kind: Message.Kind, name: String) throws -> Int64 {
+        if let last = lastType, last.kind == kind, last.name == name { return last.id }
+        let id = try lookupTypeId(kind: kind, name: name)
+        lastType = (kind, name, id)
+        return id
+    }
+
+    private mutating func lookupTypeId(kind: Message.Kind, name: String) throws -> Int64 {
         let key = Self.typeKey(kind: kind.rawValue, name: name)
         if let id = state.typeIds[key] { return id }
         try db.execute(sql: "INSERT INTO event_type (kind, name) VALUES (?, ?)", arguments: [kind.rawValue, name])

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import Testing
+@testable import TenureStore
+import TenureCore
+
+/// The event log: columnar blocks, tail compaction, deduplication that survives a restart and a
+/// failed transaction, merges resolved on read, and the move of v1 rows into the log.
+@Suite struct EventLogTests {
+    func blockCount(_ path: String) throws -> Int {
+        try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM event_block") ?? 0 }
+    }
+
+    @Test func smallCommitsAreCompactedAndReadBackInOrder() async throws {
+        let dir = TemporaryDirectory()
+        let path = dir.path + "/t.sqlite"
+        let store = try SQLiteStore(path: path)
+        for i in 0..<300 {
+            let message = Message(
+                kind: .track, messageId: "m\(i)", userId: i % 3 == 0 ? "a" : "b", name: "Page Viewed",
+                timestamp: at("2026-01-01T00:00:00Z").addingTimeInterval(Double(i) * 60), properties: ["i": .number(Double(i))])
+            _ = try await store.ingest([[message]])
+        }
+        // A binary counter of 300 one-event commits leaves one block per set bit of 300.
+        #expect(try blockCount(path) == 300.nonzeroBitCount)
+        let a = try #require(try await store.customer(userId: "a"))
+        let events = try await store.events(customerId: a.id, limit: 1000)
+        #expect(events.map(\.messageId) == stride(from: 0, to: 300, by: 3).map { "m\($0)" })
+        #expect(events.map { $0.properties["i"] } == stride(from: 0, to: 300, by: 3).map { JSONValue.number(Double($0)) })
+        #expect(try await store.counts().events == 300)
+    }
+
+    @Test func duplicatesAreFoundAfterARestart() async throws {
+        let dir = TemporaryDirectory()
+        let path = dir.path + "/t.sqlite"
+        do {
+            let store = try SQLiteStore(path: path)
+            #expect(try await store.ingest([[track("x1", "Order Completed", "2026-01-01T00:00:00Z", ["order_id": "o1", "total": 5])]]) == [IngestOutcome(stored: 1)])
+        }
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.hasMessage(id: "x1"))
+        #expect(!(try await reopened.hasMessage(id: "x2")))
+        let again = try await reopened.ingest([[
+            track("x1", "Order Completed", "2026-01-01T00:00:00Z", ["order_id": "o1", "total": 5]),
+            // The same order under another message id is the same order.
+            track("x2", "Order Completed", "2026-01-01T00:00:00Z", ["order_id": "o1", "total": 5]),
+            track("x3", "Order Completed", "2026-01-02T00:00:00Z", ["order_id": "o2", "total": 7]),
+        ]])
+        #expect(again == [IngestOutcome(stored: 1, duplicates: 2)])
+        let counts = try await reopened.counts()
+        #expect(counts.events == 2 && counts.orders == 2 && counts.orderRevenue == 12)
+    }
+
+    @Test func aFailedImportLeavesNoKeysBehind() async throws {
+        struct Stop: Error {}
+        let store = try SQLiteStore.inMemory()
+        await #expect(throws: Stop.self) {
+            try await store.bulkImport { session in
+                try session.write(track("k1", "Page Viewed"))
+                try session.write(track("k2", "Page Viewed"))
+                throw Stop()
+            }
+        }
+        #expect(try await store.counts().events == 0)
+        #expect(try await store.ingest([[track("k1", "Page Viewed"), track("k2", "Page Viewed")]]) == [IngestOutcome(stored: 2)])
+    }
+
+    @Test func refreshAfterCompactionAddsEachEventOnce() async throws {
+        let dir = TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.path + "/t.sqlite")
+        for i in 0..<7 { _ = try await store.ingest([[track("r\(i)", user: "u\(i % 2)", "Order Completed", "2026-01-0\(i + 1)T00:00:00Z", ["total": 1])]]) }
+        var snapshot = try await store.activitySnapshot()
+        #expect(snapshot.activity.eventCount == 7)
+        // These commits merge with the blocks the snapshot already read.
+        for i in 7..<16 { _ = try await store.ingest([[track("r\(i)", user: "u\(i % 2)", "Order Completed", "2026-01-\(10 + i)T00:00:00Z", ["total": 1])]]) }
+        snapshot = try await store.refreshed(snapshot)
+        let fresh = try await store.activitySnapshot()
+        #expect(snapshot.activity.eventCount == 16 && fresh.activity.eventCount == 16)
+        #expect(snapshot.nextSequence == 16 && fresh.nextSequence == 16)
+        for c in 0..<fresh.activity.customerCount {
+            #expect(snapshot.activity.events(of: c).map(\.day).sorted() == fresh.activity.events(of: c).map(\.day).sorted())
+        }
+    }
+
+    @Test func aMergedVisitorsEventsBelongToTheCustomer() async throws {
+        let store = try SQLiteStore.inMemory()
+        _ = try await store.ingest([[track("v1", user: nil, anon: "anon-1", "Page Viewed", "2026-01-01T00:00:00Z")]])
+        _ = try await store.ingest([[track("v2", user: nil, anon: "anon-1", "Product Viewed", "2026-01-02T00:00:00Z")]])
+        _ = try await store.ingest([[track("k0", user: "known", "Page Viewed", "2026-01-01T12:00:00Z")]])
+        _ = try await store.ingest([[identify("i1", user: "known", anon: "anon-1", [:], "2026-01-03T00:00:00Z")]])
+        let known = try #require(try await store.customer(userId: "known"))
+        #expect(try await store.events(customerId: known.id, limit: 10).map(\.messageId) == ["v1", "k0", "v2", "i1"])
+        let snapshot = try await store.activitySnapshot()
+        #expect(snapshot.activity.customerCount == 1 && snapshot.activity.eventCount == 4)
+    }
+
+    @Test func v1RowsMoveIntoTheLogWhenTheStoreOpens() async throws {
+        let dir = TemporaryDirectory()
+        let path = dir.path + "/v1.sqlite"
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteMigrations.migrator.migrate(queue, upTo: "v1-events")
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO customer (id, user_id, first_seen, last_seen, created_at) VALUES (1, 'old', 0, 0, 0)")
+                try db.execute(sql: "INSERT INTO event_type (id, kind, name) VALUES (1, 'track', 'Order Completed')")
+                try db.execute(
+                    sql: """
+                        INSERT INTO event (id, message_id, customer_id, type_id, timestamp, received_at, properties, revenue, currency)
+                        VALUES (1, 'legacy-1', 1, 1, 1767225600000, 1767225601000, '{"order_id":"L1","total":9.5}', 9.5, 'EUR')
+                        """)
+                try db.execute(
+                    sql: #"INSERT INTO "order" (order_id, customer_id, event_id, timestamp, value, total) VALUES ('L1', 1, 1, 1767225600000, 9.5, 9.5)"#)
+                try db.execute(sql: "INSERT INTO order_line (order_ref, position, quantity) VALUES (1, 0, 2)")
+            }
+        }
+        let store = try SQLiteStore(path: path)
+        let counts = try await store.counts()
+        #expect(counts.events == 1 && counts.orders == 1 && counts.orderLines == 1 && counts.orderRevenue == 9.5)
+        let event = try #require(try await store.events(customerId: 1, limit: 5).first)
+        #expect(event.messageId == "legacy-1" && event.revenue == 9.5 && event.currency == "EUR")
+        #expect(event.receivedAt.timeIntervalSince(event.timestamp) == 1)
+        #expect(try await store.hasMessage(id: "legacy-1"))
+        // The order id is known too: the same order again is a duplicate.
+        #expect(try await store.ingest([[track("new", user: "old", "Order Completed", "2026-01-01T00:00:00Z", ["order_id": "L1"])]]) == [IngestOutcome(duplicates: 1)])
+        let left = try await DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM event") }
+        #expect(left == 0)
+    }
+
+    @Test func theCSVFastPathStoresWhatTheMessagePathStores() async throws {
+        let header = ["customer", "date", "amount", "order", "channel", "score"]
+        let records = [
+            ["c1", "2026-01-01", "10.5", "A1", "web", "3"], ["c2", "2026-01-02", "3", "A2", "store, \"main\"", ""],
+            ["c1", "2026-01-03", "7", "A3", "web", "-1.25"], ["c3", " 2026-01-03 ", "0", "", "app", "x"], ["c1", "2026-01-04", "1e3", "A1", "", "7"],
+        ]
+        let received = at("2026-02-01T00:00:00Z")
+        for mapping in [
+            TransactionMapping(customerColumn: "customer", dateColumn: "date", amountColumn: "amount", orderColumn: "order", currency: "EUR"),
+            TransactionMapping(customerColumn: "customer", dateColumn: "date", amountColumn: "amount", event: "Payment Made"),
+            TransactionMapping(customerColumn: "customer", dateColumn: "date", event: StandardEvent.orderCompleted),
+            TransactionMapping(customerColumn: "customer", dateColumn: "date", amountColumn: "amount", event: StandardEvent.subscriptionStarted),
+        ] {
+            let reader = try TransactionRowReader(mapping: mapping, header: header, columnCount: header.count)
+            let fast = try SQLiteStore.inMemory()
+            let slow = try SQLiteStore.inMemory()
+            let fastOutcome = try await fast.bulkImport { session in
+                for (i, fields) in records.enumerated() { try session.write(try reader.row(fields: fields, messageId: "m\(i)", receivedAt: received)) }
+                return session.outcome
+            }
+            let slowOutcome = try await slow.bulkImport { session in
+                for (i, fields) in records.enumerated() { try session.write(try reader.message(fields: fields, messageId: "m\(i)", receivedAt: received)) }
+                return session.outcome
+            }
+            #expect(fastOutcome == slowOutcome)
+            for userId in ["c1", "c2", "c3"] {
+                let f = try #require(try await fast.customer(userId: userId))
+                let s = try #require(try await slow.customer(userId: userId))
+                #expect(f.firstSeen == s.firstSeen && f.lastSeen == s.lastSeen)
+                #expect(try await fast.events(customerId: f.id, limit: 10) == (try await slow.events(customerId: s.id, limit: 10)))
+            }
+            let (a, b) = (try await fast.counts(), try await slow.counts())
+            #expect(a == b)
+        }
+    }
+}
