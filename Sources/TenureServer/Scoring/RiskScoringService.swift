@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -57,9 +58,12 @@ public struct RiskScoringService: Service {
         let clock = ContinuousClock(), start = clock.now
         do {
             let snapshot = try await cache.current()
-            let model = try loadOrTrain(snapshot.activity)
-            let ranking = AtRiskRanking(label: model.label, limit: RiskScores.keep)
-            let report = try ranking.rank(snapshot.activity, using: model)
+            let activity = snapshot.activity, modelFile = configuration.modelFile, horizon = configuration.horizonDays
+            // Training and TreeSHAP take seconds of CPU: run them off the cooperative pool.
+            let (model, report) = try await Self.offPool {
+                let model = try Self.loadOrTrain(activity, modelFile: modelFile, horizonDays: horizon)
+                return (model, try AtRiskRanking(label: model.label, limit: RiskScores.keep).rank(activity, using: model))
+            }
             let userIds = try await store.userIds(of: report.customers.map { snapshot.customerIds[$0.customer] })
             await scores.update(RiskScores.Ranking(scoredAt: Date(), report: report, userIds: userIds, backtest: model.backtest))
             logger.info("scored churn risk", metadata: [
@@ -71,10 +75,19 @@ public struct RiskScoringService: Service {
         }
     }
 
-    private func loadOrTrain(_ snapshot: ActivitySnapshot) throws -> ChurnModelFile {
-        if let url = configuration.modelFile {
-            return try ChurnModelFile(jsonData: Data(contentsOf: url))
+    private static func loadOrTrain(_ snapshot: ActivitySnapshot, modelFile: URL?, horizonDays: Int32) throws -> ChurnModelFile {
+        if let modelFile {
+            return try ChurnModelFile(jsonData: Data(contentsOf: modelFile))
         }
-        return try ChurnModelFile.train(on: snapshot, label: .noPurchase(horizonDays: configuration.horizonDays))
+        return try ChurnModelFile.train(on: snapshot, label: .noPurchase(horizonDays: horizonDays))
+    }
+
+    /// Runs `work` on a Dispatch global queue and resumes with its result.
+    private static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(with: Result { try work() })
+            }
+        }
     }
 }
