@@ -19,7 +19,7 @@ public struct BTYDFitOptions: Sendable {
     /// Run every start even when the first converges in the interior (the default runs the other
     /// starts only when the first does not converge or ends on a bound).
     public var alwaysMultiStart = false
-    /// Compute the Hessian, covariance matrix and standard errors (2·k extra gradient evaluations).
+    /// Compute the Hessian, covariance matrix and standard errors (k extra gradient evaluations).
     public var computeCovariance = true
 
     public init() {}
@@ -28,7 +28,7 @@ public struct BTYDFitOptions: Sendable {
 /// The result of a maximum-likelihood fit of a BTYD model.
 ///
 /// Parameters are estimated on the log scale (so they stay positive); the covariance matrix is the
-/// inverse of the observed information (the Hessian of −log L by central differences of the
+/// inverse of the observed information (the Hessian of −log L by forward differences of the
 /// analytic gradient) at the optimum, mapped to the natural scale by the delta method:
 /// Cov(θ) = J Cov(log θ) J with J = diag(θ).
 public struct BTYDFit<Model: BTYDModel>: Sendable {
@@ -162,7 +162,8 @@ enum MaximumLikelihood {
         var covariance: [[Double]]?
         var logCovariance: [[Double]]?
         if options.computeCovariance && boundary.isEmpty {
-            let hessian = NumericalHessian.fromGradient(at: best.x) { phi, g in
+            // Forward differences from the gradient at the optimum (computed above): k evaluations, not 2k.
+            let hessian = NumericalHessian.fromGradientForward(at: best.x, gradientAtX: gradient.map { -$0 }) { phi, g in
                 _ = problem.evaluate(phi, &g)
                 for i in 0..<g.count { g[i] = -g[i] }
             }
