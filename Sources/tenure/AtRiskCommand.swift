@@ -18,13 +18,20 @@ struct AtRiskCommand: AsyncParsableCommand {
     @Option(help: "Churn horizon in days: churned = no purchase within this many days.") var horizon: Int32 = 90
     @Option(help: "CLV horizon in weeks.") var clvWeeks: Double = 52
     @Option(help: "table, csv or json.") var format: ReportCommand.Format = .table
+    @Option(help: "Rank with this saved churn model (`tenure model train --save`) instead of training now.") var model: String?
 
     func run() async throws {
         let store = try database.open()
         let snapshot = try await store.activitySnapshot()
         let report: AtRiskReport
         do {
-            report = try AtRiskRanking(label: .noPurchase(horizonDays: horizon), clvHorizonWeeks: clvWeeks, limit: top).run(on: snapshot.activity)
+            let ranking = AtRiskRanking(label: .noPurchase(horizonDays: horizon), clvHorizonWeeks: clvWeeks, limit: top)
+            if let model {
+                guard let data = FileManager.default.contents(atPath: model) else { throw ValidationError("cannot read \(model)") }
+                report = try ranking.rank(snapshot.activity, using: ChurnModelFile(jsonData: data))
+            } else {
+                report = try ranking.run(on: snapshot.activity)
+            }
         } catch {
             throw ValidationError("cannot rank customers: \(error)")
         }

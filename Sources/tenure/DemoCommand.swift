@@ -79,7 +79,7 @@ struct DemoCommand: AsyncParsableCommand {
         // The churn model's quality one horizon back (train at T−180 d, test at T−90 d), and today's list.
         let horizon: Int32 = 90
         if let backtest = try? ChurnBacktest(label: .noPurchase(horizonDays: horizon), trainCutoffDay: range.last - 2 * horizon).run(on: snapshot.activity) {
-            print("  churn model        backtest AUC \(String(format: "%.3f", backtest.test.rocAUC)), lift in top decile \(String(format: "%.2f", backtest.test.liftTopDecile)), Brier \(String(format: "%.3f", backtest.test.brierScore)) (recency alone: AUC \(String(format: "%.3f", backtest.recencyBaselineAUC)))")
+            print("  churn model        backtest AUC \(String(format: "%.3f", backtest.test.rocAUC)), lift in top decile \(String(format: "%.2f", backtest.test.liftTopDecile)), Brier \(String(format: "%.3f", backtest.test.brierScore)) (logistic regression: AUC \(String(format: "%.3f", backtest.logisticRegressionTest.rocAUC)); recency alone: AUC \(String(format: "%.3f", backtest.recencyBaselineAUC)))")
         }
         if let atRisk = try? AtRiskRanking(label: .noPurchase(horizonDays: horizon), limit: 5).run(on: snapshot.activity) {
             let users = try await store.userIds(of: atRisk.customers.map { snapshot.customerIds[$0.customer] })
