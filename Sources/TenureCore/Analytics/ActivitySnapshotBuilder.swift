@@ -10,7 +10,8 @@ public struct ActivitySnapshotBuilder: Sendable {
     public internal(set) var batch: ActivityEventBatch
     /// Customers `0..<customerCount` exist even without events; grows with the largest index added.
     public var customerCount: Int
-    private var firstSeen: [Int32: Int32] = [:]
+    /// First-seen day per customer (`ActivitySnapshot.noDay` when not set).
+    private var firstSeen: [Int32] = []
 
     public init(eventTypes: EventTypeTable = .standard, customerCount: Int = 0, expectedEvents: Int = 0) {
         self.eventTypes = eventTypes
@@ -32,8 +33,12 @@ public struct ActivitySnapshotBuilder: Sendable {
     /// Records that `customer` was first seen on `day` (e.g. when their profile was created), if
     /// that is earlier than their first event.
     public mutating func setFirstSeen(customer: Int32, day: Int32) {
-        firstSeen[customer] = min(firstSeen[customer] ?? ActivitySnapshot.noDay, day)
-        if Int(customer) >= customerCount { customerCount = Int(customer) + 1 }
+        let c = Int(customer)
+        if c >= firstSeen.count {
+            firstSeen += repeatElement(ActivitySnapshot.noDay, count: max(c + 1, customerCount) - firstSeen.count)
+        }
+        firstSeen[c] = min(firstSeen[c], day)
+        if c >= customerCount { customerCount = c + 1 }
     }
 
     /// The snapshot of every row added.
@@ -44,7 +49,7 @@ public struct ActivitySnapshotBuilder: Sendable {
         for c in 0..<n where columns.offsets[c + 1] > columns.offsets[c] {
             first[c] = columns.days[columns.offsets[c]]
         }
-        for (c, d) in firstSeen where d < first[Int(c)] { first[Int(c)] = d }
+        for (c, d) in firstSeen.enumerated() where d < first[c] { first[c] = d }
         return ActivitySnapshot(eventTypes: eventTypes, customerCount: n, firstSeenDays: first, base: columns)
     }
 }

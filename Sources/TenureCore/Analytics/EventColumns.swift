@@ -13,42 +13,70 @@ struct EventColumns: Sendable {
     var slotCount: Int { offsets.count - 1 }
     var eventCount: Int { days.count }
 
-    /// Groups `batch` by `slotOf(customer)` with a counting sort (two passes over the rows), then
-    /// sorts each slot by day. `slotCount` slots; rows whose slot is negative are dropped.
+    /// Groups `batch` by `slotOf(customer)` with a counting sort (a counting pass, then a scatter
+    /// split over the cores by slot range), then sorts each slot by day. `slotCount` slots; rows
+    /// whose slot is negative are dropped.
     static func grouping(_ batch: ActivityEventBatch, slotCount: Int, slotOf: (Int32) -> Int) -> EventColumns {
         let n = batch.count
         var offsets = [Int](repeating: 0, count: slotCount + 1)
         var slots = [Int32](repeating: -1, count: n)
         batch.customers.withUnsafeBufferPointer { cs in
-            for i in 0..<n {
-                let s = slotOf(cs[i])
-                if s >= 0 {
-                    slots[i] = Int32(s)
-                    offsets[s + 1] += 1
+            slots.withUnsafeMutableBufferPointer { sl in
+                offsets.withUnsafeMutableBufferPointer { off in
+                    for i in 0..<n {
+                        let s = slotOf(cs[i])
+                        if s >= 0 && s < slotCount {
+                            sl[i] = Int32(truncatingIfNeeded: s)
+                            off[s + 1] += 1
+                        }
+                    }
+                    for s in 0..<slotCount { off[s + 1] += off[s] }
                 }
             }
         }
-        for s in 0..<slotCount { offsets[s + 1] += offsets[s] }
         let total = offsets[slotCount]
         var days = [Int32](repeating: 0, count: total)
         var types = [UInt16](repeating: 0, count: total)
         var values = [Float32](repeating: 0, count: total)
+        // Two cache-friendly passes instead of one scatter into a million random places: rows go
+        // first to their bucket of consecutive slots (a few hundred sequential write streams),
+        // then within each bucket (a window that fits the cache) to their slot's positions.
+        let bucketShift = max(0, (Int.bitWidth - (slotCount - 1).leadingZeroBitCount) - 9)
+        let bucketCount = ((slotCount - 1) >> bucketShift) + 1
+        let bucketStarts = (0...bucketCount).map { offsets[min($0 << bucketShift, slotCount)] }
+        var bucketSlots = [Int32](repeating: 0, count: total)
+        var bucketDays = [Int32](repeating: 0, count: total)
+        var bucketTypes = [UInt16](repeating: 0, count: total)
+        var bucketValues = [Float32](repeating: 0, count: total)
+        var bucketCursor = bucketStarts
         var cursor = offsets
+        let workers = ParallelWork.workerCount(events: n)
+        let bucketRanges = ParallelWork.balancedRanges(offsets: bucketStarts, parts: workers)
+        withUnsafeColumns(&bucketSlots, &bucketDays, &bucketTypes, &bucketValues) { tmp in
+            bucketCursor.withUnsafeMutableBufferPointer { bcur in
+                batch.days.withUnsafeBufferPointer { bd in
+                    batch.types.withUnsafeBufferPointer { bt in
+                        batch.values.withUnsafeBufferPointer { bv in
+                            slots.withUnsafeBufferPointer { sl in
+                                let pass = BucketPass(
+                                    target: tmp, cursor: bcur, rowDays: bd, rowTypes: bt, rowValues: bv, slots: sl, shift: bucketShift)
+                                ParallelWork.run(bucketRanges.count) { part in pass.run(buckets: bucketRanges[part]) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         days.withUnsafeMutableBufferPointer { od in
             types.withUnsafeMutableBufferPointer { ot in
                 values.withUnsafeMutableBufferPointer { ov in
-                    batch.days.withUnsafeBufferPointer { bd in
-                        batch.types.withUnsafeBufferPointer { bt in
-                            batch.values.withUnsafeBufferPointer { bv in
-                                for i in 0..<n {
-                                    let s = Int(slots[i])
-                                    if s < 0 { continue }
-                                    let p = cursor[s]
-                                    cursor[s] = p + 1
-                                    od[p] = bd[i]
-                                    ot[p] = bt[i]
-                                    ov[p] = bv[i]
-                                }
+                    cursor.withUnsafeMutableBufferPointer { cur in
+                        withUnsafeColumns(&bucketSlots, &bucketDays, &bucketTypes, &bucketValues) { tmp in
+                            let scatter = ScatterPointers(days: od, types: ot, values: ov, cursor: cur, source: tmp)
+                            ParallelWork.run(bucketRanges.count) { part in
+                                let buckets = bucketRanges[part]
+                                guard !buckets.isEmpty else { return }
+                                scatter.scatter(rows: bucketStarts[buckets.lowerBound]..<bucketStarts[buckets.upperBound])
                             }
                         }
                     }
@@ -125,6 +153,81 @@ struct MutableColumnPointers: @unchecked Sendable {
             days[i] = d[k]
             types[i] = t[k]
             values[i] = v[k]
+        }
+    }
+}
+
+/// Rows with their slot, column by column: the buckets of ``EventColumns/grouping(_:slotCount:slotOf:)``.
+struct SlotRowPointers: @unchecked Sendable {
+    let slots: UnsafeMutableBufferPointer<Int32>
+    let days: UnsafeMutableBufferPointer<Int32>
+    let types: UnsafeMutableBufferPointer<UInt16>
+    let values: UnsafeMutableBufferPointer<Float32>
+}
+
+func withUnsafeColumns<R>(
+    _ slots: inout [Int32], _ days: inout [Int32], _ types: inout [UInt16], _ values: inout [Float32], _ body: (SlotRowPointers) -> R
+) -> R {
+    slots.withUnsafeMutableBufferPointer { s in
+        days.withUnsafeMutableBufferPointer { d in
+            types.withUnsafeMutableBufferPointer { t in
+                values.withUnsafeMutableBufferPointer { v in body(SlotRowPointers(slots: s, days: d, types: t, values: v)) }
+            }
+        }
+    }
+}
+
+/// The first pass of the grouping: rows to their bucket (`slot >> shift`).
+///
+/// `@unchecked Sendable` is safe here: each worker writes only the cursors and bucket regions of
+/// its own bucket range (disjoint), reads the row columns, and `ParallelWork.run` returns after
+/// every worker.
+struct BucketPass: @unchecked Sendable {
+    let target: SlotRowPointers
+    let cursor: UnsafeMutableBufferPointer<Int>
+    let rowDays: UnsafeBufferPointer<Int32>
+    let rowTypes: UnsafeBufferPointer<UInt16>
+    let rowValues: UnsafeBufferPointer<Float32>
+    let slots: UnsafeBufferPointer<Int32>
+    let shift: Int
+
+    func run(buckets: Range<Int>) {
+        guard !buckets.isEmpty else { return }
+        for i in 0..<slots.count {
+            let s = slots[i]
+            guard s >= 0 else { continue }
+            let b = Int(s) >> shift
+            guard b >= buckets.lowerBound && b < buckets.upperBound else { continue }
+            let p = cursor[b]
+            cursor[b] = p + 1
+            target.slots[p] = s
+            target.days[p] = rowDays[i]
+            target.types[p] = rowTypes[i]
+            target.values[p] = rowValues[i]
+        }
+    }
+}
+
+/// The second pass of the grouping: bucketed rows to their slot's positions.
+///
+/// `@unchecked Sendable` is safe here: each worker handles the rows of its own buckets, whose
+/// slots (and so cursor entries and column positions) no other worker touches, and
+/// `ParallelWork.run` returns after every worker.
+struct ScatterPointers: @unchecked Sendable {
+    let days: UnsafeMutableBufferPointer<Int32>
+    let types: UnsafeMutableBufferPointer<UInt16>
+    let values: UnsafeMutableBufferPointer<Float32>
+    let cursor: UnsafeMutableBufferPointer<Int>
+    let source: SlotRowPointers
+
+    func scatter(rows: Range<Int>) {
+        for i in rows {
+            let s = Int(source.slots[i])
+            let p = cursor[s]
+            cursor[s] = p + 1
+            days[p] = source.days[i]
+            types[p] = source.types[i]
+            values[p] = source.values[i]
         }
     }
 }

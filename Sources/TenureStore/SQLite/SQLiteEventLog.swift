@@ -82,7 +82,7 @@ enum SQLiteEventLog {
 
     /// Every stored message and order key, for deduplication.
     static func loadKeys(_ db: Database) throws -> MessageKeySet {
-        let total = try Int.fetchOne(db, sql: "SELECT coalesce(sum(events + orders), 0) FROM event_block") ?? 0
+        let total = try Int.fetchOne(db, sql: "SELECT coalesce(sum(events), 0) + coalesce((SELECT sum(length(order_keys)) / 16 FROM event_block_detail), 0) FROM event_block") ?? 0
         var set = MessageKeySet(minimumCapacity: max(total * 5 / 4, 1024))
         let statement = try db.makeStatement(sql: "SELECT keys, order_keys FROM event_block_detail")
         let handle = statement.sqliteStatement

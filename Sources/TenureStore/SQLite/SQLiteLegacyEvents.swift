@@ -31,7 +31,7 @@ enum SQLiteLegacyEvents {
                 block.details.append(
                     receivedDelta: (row[5] as Int64) - time, messageId: row[1], payload: row[6], context: row[7], currency: row[9])
                 if let order = orderFacts[row[0]] {
-                    block.orderKeys.append(MessageKey(order.orderId, domain: .order))
+                    if order.orderId != row[1] as String { block.orderKeys.append(MessageKey(order.orderId, domain: .order)) }
                     block.orders += 1
                     block.orderLines += order.lines
                     block.orderRevenue += order.value

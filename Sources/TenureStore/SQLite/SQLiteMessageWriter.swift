@@ -55,8 +55,9 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         let key = MessageKey(message.messageId)
         guard !state.keys.contains(key) else { return false }
         let order = Order(message: message)
-        // The same order sent twice under two message ids counts once.
-        let orderKey = order.map { MessageKey($0.orderId, domain: .order) }
+        // The same order sent twice under two message ids counts once. An order without an
+        // `order_id` is known by its message id, whose key is already kept.
+        let orderKey = order.flatMap { $0.orderId == message.messageId ? nil : MessageKey($0.orderId, domain: .order) }
         if let orderKey, state.keys.contains(orderKey) { return false }
         let timestamp = Self.millis(message.timestamp)
         let customer = try resolveCustomer(message, at: timestamp)
@@ -74,9 +75,11 @@ struct SQLiteMessageWriter: ImportSessionWriter {
             payload: payload.isEmpty ? nil : JSONWriter.string(payload),
             context: message.context.isEmpty ? nil : JSONWriter.string(message.context),
             currency: revenue == nil ? nil : message.currency)
-        if let order, let orderKey {
-            state.keys.insert(orderKey)
-            block.orderKeys.append(orderKey)
+        if let order {
+            if let orderKey {
+                state.keys.insert(orderKey)
+                block.orderKeys.append(orderKey)
+            }
             block.orders += 1
             block.orderLines += order.lines.count
             block.orderRevenue += order.value
@@ -110,7 +113,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         if let message = row.message { return try write(message) }
         let key = MessageKey(row.messageId)
         guard !state.keys.contains(key) else { return false }
-        let orderKey = row.orderId.map { MessageKey($0, domain: .order) }
+        let orderKey = row.orderId.flatMap { $0 == row.messageId ? nil : MessageKey($0, domain: .order) }
         if let orderKey, state.keys.contains(orderKey) { return false }
         let customer = try findOrCreate(userId: row.userId, at: row.timestamp)
         let typeId = try self.typeId(kind: .track, name: row.event)
@@ -123,9 +126,11 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         block.details.append(
             receivedDelta: row.receivedAt &- row.timestamp, messageId: row.messageId, payload: row.payload, context: nil,
             currency: row.currency)
-        if let orderKey {
-            state.keys.insert(orderKey)
-            block.orderKeys.append(orderKey)
+        if row.orderId != nil {
+            if let orderKey {
+                state.keys.insert(orderKey)
+                block.orderKeys.append(orderKey)
+            }
             block.orders += 1
             block.orderRevenue += row.revenue ?? 0
         }
