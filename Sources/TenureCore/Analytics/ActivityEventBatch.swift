@@ -17,6 +17,16 @@ public struct ActivityEventBatch: Sendable, Hashable {
         reserveCapacity(minimumCapacity)
     }
 
+    /// Rows given column by column (equal lengths; customers ≥ 0).
+    public init(customers: [Int32], days: [Int32], types: [UInt16], values: [Float32]) {
+        precondition(days.count == customers.count && types.count == customers.count && values.count == customers.count)
+        precondition(customers.min().map { $0 >= 0 } ?? true, "customer indices are dense and start at 0")
+        self.customers = customers
+        self.days = days
+        self.types = types
+        self.values = values
+    }
+
     public mutating func reserveCapacity(_ n: Int) {
         customers.reserveCapacity(n)
         days.reserveCapacity(n)

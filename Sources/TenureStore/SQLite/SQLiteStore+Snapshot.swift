@@ -56,8 +56,8 @@ extension SQLiteStore: SnapshotSource {
             var batch = ActivityEventBatch()
             let reader = LogReader(dense: next.denseIndex, typeMap: next.typeMap)
             var changes: [SequencedChange] = []
-            next.nextSequence = try reader.read(db, from: snapshot.nextSequence, changes: &changes) { customer, day, type, value in
-                batch.append(customer: customer, day: day, type: type, value: value)
+            next.nextSequence = try reader.read(db, from: snapshot.nextSequence, changes: &changes) { rows in
+                batch.append(contentsOf: rows)
             }
             if !batch.isEmpty { next.activity.append(batch) }
             if !changes.isEmpty {
@@ -103,9 +103,9 @@ extension SQLiteStore: SnapshotSource {
         let reader = LogReader(dense: dense, typeMap: typeMap)
         var changes: [SequencedChange] = []
         var events = 0
-        let nextSequence = try reader.read(db, from: 0, changes: &changes) { customer, day, type, value in
-            builder.add(customer: customer, day: day, type: type, value: value)
-            events += 1
+        let nextSequence = try reader.read(db, from: 0, changes: &changes) { rows in
+            builder.add(rows)
+            events += rows.count
         }
         return StoreSnapshot(
             activity: builder.build(), customerIds: customerIds, denseIndex: dense, typeMap: typeMap, nextSequence: nextSequence,
@@ -137,9 +137,10 @@ extension SQLiteStore: SnapshotSource {
             for (id, type) in typeMap { types[Int(id)] = type }
         }
 
-        /// Calls `add` for every event with sequence ≥ `from` whose customer is known and gathers
-        /// the subscription changes among them; returns the sequence number after the last event.
-        func read(_ db: Database, from: Int64, changes: inout [SequencedChange], add: (Int32, Int32, UInt16, Float32) -> Void) throws -> Int64 {
+        /// Hands `add` the events with sequence ≥ `from` whose customer is known, a block at a time,
+        /// and gathers the subscription changes among them; returns the sequence number after the
+        /// last event.
+        func read(_ db: Database, from: Int64, changes: inout [SequencedChange], add: (ActivityEventBatch) -> Void) throws -> Int64 {
             var subscriptionTypes = [Bool](repeating: false, count: types.count)
             for row in try Row.fetchAll(
                 db, sql: "SELECT id FROM event_type WHERE kind = 'track' AND name IN (?, ?, ?)",
@@ -168,21 +169,52 @@ extension SQLiteStore: SnapshotSource {
                 else { throw EventLogError.corruptBlock("block \(sqlite3_column_int64(handle, 0)) has columns of the wrong size") }
                 var subscriptionRows: [Int] = []
                 var subscriptionCustomers: [Int32] = []
-                for i in max(0, Int(from - firstSequence))..<count {
-                    let customer = Int(UInt32(littleEndian: customers.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
-                    guard customer < dense.count else { continue }
-                    let index = dense[customer]
-                    guard index >= 0 else { continue }
-                    let typeId = Int(UInt32(littleEndian: typeIds.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
-                    let ms = Int64(littleEndian: times.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
-                    let revenue = Double(bitPattern: UInt64(littleEndian: revenues.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
-                    let known = typeId < types.count
-                    add(index, SQLiteStore.day(ms), known ? types[typeId] : .max, revenue.isNaN ? 0 : Float32(revenue))
-                    if anySubscriptions, known, subscriptionTypes[typeId] {
-                        subscriptionRows.append(i)
-                        subscriptionCustomers.append(index)
+                let start = max(0, Int(from - firstSequence))
+                let capacity = max(count - start, 0)
+                var rowCustomers = [Int32](repeating: 0, count: capacity)
+                var rowDays = [Int32](repeating: 0, count: capacity)
+                var rowTypes = [UInt16](repeating: 0, count: capacity)
+                var rowValues = [Float32](repeating: 0, count: capacity)
+                var kept = 0
+                rowCustomers.withUnsafeMutableBufferPointer { oc in
+                    rowDays.withUnsafeMutableBufferPointer { od in
+                        rowTypes.withUnsafeMutableBufferPointer { ot in
+                            rowValues.withUnsafeMutableBufferPointer { ov in
+                                dense.withUnsafeBufferPointer { dense in
+                                    types.withUnsafeBufferPointer { types in
+                                        for i in start..<count {
+                                            let customer = Int(UInt32(littleEndian: customers.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                                            guard customer < dense.count else { continue }
+                                            let index = dense[customer]
+                                            guard index >= 0 else { continue }
+                                            let typeId = Int(UInt32(littleEndian: typeIds.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                                            let ms = Int64(littleEndian: times.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+                                            let revenue = Double(
+                                                bitPattern: UInt64(littleEndian: revenues.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+                                            let known = typeId < types.count
+                                            oc[kept] = index
+                                            od[kept] = SQLiteStore.day(ms)
+                                            ot[kept] = known ? types[typeId] : .max
+                                            ov[kept] = revenue.isNaN ? 0 : Float32(revenue)
+                                            kept += 1
+                                            if anySubscriptions, known, subscriptionTypes[typeId] {
+                                                subscriptionRows.append(i)
+                                                subscriptionCustomers.append(index)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
+                if kept < capacity {
+                    rowCustomers.removeLast(capacity - kept)
+                    rowDays.removeLast(capacity - kept)
+                    rowTypes.removeLast(capacity - kept)
+                    rowValues.removeLast(capacity - kept)
+                }
+                if kept > 0 { add(ActivityEventBatch(customers: rowCustomers, days: rowDays, types: rowTypes, values: rowValues)) }
                 if !subscriptionRows.isEmpty {
                     withSubscriptions.append((sqlite3_column_int64(handle, 0), subscriptionRows, subscriptionCustomers))
                 }
