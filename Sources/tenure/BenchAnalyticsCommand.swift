@@ -26,13 +26,28 @@ struct BenchAnalyticsCommand: AsyncParsableCommand {
         if let database {
             let store = try SQLiteStore(path: database)
             var best = 0.0
-            var count = 0
+            var latest: StoreSnapshot?
             for _ in 0..<max(runs, 1) {
                 let snapshot = try await store.activitySnapshot()
                 best = max(best, snapshot.eventsPerSecond)
-                count = snapshot.activity.eventCount
+                latest = snapshot
             }
-            print("snapshot from SQLite (\(ProgressLine.grouped(count)) events): \(ProgressLine.grouped(Int(best))) events/s")
+            guard let snapshot = latest else { return }
+            print("snapshot from SQLite (\(ProgressLine.grouped(snapshot.activity.eventCount)) events): \(ProgressLine.grouped(Int(best))) events/s")
+            // 10,000 new events through the ingestion path, then the incremental refresh the API does.
+            let stamp = Int(Date().timeIntervalSince1970 * 1000)
+            let now = Date()
+            let messages = (0..<10_000).map { i in
+                Message(
+                    kind: .track, messageId: "bench-refresh-\(stamp)-\(i)", userId: "bench-refresh-\(i % 2_000)", name: "Page Viewed",
+                    timestamp: now)
+            }
+            _ = try await store.ingest([messages])
+            let clock = ContinuousClock()
+            var refreshed: StoreSnapshot?
+            let elapsed = try await clock.measure { refreshed = try await store.refreshed(snapshot) }
+            print(
+                "incremental refresh from SQLite after 10,000 new events: \(String(format: "%.1f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)) ms (\(ProgressLine.grouped(refreshed?.activity.eventCount ?? 0)) events now)")
         }
         print("building a synthetic snapshot: \(ProgressLine.grouped(events)) events, \(ProgressLine.grouped(customers)) customers, two years…")
         let snapshot = AnalyticsBenchmark.makeSyntheticSnapshot(customers: customers, events: events, seed: 1)
