@@ -24,8 +24,9 @@ import Testing
     }
 
     @Test func ticksAreRoundNumbers() {
-        #expect(ChartFormat.ticks(low: 0, high: 950) == [0, 200, 400, 600, 800])
-        #expect(ChartFormat.ticks(low: -40, high: 100) == [-40, -20, 0, 20, 40, 60, 80, 100])
+        #expect(ChartFormat.ticks(low: 0, high: 950) == [0, 200, 400, 600, 800, 1000])
+        #expect(ChartFormat.ticks(low: -40, high: 100) == [-50, 0, 50, 100])
+        #expect(ChartFormat.ticks(low: 0, high: 1) == [0, 0.2, 0.4, 0.6, 0.8, 1])
         #expect(ChartFormat.grouped(1_234_567) == "1,234,567" && ChartFormat.grouped(-1_000) == "-1,000")
     }
 

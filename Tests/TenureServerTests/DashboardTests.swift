@@ -58,7 +58,7 @@ struct DashboardBrowser {
 }
 
 @Suite struct DashboardTests {
-    static let pages = ["/", "/retention", "/churn", "/at-risk", "/segments", "/customers", "/customer?id=c1", "/at-risk.csv"]
+    static let pages = ["/", "/retention", "/churn", "/at-risk", "/segments", "/customers", "/customer?id=SOMEONE", "/at-risk.csv"]
 
     /// A small simulated shop in an in-memory store.
     static func shop() async throws -> TestServer {
@@ -100,7 +100,8 @@ struct DashboardBrowser {
             let (browser, status) = try await DashboardBrowser.signIn(client, [("key", server.adminKey)])
             #expect(status == .seeOther)
             let signedIn = try #require(browser)
-            for page in Self.pages {
+            let someone = try #require(try await server.store.userIds(of: [1]).first ?? nil)
+            for page in Self.pages.map({ $0.replacingOccurrences(of: "SOMEONE", with: someone) }) {
                 try await client.execute(uri: page, method: .get, headers: signedIn.headers) { response in
                     #expect(response.status == .ok, "\(page)")
                     #expect(response.headers[.init("Content-Security-Policy")!]?.contains("script-src 'self'") == true)
@@ -161,8 +162,14 @@ struct DashboardBrowser {
                 #expect(String(buffer: response.body).contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             }
             // The store is intact and search still finds customers by id prefix and by trait.
-            try await client.execute(uri: "/customers?q=c1", method: .get, headers: browser.headers) { response in
-                #expect(String(buffer: response.body).contains("/customer?id=c1\""))
+            let someone = try #require(try await server.store.userIds(of: [1]).first ?? nil)
+            try await client.execute(uri: "/customers?q=" + someone.dropLast(), method: .get, headers: browser.headers) { response in
+                #expect(String(buffer: response.body).contains("/customer?id=\(someone)\""))
+            }
+            let email = try #require(try await server.store.customer(userId: someone)?.traits["email"]?.stringValue)
+            #expect(email.contains(someone.dropFirst() + "@"))
+            try await client.execute(uri: "/customers?q=" + someone.dropFirst() + "%40example", method: .get, headers: browser.headers) { response in
+                #expect(String(buffer: response.body).contains("/customer?id=\(someone)\""), "found by a trait")
             }
             #expect(try await server.store.counts().customers > 0)
         }

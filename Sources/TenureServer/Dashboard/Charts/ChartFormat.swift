@@ -33,18 +33,16 @@ enum ChartFormat: Sendable {
 
     static func grouped(_ value: Int) -> String { grouped(Double(value)) }
 
-    /// Round tick values covering `low…high`, about `count` of them.
+    /// Round tick values from at or below `low` to at or above `high`, about `count` steps apart;
+    /// the chart's axis spans the first to the last.
     static func ticks(low: Double, high: Double, count: Int = 5) -> [Double] {
         guard high > low, high.isFinite, low.isFinite else { return [low] }
         let raw = (high - low) / Double(max(count, 1))
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
-        var ticks: [Double] = []
-        var t = (low / step).rounded(.down) * step
-        while t <= high + step * 1e-9 {
-            if t >= low - step * 1e-9 { ticks.append(t) }
-            t += step
-        }
-        return ticks
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw * (1 - 1e-9) } ?? raw
+        let first = (low / step * (1 + 1e-12)).rounded(.down), last = (high / step * (1 - 1e-12)).rounded(.up)
+        guard last - first < 1000 else { return [low, high] }
+        // Multiply rather than accumulate, so 0.6 is 0.6 and not 0.6000000000000001.
+        return stride(from: first, through: last, by: 1).map { ($0 * step * 1e9).rounded() / 1e9 }
     }
 }

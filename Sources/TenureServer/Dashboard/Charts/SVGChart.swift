@@ -200,9 +200,11 @@ enum SVGChart {
         xTitle: String, yTitle: String, xRange: (Double, Double)? = nil, yRange: (Double, Double)? = nil
     ) -> Chart {
         let xs = series.flatMap { $0.points.map(\.x) }, ys = series.flatMap { $0.points.map(\.y) }
-        let (xl, xh) = xRange ?? range(xs, includeZero: true)
-        let (yl, yh) = yRange ?? range(ys, includeZero: true)
-        let yTicks = ChartFormat.ticks(low: yl, high: yh), xTicks = ChartFormat.ticks(low: xl, high: xh, count: 6)
+        let (xl0, xh0) = xRange ?? range(xs, includeZero: true)
+        let (yl0, yh0) = yRange ?? range(ys, includeZero: true)
+        let yTicks = ChartFormat.ticks(low: yl0, high: yh0), xTicks = ChartFormat.ticks(low: xl0, high: xh0, count: 6)
+        let yl = min(yl0, yTicks.first ?? yl0), yh = max(yh0, yTicks.last ?? yh0)
+        let xl = min(xl0, xTicks.first ?? xl0), xh = max(xh0, xTicks.last ?? xh0)
         let y = { (v: Double) in top + plotHeight * (1 - (v - yl) / (yh - yl)) }
         let x = { (v: Double) in left + plotWidth * (v - xl) / (xh - xl) }
         var s = open(id: id, title: title, summary: summary)
