@@ -6,6 +6,7 @@ enum ChartFormat: Sendable {
     case decimal(Int)
     /// A fraction 0–1 shown as a percentage with the given decimals.
     case percent(Int)
+    /// Account currency: whole units from 1,000 up, else with cents.
     case money
 
     func string(_ value: Double) -> String {
@@ -15,7 +16,7 @@ enum ChartFormat: Sendable {
         case .decimal(let digits): return String(format: "%.\(digits)f", value)
         case .percent(let digits): return String(format: "%.\(digits)f%%", value * 100)
         case .money:
-            return abs(value) >= 10_000 ? Self.grouped(value.rounded()) : String(format: "%.2f", value)
+            return abs(value) >= 1_000 ? Self.grouped(value.rounded()) : String(format: "%.2f", value)
         }
     }
 

@@ -79,10 +79,12 @@ enum SVGChart {
     /// Horizontal grid lines, y tick labels and the y axis title.
     private static func yAxis(_ ticks: [Double], y: (Double) -> Double, format: ChartFormat, label: String) -> String {
         var s = ""
+        // Money ticks are round numbers: no cents on the axis.
+        let tickFormat = if case .money = format, (ticks.last ?? 0) >= 10 { ChartFormat.integer } else { format }
         for t in ticks {
             let py = y(t)
             s += "<line class=\"grid\" x1=\"\(n(left))\" x2=\"\(n(width - right))\" y1=\"\(n(py))\" y2=\"\(n(py))\"/>"
-            s += "<text class=\"tick\" x=\"\(n(left - 6))\" y=\"\(n(py + 4))\" text-anchor=\"end\">\(HTMLText.escape(format.string(t)))</text>"
+            s += "<text class=\"tick\" x=\"\(n(left - 6))\" y=\"\(n(py + 4))\" text-anchor=\"end\">\(HTMLText.escape(tickFormat.string(t)))</text>"
         }
         s += "<text class=\"axis-label\" transform=\"translate(14 \(n(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTMLText.escape(label))</text>"
         return s
@@ -100,7 +102,9 @@ enum SVGChart {
         var s = ""
         for (i, label) in labels.enumerated() where i % every == 0 || i == labels.count - 1 {
             if i != labels.count - 1, labels.count - 1 - i < every, i % every == 0, i != 0 { continue }
-            s += "<text class=\"tick\" x=\"\(n(x(i)))\" y=\"\(n(top + plotHeight + 16))\" text-anchor=\"middle\">\(HTMLText.escape(label))</text>"
+            // The last label ends at its tick so it is not cut off at the edge.
+            let anchor = i == labels.count - 1 && labels.count > 1 && x(i) > width - right - 30 ? "end" : "middle"
+            s += "<text class=\"tick\" x=\"\(n(x(i)))\" y=\"\(n(top + plotHeight + 16))\" text-anchor=\"\(anchor)\">\(HTMLText.escape(label))</text>"
         }
         return s
     }

@@ -131,7 +131,7 @@ struct OverviewPage: Sendable {
         charts = [
             SVGChart.lines(
                 id: "churn-trend", title: "Churn rate by month", summary: "Monthly churn rate from \(labels.first ?? "") to \(labels.last ?? ""); \(f.period): \(ChartFormat.percent(1).string(current.churnRate)).",
-                labels: labels, series: [ChartSeries(name: "Churn rate", values: rows.map(\.churnRate), color: SVGChart.palette[5])],
+                labels: labels, series: [ChartSeries(name: "Churn rate", values: rows.map { $0.activeAtStart > 0 ? $0.churnRate : nil }, color: SVGChart.palette[5])],
                 format: .percent(1), xTitle: "Month", yTitle: "Churn rate"),
             SVGChart.lines(
                 id: "revenue-trend", title: "Revenue by month",
