@@ -13,6 +13,8 @@ struct BenchDashboardCommand: AsyncParsableCommand {
     @Option(help: "Synthetic events.") var events = 10_000_000
     @Option(help: "Renders per page.") var runs = 20
     @Option(help: "Customers simulated into an in-memory store for the search and profile pages.") var storeCustomers = 2_000
+    @Flag(help: "Skip training the churn model (minutes on a million customers): its pages render their \"Scoring…\" state.")
+    var noModel = false
 
     func run() async throws {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB")
@@ -31,7 +33,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
             "/segments", "/segments?from=\(DayNumber.isoString(activity.dayRange!.upperBound - 180))", "/customers?q=" + String(someone.prefix(3)),
             "/customers?q=%3Cscript%3E", "/customer?id=" + someone,
         ]
-        let result = try await DashboardBenchmark.run(snapshot: snapshot, store: store, pages: pages, runs: runs)
+        let result = try await DashboardBenchmark.run(snapshot: snapshot, store: store, pages: pages, runs: runs, trainModel: !noModel)
         print(String(format: "first visit of every page (caches cold): %.1f s, of which at-risk model + backtest %.1f s", result.warmSeconds, result.modelSeconds))
         for m in result.pages {
             print(m.page.padding(toLength: 56, withPad: " ", startingAt: 0) + String(format: " p50 %7.2f ms  p95 %7.2f ms  max %7.2f ms  %7d bytes", m.p50Milliseconds, m.p95Milliseconds, m.maxMilliseconds, m.bytes))

@@ -25,7 +25,7 @@ public enum DashboardBenchmark {
     /// Renders each of `pages` (path and query) `runs` times after one warm-up pass.
     /// `store` answers the customer look-ups (search, profile, user ids).
     public static func run(
-        snapshot: DashboardSnapshot, store: any TenureStoreProtocols & CustomerDirectory, pages: [String], runs: Int
+        snapshot: DashboardSnapshot, store: any TenureStoreProtocols & CustomerDirectory, pages: [String], runs: Int, trainModel: Bool = true
     ) async throws -> Result {
         let controller = try DashboardController(
             source: FixedDashboardSource(snapshot), store: store, directory: store, users: nil,
@@ -38,8 +38,11 @@ public enum DashboardBenchmark {
         let clock = ContinuousClock()
         let warmStart = clock.now
         let modelStart = clock.now
-        _ = try await controller.cache.value("atRisk", version: snapshot.version, wait: true) { AtRiskData.compute(snapshot) }
-        _ = try await controller.cache.value("backtest", version: snapshot.version, wait: true) { ChurnPage.backtest(snapshot) }
+        // Without the model the pages that need it render their "Scoring…" state.
+        if trainModel {
+            _ = try await controller.cache.value("atRisk", version: snapshot.version, wait: true) { AtRiskData.compute(snapshot) }
+            _ = try await controller.cache.value("backtest", version: snapshot.version, wait: true) { ChurnPage.backtest(snapshot) }
+        }
         let modelSeconds = seconds(clock.now - modelStart)
         for page in pages { _ = try await render(page) }
         let warmSeconds = seconds(clock.now - warmStart)

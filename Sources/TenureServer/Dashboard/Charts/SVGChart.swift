@@ -238,7 +238,7 @@ enum SVGChart {
         let rows = series.flatMap { line in line.points.map { [line.name, xFormat.string($0.x), yFormat.string($0.y)] } }
         return Chart(
             id: id, title: title, summary: summary, svg: s, legend: series.map { .init(name: $0.name, color: $0.color) },
-            table: Chart.DataTable(headers: ["Series", xTitle, yTitle], rows: rows.count > 400 ? Array(rows.prefix(400)) : rows))
+            table: Chart.DataTable(headers: ["Series", xTitle, yTitle], rows: rows.count > 150 ? stride(from: 0, to: rows.count, by: (rows.count + 149) / 150).map { rows[$0] } : rows))
     }
 
     /// Horizontal bars, one per labelled value (reasons, segments).

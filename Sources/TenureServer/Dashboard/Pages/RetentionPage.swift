@@ -141,10 +141,10 @@ struct RetentionPage: Sendable {
         return page
     }
 
-    /// At most about 120 points per curve, always keeping the first and last.
+    /// At most about 60 points per curve, always keeping the first and last.
     static func points(_ curve: SurvivalCurve) -> [(x: Double, y: Double)] {
         guard !curve.points.isEmpty else { return [] }
-        let every = max(1, curve.points.count / 120)
+        let every = max(1, curve.points.count / 60)
         var out: [(x: Double, y: Double)] = [(0, 1)]
         for (i, p) in curve.points.enumerated() where i % every == 0 || i == curve.points.count - 1 {
             out.append((Double(p.time), p.survival))
