@@ -44,6 +44,15 @@ public func buildRouter(
     let snapshots = snapshots ?? SnapshotCache(store: store)
     ReportsController(cache: snapshots, authenticator: authenticator).addRoutes(to: router)
     AtRiskController(cache: snapshots, store: store, authenticator: authenticator, scores: riskScores).addRoutes(to: router)
+    // The dashboard (session sign-in); users and search need a store that offers them.
+    do {
+        try DashboardController(
+            source: SnapshotCacheSource(cache: snapshots), store: store, directory: store as? any CustomerDirectory,
+            users: store as? any UserStore, authenticator: authenticator, logger: logger
+        ).addRoutes(to: router)
+    } catch {
+        logger.error("dashboard disabled: its templates did not compile", metadata: ["error": "\(error)"])
+    }
     return router
 }
 

@@ -59,6 +59,7 @@ struct DemoCommand: AsyncParsableCommand {
                     Data(
                         """
                           serving            http://\(host):\(port)  (try: curl -H 'Authorization: Bearer \(adminSecret)' http://\(host):\(port)/api/v1/summary)
+                          dashboard          http://\(host):\(port)/  (sign in with the admin key above, or a user from `tenure users create NAME --database \(database)`)
 
                         """.utf8))
             })

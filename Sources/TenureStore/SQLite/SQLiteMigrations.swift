@@ -135,6 +135,18 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("v2-dashboard-users") { db in
+            // People who sign in to the dashboard with a password (bcrypt hash, never the password).
+            try db.execute(
+                sql: """
+                    CREATE TABLE dashboard_user (
+                      id INTEGER PRIMARY KEY,
+                      name TEXT NOT NULL UNIQUE,
+                      password_hash TEXT NOT NULL,
+                      created_at INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import TenureCore
+import TenureStore
+
+/// Times the server-side work of every dashboard page (data look-up, page model, Mustache
+/// rendering) on a given snapshot, after warming the per-snapshot caches once.
+public enum DashboardBenchmark {
+    public struct Measurement: Sendable {
+        public var page: String
+        public var p50Milliseconds: Double
+        public var p95Milliseconds: Double
+        public var maxMilliseconds: Double
+        public var bytes: Int
+    }
+
+    public struct Result: Sendable {
+        /// Seconds to compute every page's data once (first visit), at-risk model included.
+        public var warmSeconds: Double
+        /// Seconds of that spent training and scoring the at-risk model and the backtest.
+        public var modelSeconds: Double
+        public var pages: [Measurement]
+    }
+
+    /// Renders each of `pages` (path and query) `runs` times after one warm-up pass.
+    /// `store` answers the customer look-ups (search, profile, user ids).
+    public static func run(
+        snapshot: DashboardSnapshot, store: any TenureStoreProtocols & CustomerDirectory, pages: [String], runs: Int, trainModel: Bool = true
+    ) async throws -> Result {
+        let controller = try DashboardController(
+            source: FixedDashboardSource(snapshot), store: store, directory: store, users: nil,
+            authenticator: APIKeyAuthenticator(store: store), logger: Logger(label: "tenure.bench"))
+        let session = DashboardSession(subject: "bench", csrfToken: DashboardSessions.randomToken(), expiresAt: .now + .seconds(3600))
+        func render(_ target: String) async throws -> DashboardController.Page {
+            let parts = target.split(separator: "?", maxSplits: 1)
+            return try await controller.render(path: String(parts[0]), query: FormBody(parts.count > 1 ? String(parts[1]) : ""), session: session)
+        }
+        let clock = ContinuousClock()
+        let warmStart = clock.now
+        let modelStart = clock.now
+        // Without the model the pages that need it render their "Scoring…" state.
+        if trainModel {
+            _ = try await controller.cache.value("atRisk", version: snapshot.version, wait: true) { AtRiskData.compute(snapshot) }
+            _ = try await controller.cache.value("backtest", version: snapshot.version, wait: true) { ChurnPage.backtest(snapshot) }
+        }
+        let modelSeconds = seconds(clock.now - modelStart)
+        for page in pages { _ = try await render(page) }
+        let warmSeconds = seconds(clock.now - warmStart)
+        var measurements: [Measurement] = []
+        for page in pages {
+            var times: [Double] = []
+            var bytes = 0
+            for _ in 0..<max(runs, 1) {
+                let start = clock.now
+                let result = try await render(page)
+                times.append(seconds(clock.now - start) * 1000)
+                bytes = result.html.utf8.count
+            }
+            times.sort()
+            measurements.append(Measurement(
+                page: page, p50Milliseconds: times[times.count / 2], p95Milliseconds: times[min(times.count - 1, Int(Double(times.count) * 0.95))],
+                maxMilliseconds: times.last ?? 0, bytes: bytes))
+        }
+        return Result(warmSeconds: warmSeconds, modelSeconds: modelSeconds, pages: measurements)
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}

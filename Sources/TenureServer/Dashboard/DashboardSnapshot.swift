@@ -1,0 +1,94 @@
+import Foundation
+import TenureCore
+import TenureStore
+
+/// The data every dashboard page is computed from: the analytics snapshot, the subscription
+/// changes, and which store customer each snapshot index is.
+public struct DashboardSnapshot: Sendable {
+    public var activity: ActivitySnapshot
+    /// Subscription changes in time order (snapshot customer index, change).
+    public var subscriptionChanges: [(customer: Int32, change: SubscriptionChange)]
+    /// `customerIds[i]` is the store id of snapshot customer `i`.
+    public var customerIds: [Int64]
+    /// Identifies the data: pages computed for one version are reused until it changes.
+    public var version: Version
+
+    /// Changes whenever the snapshot gains events, customers or subscription changes.
+    public struct Version: Sendable, Hashable, CustomStringConvertible {
+        public var lastEventId: Int64
+        public var events: Int
+        public var customers: Int
+        public var subscriptionChanges: Int
+
+        public var description: String { "\(lastEventId).\(events).\(customers).\(subscriptionChanges)" }
+    }
+
+    public init(
+        activity: ActivitySnapshot, subscriptionChanges: [(customer: Int32, change: SubscriptionChange)] = [],
+        customerIds: [Int64], lastEventId: Int64
+    ) {
+        self.activity = activity
+        self.subscriptionChanges = subscriptionChanges
+        self.customerIds = customerIds
+        self.version = Version(
+            lastEventId: lastEventId, events: activity.eventCount, customers: activity.customerCount,
+            subscriptionChanges: subscriptionChanges.count)
+        customerIdsAscending = zip(customerIds, customerIds.dropFirst()).allSatisfy { $0 < $1 }
+    }
+
+    public init(_ store: StoreSnapshot) {
+        self.init(
+            activity: store.activity, subscriptionChanges: store.subscriptionChanges, customerIds: store.customerIds,
+            lastEventId: store.nextSequence)
+    }
+
+    private var customerIdsAscending: Bool
+
+    /// Subscription spans as of `asOf` (a day number).
+    func subscriptions(asOf: Int32) -> SubscriptionSpans {
+        SubscriptionSpans(changes: subscriptionChanges, asOf: asOf)
+    }
+
+    /// The snapshot index of the store customer `id`, or nil when the snapshot does not know them.
+    func index(ofStoreId id: Int64) -> Int? {
+        if customerIdsAscending {
+            var low = 0, high = customerIds.count
+            while low < high {
+                let mid = (low + high) / 2
+                if customerIds[mid] < id { low = mid + 1 } else { high = mid }
+            }
+            return low < customerIds.count && customerIds[low] == id ? low : nil
+        }
+        return customerIds.firstIndex(of: id)
+    }
+
+    /// The data's days, or nil without events.
+    var range: DayRange? {
+        activity.dayRange.map { DayRange(first: $0.lowerBound, last: $0.upperBound) }
+    }
+}
+
+/// Where the dashboard gets its current snapshot.
+public protocol DashboardDataSource: Sendable {
+    func current() async throws -> DashboardSnapshot
+}
+
+/// The server's snapshot cache (refreshed at most once a second) as a dashboard source.
+struct SnapshotCacheSource: DashboardDataSource {
+    let cache: SnapshotCache
+
+    func current() async throws -> DashboardSnapshot {
+        DashboardSnapshot(try await cache.current())
+    }
+}
+
+/// A fixed snapshot, for benchmarks and tests.
+public struct FixedDashboardSource: DashboardDataSource {
+    let snapshot: DashboardSnapshot
+
+    public init(_ snapshot: DashboardSnapshot) {
+        self.snapshot = snapshot
+    }
+
+    public func current() async throws -> DashboardSnapshot { snapshot }
+}

@@ -1,0 +1,135 @@
+/// The dashboard's stylesheet, script and icon: hand-written, served from the binary, no external
+/// assets.
+enum DashboardAssets {
+    static let css = """
+        :root { --fg: #1d2330; --muted: #5b6476; --line: #d9dee8; --bg: #f6f7fa; --card: #fff; --accent: #0072B2; --bad: #b3261e; --good: #1b7f3b; }
+        * { box-sizing: border-box; }
+        body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+        a { color: var(--accent); }
+        code { font-size: 0.92em; background: #eef1f6; padding: 0 4px; border-radius: 3px; }
+        .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+        header.top { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; padding: 10px 16px; background: #1d2330; color: #fff; }
+        header.top a { color: #fff; text-decoration: none; }
+        .brand { font-weight: 700; font-size: 1.1em; }
+        nav ul { display: flex; flex-wrap: wrap; gap: 4px; list-style: none; margin: 0; padding: 0; }
+        nav a { display: block; padding: 4px 10px; border-radius: 4px; }
+        nav a[aria-current="page"], nav a:hover { background: rgba(255,255,255,0.16); }
+        form.search { display: flex; gap: 4px; margin-left: auto; }
+        form.search input { width: 14em; max-width: 50vw; }
+        form.logout button { background: transparent; color: #fff; border-color: rgba(255,255,255,0.4); }
+        input, select, button, .button { font: inherit; padding: 5px 8px; border: 1px solid var(--line); border-radius: 4px; background: #fff; color: var(--fg); }
+        button, .button { cursor: pointer; background: var(--accent); color: #fff; border-color: var(--accent); text-decoration: none; display: inline-block; }
+        main { max-width: 1200px; margin: 0 auto; padding: 16px; }
+        h1 { margin: 8px 0 4px; font-size: 1.6em; }
+        h2 { font-size: 1.15em; margin: 24px 0 8px; }
+        .subtitle, .note, .kpi-note { color: var(--muted); }
+        .alert { background: #fdecea; border: 1px solid #f5c2c0; color: var(--bad); padding: 8px 12px; border-radius: 4px; }
+        .kpis { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 12px; }
+        .kpi, .card, .chart-box { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; margin: 0; }
+        .kpi h2 { font-size: 0.9em; font-weight: 600; color: var(--muted); margin: 0; }
+        .kpi-value { font-size: 1.7em; font-weight: 700; margin: 2px 0; }
+        .kpi-change { margin: 0; font-size: 0.9em; }
+        .kpi-change.up-good, .kpi-change.down-good { color: var(--good); }
+        .kpi-change.up-bad, .kpi-change.down-bad { color: var(--bad); }
+        .kpi-note { font-size: 0.82em; margin: 4px 0 0; }
+        .spark { width: 120px; height: 32px; display: block; }
+        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 460px), 1fr)); gap: 12px; margin-top: 16px; }
+        .chart-box figcaption { font-weight: 600; margin-bottom: 4px; }
+        svg.chart { width: 100%; height: auto; display: block; }
+        svg.chart text { font: 11px system-ui, sans-serif; fill: #3a4252; }
+        svg.chart .axis-label { font-weight: 600; }
+        svg.chart .grid { stroke: #e6e9ef; }
+        svg.chart .axis, svg.chart .zero { stroke: #8a93a6; }
+        .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; list-style: none; padding: 0; margin: 6px 0; font-size: 0.88em; }
+        details summary { cursor: pointer; color: var(--muted); font-size: 0.88em; }
+        .scroll { overflow-x: auto; max-width: 100%; }
+        table { border-collapse: collapse; background: var(--card); font-size: 0.9em; }
+        th, td { padding: 4px 8px; border: 1px solid var(--line); text-align: left; vertical-align: top; }
+        td.num, th[data-type="number"] { text-align: right; font-variant-numeric: tabular-nums; }
+        caption { text-align: left; color: var(--muted); padding: 4px 0; caption-side: top; }
+        table.sortable th button { all: unset; cursor: pointer; font-weight: 600; }
+        table.sortable th button::after { content: " ↕"; color: var(--muted); }
+        .controls { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: end; margin: 8px 0 12px; }
+        .heatmap td { text-align: right; min-width: 3.2em; font-variant-numeric: tabular-nums; }
+        .heatmap td.incomplete { font-style: italic; opacity: 0.8; }
+        .h0 { background: #f7fbff; } .h1 { background: #e3eef9; } .h2 { background: #cfe1f2; } .h3 { background: #b5d4e9; }
+        .h4 { background: #93c3df; } .h5 { background: #6daed5; } .h6 { background: #4b97c9; color: #fff; } .h7 { background: #2f7ebc; color: #fff; }
+        .h8 { background: #1864aa; color: #fff; } .h9 { background: #0a4a90; color: #fff; } .h10 { background: #08306b; color: #fff; }
+        .legend-scale span { display: inline-block; width: 18px; border: 1px solid var(--line); }
+        .incomplete-key { font-style: italic; width: auto !important; border: 0 !important; }
+        table.rfm td { width: 19%; min-width: 6.5em; height: 4.5em; }
+        table.rfm td span { display: block; }
+        table.rfm .seg { font-weight: 600; font-size: 0.85em; }
+        table.rfm .count { font-size: 1.2em; }
+        table.rfm .spend { font-size: 0.8em; }
+        .m0 { background: #fff7ec; } .m1 { background: #fee8c8; } .m2 { background: #fdd49e; } .m3 { background: #fdbb84; } .m4 { background: #fc8d59; }
+        .m5 { background: #ef6548; color: #fff; } .m6 { background: #d7301f; color: #fff; } .m7 { background: #990000; color: #fff; }
+        td.diagonal { font-weight: 700; background: #eef4fb; }
+        .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; margin: 0; }
+        .facts dt, .traits dt { color: var(--muted); font-size: 0.85em; }
+        .facts dd, .traits dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
+        .traits { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 6px; }
+        .profile, .login-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr)); gap: 12px; }
+        .login-grid form { display: flex; flex-direction: column; gap: 6px; }
+        .timeline { list-style: none; padding: 0; margin: 0; }
+        .timeline li { padding: 6px 0; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+        .timeline time { color: var(--muted); font-variant-numeric: tabular-nums; margin-right: 6px; }
+        .badge { display: inline-block; font-size: 0.78em; padding: 1px 6px; border-radius: 10px; background: #e6e9ef; }
+        .ev.order .badge { background: #d6ecdf; } .ev.subscription .badge { background: #dbe8f7; }
+        .ev.feedback .badge { background: #fbefd5; } .ev.complaint .badge { background: #f8d9d7; }
+        .detail { color: var(--muted); }
+        .foot { text-align: center; color: var(--muted); font-size: 0.82em; padding: 24px 8px; }
+        @media (max-width: 600px) {
+          main { padding: 10px; }
+          form.search { margin-left: 0; width: 100%; }
+          form.search input { flex: 1; max-width: none; }
+          .kpis { grid-template-columns: 1fr 1fr; }
+          .kpi-value { font-size: 1.3em; }
+          h1 { font-size: 1.35em; }
+        }
+        """
+
+    /// Progressive enhancement only: sortable tables. Every page works without it.
+    static let js = """
+        "use strict";
+        document.addEventListener("DOMContentLoaded", function () {
+          document.querySelectorAll("table.sortable").forEach(function (table) {
+            var headers = table.tHead ? table.tHead.rows[0].cells : [];
+            Array.prototype.forEach.call(headers, function (th, column) {
+              var button = document.createElement("button");
+              button.type = "button";
+              button.textContent = th.textContent;
+              th.textContent = "";
+              th.appendChild(button);
+              th.setAttribute("aria-sort", "none");
+              button.addEventListener("click", function () {
+                var ascending = th.getAttribute("aria-sort") !== "ascending";
+                Array.prototype.forEach.call(headers, function (h) { h.setAttribute("aria-sort", "none"); });
+                th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+                var body = table.tBodies[0];
+                var rows = Array.prototype.slice.call(body.rows);
+                function key(row) {
+                  var cell = row.cells[column];
+                  if (!cell) { return ""; }
+                  var raw = cell.getAttribute("data-sort");
+                  if (raw !== null && raw !== "" && !isNaN(Number(raw))) { return Number(raw); }
+                  var text = cell.textContent.trim();
+                  var number = Number(text.replace(/[,%]/g, ""));
+                  return text !== "" && !isNaN(number) ? number : text.toLowerCase();
+                }
+                rows.sort(function (a, b) {
+                  var x = key(a), y = key(b);
+                  var order = (typeof x === "number" && typeof y === "number") ? x - y : String(x).localeCompare(String(y));
+                  return ascending ? order : -order;
+                });
+                rows.forEach(function (row) { body.appendChild(row); });
+              });
+            });
+          });
+        });
+        """
+
+    static let icon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0072B2"/><path d="M7 22 L13 14 L18 18 L25 9" fill="none" stroke="#fff" stroke-width="3"/></svg>
+        """
+}
