@@ -82,6 +82,23 @@ import TenureCore
         }
     }
 
+    @Test func refreshBringsEventsOfANewNameWithoutARebuild() async throws {
+        let store = try SQLiteStore.inMemory()
+        _ = try await store.ingest([[track("n1", user: "a", "Order Completed", "2026-01-01T00:00:00Z", ["total": 3])]])
+        let before = try await store.activitySnapshot()
+        _ = try await store.ingest([[
+            track("n2", user: "a", "Loyalty Points Earned", "2026-01-02T00:00:00Z"),
+            track("n3", user: "b", "Loyalty Points Earned", "2026-01-03T00:00:00Z"),
+        ]])
+        let refreshed = try await store.refreshed(before)
+        let fresh = try await store.activitySnapshot()
+        func names(_ s: StoreSnapshot) -> [[String]] {
+            (0..<s.activity.customerCount).map { c in s.activity.events(of: c).map { s.activity.eventTypes.names[Int($0.type)] } }
+        }
+        #expect(names(refreshed) == [["Order Completed", "Loyalty Points Earned"], ["Loyalty Points Earned"]])
+        #expect(names(refreshed) == names(fresh))
+    }
+
     @Test func aMergedVisitorsEventsBelongToTheCustomer() async throws {
         let store = try SQLiteStore.inMemory()
         _ = try await store.ingest([[track("v1", user: nil, anon: "anon-1", "Page Viewed", "2026-01-01T00:00:00Z")]])

@@ -126,3 +126,11 @@ extension ActivitySnapshot {
         return result
     }
 }
+
+extension ActivitySnapshot {
+    /// The id of event type `name`, added to ``eventTypes`` when new, so a refresh can bring
+    /// events of a name the snapshot has not seen without a rebuild (existing ids never change).
+    public mutating func internEventType(_ name: String) -> UInt16 {
+        eventTypes.intern(name)
+    }
+}

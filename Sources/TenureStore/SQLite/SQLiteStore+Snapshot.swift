@@ -36,15 +36,20 @@ extension SQLiteStore: SnapshotSource {
         try await writer.read { db in try Self.buildSnapshot(db) }
     }
 
-    /// The snapshot with the events stored since it was taken appended; a full rebuild when
-    /// customers were merged or new event names appeared since.
+    /// The snapshot with the events stored since it was taken appended (new event names are
+    /// added to its type table); a full rebuild when customers were merged since.
     public func refreshed(_ snapshot: StoreSnapshot) async throws -> StoreSnapshot {
         try await writer.read { db in
             let merges = try Int.fetchOne(db, sql: "SELECT count(*) FROM customer_merge") ?? 0
-            let types = try Int.fetchOne(db, sql: "SELECT count(*) FROM event_type") ?? 0
-            if merges != snapshot.mergeCount || types != snapshot.typeMap.count { return try Self.buildSnapshot(db) }
+            if merges != snapshot.mergeCount { return try Self.buildSnapshot(db) }
             var next = snapshot
             let started = ContinuousClock.now
+            // Event names first seen since: new ids in the snapshot's type table.
+            for row in try Row.fetchAll(db, sql: "SELECT id, kind, name FROM event_type") where next.typeMap[row["id"]] == nil {
+                let kind: String = row["kind"]
+                let name: String = row["name"]
+                next.typeMap[row["id"]] = next.activity.internEventType(kind == "track" ? name : kind)
+            }
             for row in try Row.fetchAll(
                 db, sql: "SELECT id, first_seen FROM customer WHERE id >= ? ORDER BY id", arguments: [snapshot.denseIndex.count])
             {
