@@ -76,8 +76,15 @@ public struct TransactionRowReader: Sendable {
         propertyPlan = Self.propertyPlan(mapping: mapping, amount: amountIndex != nil, order: orderIndex != nil, extra: extra)
     }
 
-    /// The message for one record. Errors name the column and value at fault.
-    public func message(fields: [String], messageId: String, receivedAt: Date) throws(TransactionRowError) -> Message {
+    /// The fields every record needs, checked: customer, date and (when mapped) amount.
+    struct CheckedFields {
+        var customer: String
+        var date: Date
+        var amount: Double?
+    }
+
+    /// Errors name the column and value at fault.
+    func check(_ fields: [String]) throws(TransactionRowError) -> CheckedFields {
         guard fields.count >= header.count else {
             throw TransactionRowError("has \(fields.count) columns; expected \(header.count)")
         }
@@ -88,12 +95,24 @@ public struct TransactionRowReader: Sendable {
             throw TransactionRowError(
                 "date \"\(dateText.prefix(40))\" in column \"\(header[dateIndex])\" does not match the date format \(mapping.dateFormat.rawValue)")
         }
-        var properties: [String: JSONValue] = [:]
+        var amount: Double?
         if let amountIndex {
             let text = fields[amountIndex].trimmingSpaces
-            guard let amount = Double(text), amount.isFinite else {
+            guard let value = Double(text), value.isFinite else {
                 throw TransactionRowError("amount \"\(text.prefix(40))\" in column \"\(header[amountIndex])\" is not a number")
             }
+            amount = value
+        }
+        return CheckedFields(customer: customer, date: date, amount: amount)
+    }
+
+    /// The message for one record. Errors name the column and value at fault.
+    public func message(fields: [String], messageId: String, receivedAt: Date) throws(TransactionRowError) -> Message {
+        let checked = try check(fields)
+        let customer = checked.customer
+        let date = checked.date
+        var properties: [String: JSONValue] = [:]
+        if let amount = checked.amount {
             properties["revenue"] = .number(amount)
             properties["total"] = .number(amount)
         }

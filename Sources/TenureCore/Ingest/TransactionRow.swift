@@ -75,24 +75,8 @@ extension TransactionRowReader {
             return TransactionRow(
                 messageId: messageId, userId: message.userId ?? "", event: mapping.event, timestamp: 0, receivedAt: received, message: message)
         }
-        guard fields.count >= header.count else {
-            throw TransactionRowError("has \(fields.count) columns; expected \(header.count)")
-        }
-        let customer = fields[customerIndex].trimmingSpaces
-        guard !customer.isEmpty else { throw TransactionRowError("customer column \"\(header[customerIndex])\" is empty") }
-        let dateText = fields[dateIndex].trimmingSpaces
-        guard let date = Self.parseDate(dateText, format: mapping.dateFormat) else {
-            throw TransactionRowError(
-                "date \"\(dateText.prefix(40))\" in column \"\(header[dateIndex])\" does not match the date format \(mapping.dateFormat.rawValue)")
-        }
-        var amount: Double?
-        if let amountIndex {
-            let text = fields[amountIndex].trimmingSpaces
-            guard let value = Double(text), value.isFinite else {
-                throw TransactionRowError("amount \"\(text.prefix(40))\" in column \"\(header[amountIndex])\" is not a number")
-            }
-            amount = value
-        }
+        let checked = try check(fields)
+        let (customer, date, amount) = (checked.customer, checked.date, checked.amount)
         var json: [UInt8] = []
         json.reserveCapacity(64)
         json.append(UInt8(ascii: "{"))
