@@ -52,39 +52,20 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
     mutating func write(_ message: Message) throws -> Bool {
-        let key = MessageKey(message.messageId)
-        guard !state.keys.contains(key) else { return false }
         let order = Order(message: message)
-        // The same order sent twice under two message ids counts once. An order without an
-        // `order_id` is known by its message id, whose key is already kept.
-        let orderKey = order.flatMap { $0.orderId == message.messageId ? nil : MessageKey($0.orderId, domain: .order) }
-        if let orderKey, state.keys.contains(orderKey) { return false }
+        guard let keys = newKeys(messageId: message.messageId, orderId: order?.orderId) else { return false }
         let timestamp = Self.millis(message.timestamp)
         let customer = try resolveCustomer(message, at: timestamp)
-        let typeId = try self.typeId(kind: message.kind, name: message.name ?? "")
         let payload = message.kind == .identify || message.kind == .group ? message.traits : message.properties
         let revenue = order?.value ?? message.revenue
-        state.keys.insert(key)
-        block.customers.append(UInt32(truncatingIfNeeded: customer))
-        block.types.append(UInt32(truncatingIfNeeded: typeId))
-        block.times.append(timestamp)
-        block.revenues.append(revenue ?? .nan)
-        block.keys.append(key)
-        block.details.append(
-            receivedDelta: Self.millis(message.receivedAt) &- timestamp, messageId: message.messageId,
-            payload: payload.isEmpty ? nil : JSONWriter.string(payload),
-            context: message.context.isEmpty ? nil : JSONWriter.string(message.context),
-            currency: revenue == nil ? nil : message.currency)
-        if let order {
-            if let orderKey {
-                state.keys.insert(orderKey)
-                block.orderKeys.append(orderKey)
-            }
-            block.orders += 1
-            block.orderLines += order.lines.count
-            block.orderRevenue += order.value
-        }
-        markSeen(customer, timestamp)
+        try append(
+            NewEvent(
+                customer: customer, typeId: try typeId(kind: message.kind, name: message.name ?? ""), time: timestamp,
+                receivedAt: Self.millis(message.receivedAt), revenue: revenue, messageId: message.messageId,
+                payload: payload.isEmpty ? nil : JSONWriter.string(payload),
+                context: message.context.isEmpty ? nil : JSONWriter.string(message.context),
+                currency: revenue == nil ? nil : message.currency, keys: keys,
+                order: order.map { ($0.lines.count, $0.value) }))
         switch message.kind {
         case .identify:
             if !message.traits.isEmpty { try mergeTraits(message.traits, into: customer, at: timestamp) }
@@ -103,7 +84,6 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         default:
             break
         }
-        if block.count >= SQLiteEventLog.maximumEvents { try flush() }
         return true
     }
 
@@ -111,32 +91,66 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     /// same dedupe, identity and order rules as `write(_: Message)`.
     mutating func write(_ row: TransactionRow) throws -> Bool {
         if let message = row.message { return try write(message) }
-        let key = MessageKey(row.messageId)
-        guard !state.keys.contains(key) else { return false }
-        let orderKey = row.orderId.flatMap { $0 == row.messageId ? nil : MessageKey($0, domain: .order) }
-        if let orderKey, state.keys.contains(orderKey) { return false }
-        let customer = try findOrCreate(userId: row.userId, at: row.timestamp)
-        let typeId = try self.typeId(kind: .track, name: row.event)
-        state.keys.insert(key)
-        block.customers.append(UInt32(truncatingIfNeeded: customer))
-        block.types.append(UInt32(truncatingIfNeeded: typeId))
-        block.times.append(row.timestamp)
-        block.revenues.append(row.revenue ?? .nan)
-        block.keys.append(key)
+        guard let keys = newKeys(messageId: row.messageId, orderId: row.orderId) else { return false }
+        try append(
+            NewEvent(
+                customer: try findOrCreate(userId: row.userId, at: row.timestamp), typeId: try typeId(kind: .track, name: row.event),
+                time: row.timestamp, receivedAt: row.receivedAt, revenue: row.revenue, messageId: row.messageId, payload: row.payload,
+                context: nil, currency: row.currency, keys: keys, order: row.orderId.map { _ in (0, row.revenue ?? 0) }))
+        return true
+    }
+
+    /// One event to store, resolved: what `append` writes to the log.
+    private struct NewEvent {
+        var customer: Int64
+        var typeId: Int64
+        /// Milliseconds since 1970 UTC.
+        var time: Int64
+        var receivedAt: Int64
+        var revenue: Double?
+        var messageId: String
+        var payload: String?
+        var context: String?
+        var currency: String?
+        var keys: (message: MessageKey, order: MessageKey?)
+        /// For an order: its line count and value.
+        var order: (lines: Int, value: Double)?
+    }
+
+    /// The dedupe keys a new event stores, or nil when its message (or the order it carries) is
+    /// already stored. The same order sent twice under two message ids counts once; an order
+    /// without an `order_id` is known by its message id, whose key is already kept.
+    private func newKeys(messageId: String, orderId: String?) -> (message: MessageKey, order: MessageKey?)? {
+        let key = MessageKey(messageId)
+        guard !state.keys.contains(key) else { return nil }
+        let orderKey = orderId.flatMap { $0 == messageId ? nil : MessageKey($0, domain: .order) }
+        if let orderKey, state.keys.contains(orderKey) { return nil }
+        return (key, orderKey)
+    }
+
+    /// Adds the event to this transaction's block (written out when full) and its keys to the
+    /// writer's state.
+    private mutating func append(_ event: NewEvent) throws {
+        state.keys.insert(event.keys.message)
+        block.customers.append(UInt32(truncatingIfNeeded: event.customer))
+        block.types.append(UInt32(truncatingIfNeeded: event.typeId))
+        block.times.append(event.time)
+        block.revenues.append(event.revenue ?? .nan)
+        block.keys.append(event.keys.message)
         block.details.append(
-            receivedDelta: row.receivedAt &- row.timestamp, messageId: row.messageId, payload: row.payload, context: nil,
-            currency: row.currency)
-        if row.orderId != nil {
-            if let orderKey {
+            receivedDelta: event.receivedAt &- event.time, messageId: event.messageId, payload: event.payload, context: event.context,
+            currency: event.currency)
+        if let order = event.order {
+            if let orderKey = event.keys.order {
                 state.keys.insert(orderKey)
                 block.orderKeys.append(orderKey)
             }
             block.orders += 1
-            block.orderRevenue += row.revenue ?? 0
+            block.orderLines += order.lines
+            block.orderRevenue += order.value
         }
-        markSeen(customer, row.timestamp)
+        markSeen(event.customer, event.time)
         if block.count >= SQLiteEventLog.maximumEvents { try flush() }
-        return true
     }
 
     /// Writes the events gathered so far as one block of the log.

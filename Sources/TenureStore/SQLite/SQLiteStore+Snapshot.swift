@@ -146,13 +146,16 @@ extension SQLiteStore: SnapshotSource {
         /// and gathers the subscription changes among them; returns the sequence number after the
         /// last event.
         func read(_ db: Database, from: Int64, changes: inout [SequencedChange], add: (ActivityEventBatch) -> Void) throws -> Int64 {
+            var names: [UInt32: String] = [:]
             var subscriptionTypes = [Bool](repeating: false, count: types.count)
-            for row in try Row.fetchAll(
-                db, sql: "SELECT id FROM event_type WHERE kind = 'track' AND name IN (?, ?, ?)",
-                arguments: [StandardEvent.subscriptionStarted, StandardEvent.subscriptionRenewed, StandardEvent.subscriptionCancelled])
-            {
+            let subscriptionNames: Set<String> = [
+                StandardEvent.subscriptionStarted, StandardEvent.subscriptionRenewed, StandardEvent.subscriptionCancelled,
+            ]
+            for row in try Row.fetchAll(db, sql: "SELECT id, kind, name FROM event_type") {
                 let id = Int(row[0] as Int64)
-                if id < subscriptionTypes.count { subscriptionTypes[id] = true }
+                let name: String = row[2]
+                names[UInt32(id)] = name
+                if row[1] as String == "track", subscriptionNames.contains(name), id < subscriptionTypes.count { subscriptionTypes[id] = true }
             }
             let anySubscriptions = subscriptionTypes.contains(true)
             var withSubscriptions: [(block: Int64, rows: [Int], customers: [Int32])] = []
@@ -226,8 +229,6 @@ extension SQLiteStore: SnapshotSource {
                 next = max(next, firstSequence + Int64(count))
             }
             guard !withSubscriptions.isEmpty else { return next }
-            var names: [UInt32: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, name FROM event_type") { names[UInt32(row[0] as Int64)] = row[1] }
             for (blockId, rows, customers) in withSubscriptions {
                 let block = try SQLiteEventLog.read(id: blockId, db)
                 for (row, customer) in zip(rows, customers) {
