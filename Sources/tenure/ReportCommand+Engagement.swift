@@ -15,10 +15,7 @@ extension ReportCommand {
         func run() async throws {
             let (snapshot, range) = try await common.load()
             if let window, window < 1 { throw ValidationError("--window must be a number of days, 1 or more") }
-            let report = contractual
-                ? ContractualChurnQuery(unit: common.unit, range: range, asOf: range.last).run(on: snapshot.subscriptions(asOf: range.last))
-                : NonContractualChurnQuery(activity: .purchases, windowDays: window, unit: common.unit, range: range).run(on: snapshot.activity)
-            if common.format == .table, let window = report.inactivityWindow { print("inactivity window: \(window.explanation)") }
+            let report = common.churnReport(snapshot, range, window: window, contractual: contractual)
             try common.emit(report) {
                 TextTable(
                     header: ["period", "active at start", "retained", "retention", "churn rate", "complete"],

@@ -20,6 +20,17 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "Last day, YYYY-MM-DD (default: the last event's day).") var through: String?
         @Option(help: "table, csv or json.") var format: Format = .table
 
+        /// Churn and retention per period: from subscriptions when `contractual`, else from
+        /// purchases with the inactivity window (derived from the data when nil), which a table
+        /// states first.
+        func churnReport(_ snapshot: StoreSnapshot, _ range: DayRange, window: Int32?, contractual: Bool) -> ChurnReport {
+            let report = contractual
+                ? ContractualChurnQuery(unit: unit, range: range, asOf: range.last).run(on: snapshot.subscriptions(asOf: range.last))
+                : NonContractualChurnQuery(activity: .purchases, windowDays: window, unit: unit, range: range).run(on: snapshot.activity)
+            if format == .table, let window = report.inactivityWindow { print("inactivity window: \(window.explanation)") }
+            return report
+        }
+
         func load() async throws -> (StoreSnapshot, DayRange) {
             let snapshot = try await database.open().activitySnapshot()
             guard let data = snapshot.activity.dayRange else { throw ValidationError("the store has no events yet") }
@@ -110,10 +121,7 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (snapshot, range) = try await common.load()
-            let report = contractual
-                ? ContractualChurnQuery(unit: common.unit, range: range, asOf: range.last).run(on: snapshot.subscriptions(asOf: range.last))
-                : NonContractualChurnQuery(activity: .purchases, windowDays: window, unit: common.unit, range: range).run(on: snapshot.activity)
-            if common.format == .table, let window = report.inactivityWindow { print("inactivity window: \(window.explanation)") }
+            let report = common.churnReport(snapshot, range, window: window, contractual: contractual)
             try common.emit(report) {
                 TextTable(
                     header: ["period", "active at start", "lost", "churn rate", "retention", "acquired", "reactivated", "complete"],
