@@ -80,15 +80,20 @@ public protocol EventStore: Sendable {
 public protocol ImportSessionWriter {
     /// Stores one message; returns false when its `messageId` was already stored.
     mutating func write(_ message: Message) throws -> Bool
-    /// Stores one transaction-file record; returns false when its `messageId` was already stored.
-    mutating func write(_ row: TransactionRow) throws -> Bool
+    /// Stores parsed transaction-file records; rows whose `messageId` (or order) was already
+    /// stored count as duplicates.
+    mutating func write(_ transactions: ImportedTransactions) throws -> IngestOutcome
     /// Writes what was kept in memory during the session (customers' first and last seen).
     mutating func finish() throws
 }
 
 extension ImportSessionWriter {
-    public mutating func write(_ row: TransactionRow) throws -> Bool {
-        try write(row.makeMessage())
+    public mutating func write(_ transactions: ImportedTransactions) throws -> IngestOutcome {
+        var outcome = IngestOutcome()
+        for message in transactions.batch.allMessages() {
+            if try write(message) { outcome.stored += 1 } else { outcome.duplicates += 1 }
+        }
+        return outcome
     }
 }
 
@@ -109,12 +114,10 @@ public struct ImportSession {
         }
     }
 
-    public mutating func write(_ row: TransactionRow) throws {
-        if try writer.write(row) {
-            outcome.stored += 1
-        } else {
-            outcome.duplicates += 1
-        }
+    public mutating func write(_ transactions: ImportedTransactions) throws {
+        let written = try writer.write(transactions)
+        outcome.stored += written.stored
+        outcome.duplicates += written.duplicates
     }
 }
 

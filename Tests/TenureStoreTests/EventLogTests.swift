@@ -160,7 +160,10 @@ import TenureCore
             let fast = try SQLiteStore.inMemory()
             let slow = try SQLiteStore.inMemory()
             let fastOutcome = try await fast.bulkImport { session in
-                for (i, fields) in records.enumerated() { try session.write(try reader.row(fields: fields, messageId: "m\(i)", receivedAt: received)) }
+                var batch = reader.makeBatch(receivedAt: received)
+                for (i, fields) in records.enumerated() { reader.append(CSVFields(fields), line: i + 2, messageId: Array("m\(i)".utf8), to: &batch) }
+                #expect(batch.badRows.isEmpty)
+                try session.write(ImportedTransactions(batch))
                 return session.outcome
             }
             let slowOutcome = try await slow.bulkImport { session in

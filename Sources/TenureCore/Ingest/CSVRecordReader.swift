@@ -47,34 +47,35 @@ public struct CSVRecordReader: Sendable {
     /// The fields of one record (its line break, if any, excluded). Fails on an unterminated quote
     /// or invalid UTF-8, naming the problem.
     public func fields(of record: UnsafeRawBufferPointer) -> Result<[String], CSVFieldError> {
+        var fields = CSVFields()
+        if let error = split(record, into: &fields) { return .failure(error) }
+        return .success((0..<fields.count).map { fields.string($0) })
+    }
+
+    /// Splits one record (its line break, if any, excluded) into `fields` without making strings:
+    /// the bulk importer's way. Returns the problem on an unterminated quote or invalid UTF-8.
+    public func split(_ record: UnsafeRawBufferPointer, into fields: inout CSVFields) -> CSVFieldError? {
+        fields.removeAll()
         var end = record.count
         while end > 0, record[end - 1] == 0x0A || record[end - 1] == 0x0D { end -= 1 }
-        var fields: [String] = []
+        var i = 0
         switch delimiter {
         case .whitespace:
-            var i = 0
             while i < end {
                 while i < end, record[i] == 0x20 || record[i] == 0x09 { i += 1 }
                 let start = i
                 while i < end, record[i] != 0x20 && record[i] != 0x09 { i += 1 }
-                if i > start {
-                    guard let s = String(validating: UnsafeRawBufferPointer(rebasing: record[start..<i]), as: UTF8.self) else {
-                        return .failure(CSVFieldError(field: fields.count, reason: "not valid UTF-8"))
-                    }
-                    fields.append(s)
-                }
+                if i > start { fields.append(UnsafeRawBufferPointer(rebasing: record[start..<i])) }
             }
         case .character(let separator):
-            var i = 0
             while true {
                 if i < end, record[i] == 0x22 {
-                    var bytes: [UInt8] = []
                     i += 1
                     var closed = false
                     while i < end {
                         if record[i] == 0x22 {
                             if i + 1 < end, record[i + 1] == 0x22 {
-                                bytes.append(0x22)
+                                fields.appendByte(0x22)
                                 i += 2
                                 continue
                             }
@@ -82,32 +83,89 @@ public struct CSVRecordReader: Sendable {
                             i += 1
                             break
                         }
-                        bytes.append(record[i])
+                        fields.appendByte(record[i])
                         i += 1
                     }
-                    guard closed else { return .failure(CSVFieldError(field: fields.count, reason: "unterminated quoted field")) }
-                    guard let s = String(validating: bytes, as: UTF8.self) else {
-                        return .failure(CSVFieldError(field: fields.count, reason: "not valid UTF-8"))
-                    }
-                    fields.append(s)
+                    fields.endField()
+                    guard closed else { return CSVFieldError(field: fields.count - 1, reason: "unterminated quoted field") }
                     while i < end, record[i] != separator { i += 1 }  // tolerate spaces after a closing quote
                 } else {
                     let start = i
                     while i < end, record[i] != separator { i += 1 }
-                    guard let s = String(validating: UnsafeRawBufferPointer(rebasing: record[start..<i]), as: UTF8.self) else {
-                        return .failure(CSVFieldError(field: fields.count, reason: "not valid UTF-8"))
-                    }
-                    fields.append(s)
+                    fields.append(UnsafeRawBufferPointer(rebasing: record[start..<i]))
                 }
                 if i >= end { break }
                 i += 1  // separator
                 if i == end {
-                    fields.append("")
+                    fields.append(UnsafeRawBufferPointer(start: nil, count: 0))
                     break
                 }
             }
         }
-        return .success(fields)
+        return fields.validateUTF8()
+    }
+}
+
+/// The fields of one record, unquoted, back to back in one buffer: reused from record to record
+/// so splitting allocates nothing once the buffer has grown.
+public struct CSVFields: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    /// Field `i` is `bytes[starts[i]..<starts[i + 1]]`.
+    private var starts: [Int] = [0]
+
+    public init() {}
+
+    /// Fields from strings (the general path's input).
+    public init(_ strings: [String]) {
+        for string in strings {
+            bytes.append(contentsOf: string.utf8)
+            starts.append(bytes.count)
+        }
+    }
+
+    public var count: Int { starts.count - 1 }
+
+    public func range(_ i: Int) -> Range<Int> { starts[i]..<starts[i + 1] }
+
+    /// Field `i` without leading and trailing spaces and tabs.
+    public func trimmedRange(_ i: Int) -> Range<Int> {
+        var lower = starts[i], upper = starts[i + 1]
+        while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+        while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+        return lower..<upper
+    }
+
+    public func string(_ i: Int) -> String { string(range(i)) }
+
+    public func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+
+    /// Calls `body` with the bytes of `range`.
+    public func withBytes<T>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        starts.append(0)
+    }
+
+    mutating func append(_ field: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: field)
+        starts.append(bytes.count)
+    }
+
+    mutating func appendByte(_ byte: UInt8) { bytes.append(byte) }
+
+    mutating func endField() { starts.append(bytes.count) }
+
+    /// The first field that is not valid UTF-8, if any (ASCII, the common case, is checked in one pass).
+    func validateUTF8() -> CSVFieldError? {
+        guard bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        for i in 0..<count where String(validating: bytes[range(i)], as: UTF8.self) == nil {
+            return CSVFieldError(field: i, reason: "not valid UTF-8")
+        }
+        return nil
     }
 }
 

@@ -48,17 +48,70 @@ public enum JSONWriter {
 
     static func writeNumber(_ n: Double, into out: inout [UInt8]) {
         if n == n.rounded(), abs(n) < 1e15 {
-            out.append(contentsOf: String(Int64(n)).utf8)
+            writeInteger(Int64(n), into: &out)
         } else if n.isFinite {
-            out.append(contentsOf: "\(n)".utf8)
+            if !writeShortDecimal(n, into: &out) { out.append(contentsOf: "\(n)".utf8) }
         } else {
             out.append(contentsOf: "null".utf8)
         }
     }
 
+    /// A non-integer with 0.001 ≤ |n| < 10¹⁵ and at most 15 significant digits, written as Swift's
+    /// `description` writes it (the shortest decimal that reads back as `n`) without making a
+    /// `String`: the fewest fraction digits `k` for which the integer `m` nearest `n·10ᵏ` gives
+    /// `m / 10ᵏ == n` exactly. Both are exact doubles and the division rounds correctly, so that
+    /// test is the same as reading the text back. At 15 digits at most no other decimal of the
+    /// same length reads back as `n`, and `n·10ᵏ` is within 0.25 of `m`, so `m` is never missed.
+    /// Returns false (writing nothing) outside that range.
+    static func writeShortDecimal(_ n: Double, into out: inout [UInt8]) -> Bool {
+        let a = abs(n)
+        guard a >= 1e-3, a < 1e15 else { return false }
+        var scale = 1.0, divisor: Int64 = 1
+        for k in 1...15 {
+            scale *= 10
+            divisor *= 10
+            let m = (a * scale).rounded()
+            guard m < 1e15 else { return false }
+            guard m / scale == a else { continue }
+            let digits = Int64(m)
+            if n < 0 { out.append(UInt8(ascii: "-")) }
+            writeInteger(digits / divisor, into: &out)
+            out.append(UInt8(ascii: "."))
+            var fraction = digits % divisor, place = divisor / 10
+            for _ in 0..<k {
+                out.append(UInt8(truncatingIfNeeded: fraction / place) + 0x30)
+                fraction %= place
+                place /= 10
+            }
+            return true
+        }
+        return false
+    }
+
+    /// The decimal digits of `n`, as `String(n)` writes them.
+    static func writeInteger(_ n: Int64, into out: inout [UInt8]) {
+        if n < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = n.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, room for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
+        }
+    }
+
     static func writeString(_ s: String, into out: inout [UInt8]) {
+        writeString(utf8: s.utf8, into: &out)
+    }
+
+    /// `bytes` (valid UTF-8) as a JSON string.
+    static func writeString(utf8 bytes: some Sequence<UInt8>, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])

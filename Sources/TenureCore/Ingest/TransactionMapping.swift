@@ -54,6 +54,8 @@ public struct TransactionRowReader: Sendable {
     let extra: [(index: Int, name: String)]
     /// How `row(fields:messageId:receivedAt:)` writes properties; nil when records take the general path.
     let propertyPlan: [PropertySource]?
+    /// `"key":` in JSON for each entry of `propertyPlan`.
+    let propertyKeys: [[UInt8]]
 
     /// - Parameter header: the file's column names, or nil when it has none (columns are then
     ///   named by 1-based number).
@@ -74,86 +76,87 @@ public struct TransactionRowReader: Sendable {
         let used = Set([customerIndex, dateIndex] + [amountIndex, orderIndex].compactMap { $0 })
         extra = names.indices.filter { !used.contains($0) }.map { ($0, names[$0]) }
         propertyPlan = Self.propertyPlan(mapping: mapping, amount: amountIndex != nil, order: orderIndex != nil, extra: extra)
+        propertyKeys = (propertyPlan ?? []).map { JSONWriter.bytes(.string($0.key)) + [UInt8(ascii: ":")] }
     }
 
-    /// The fields every record needs, checked: customer, date and (when mapped) amount.
+    /// The fields every record needs, checked: customer (its trimmed bytes), time and (when mapped) amount.
     struct CheckedFields {
-        var customer: String
+        var customer: Range<Int>
+        /// Milliseconds since 1970 UTC.
+        var time: Int64
         var date: Date
         var amount: Double?
     }
 
     /// Errors name the column and value at fault.
-    func check(_ fields: [String]) throws(TransactionRowError) -> CheckedFields {
+    func check(_ fields: CSVFields) throws(TransactionRowError) -> CheckedFields {
         guard fields.count >= header.count else {
             throw TransactionRowError("has \(fields.count) columns; expected \(header.count)")
         }
-        let customer = fields[customerIndex].trimmingSpaces
+        let customer = fields.trimmedRange(customerIndex)
         guard !customer.isEmpty else { throw TransactionRowError("customer column \"\(header[customerIndex])\" is empty") }
-        let dateText = fields[dateIndex].trimmingSpaces
-        guard let date = Self.parseDate(dateText, format: mapping.dateFormat) else {
+        let dateRange = fields.trimmedRange(dateIndex)
+        guard let date = fields.withBytes(dateRange, { Self.parseDate($0, format: mapping.dateFormat) }) else {
             throw TransactionRowError(
-                "date \"\(dateText.prefix(40))\" in column \"\(header[dateIndex])\" does not match the date format \(mapping.dateFormat.rawValue)")
+                "date \"\(fields.string(dateRange).prefix(40))\" in column \"\(header[dateIndex])\" does not match the date format \(mapping.dateFormat.rawValue)")
         }
         var amount: Double?
         if let amountIndex {
-            let text = fields[amountIndex].trimmingSpaces
-            guard let value = Double(text), value.isFinite else {
-                throw TransactionRowError("amount \"\(text.prefix(40))\" in column \"\(header[amountIndex])\" is not a number")
+            let range = fields.trimmedRange(amountIndex)
+            guard let value = fields.withBytes(range, DecimalText.parse), value.isFinite else {
+                throw TransactionRowError("amount \"\(fields.string(range).prefix(40))\" in column \"\(header[amountIndex])\" is not a number")
             }
             amount = value
         }
-        return CheckedFields(customer: customer, date: date, amount: amount)
+        return CheckedFields(customer: customer, time: Int64((date.timeIntervalSince1970 * 1000).rounded()), date: date, amount: amount)
+    }
+
+    /// An unmapped column's value as a property: a number when it reads as a finite number, a
+    /// string unless empty.
+    static func extraValue(_ fields: CSVFields, _ index: Int) -> JSONValue? {
+        let range = fields.range(index)
+        if let number = fields.withBytes(range, DecimalText.parse), number.isFinite { return .number(number) }
+        return range.isEmpty ? nil : .string(fields.string(range))
     }
 
     /// The message for one record. Errors name the column and value at fault.
-    public func message(fields: [String], messageId: String, receivedAt: Date) throws(TransactionRowError) -> Message {
+    public func message(fields strings: [String], messageId: String, receivedAt: Date) throws(TransactionRowError) -> Message {
+        let fields = CSVFields(strings)
         let checked = try check(fields)
-        let customer = checked.customer
-        let date = checked.date
         var properties: [String: JSONValue] = [:]
         if let amount = checked.amount {
             properties["revenue"] = .number(amount)
             properties["total"] = .number(amount)
         }
         if let orderIndex {
-            properties["order_id"] = .string(fields[orderIndex])
+            properties["order_id"] = .string(fields.string(orderIndex))
         }
         if let currency = mapping.currency { properties["currency"] = .string(currency) }
         for (index, name) in extra {
-            let value = fields[index]
-            if let number = Double(value), number.isFinite {
-                properties[name] = .number(number)
-            } else if !value.isEmpty {
-                properties[name] = .string(value)
-            }
+            if let value = Self.extraValue(fields, index) { properties[name] = value }
         }
         return Message(
-            kind: .track, messageId: messageId, userId: customer, name: mapping.event, timestamp: date, receivedAt: receivedAt,
-            properties: properties)
+            kind: .track, messageId: messageId, userId: fields.string(checked.customer), name: mapping.event, timestamp: checked.date,
+            receivedAt: receivedAt, properties: properties)
     }
 
-    static func parseDate(_ text: String, format: TransactionMapping.DateFormat) -> Date? {
-        var text = text
-        return text.withUTF8 { raw -> Date? in
-            let bytes = UnsafeRawBufferPointer(raw)
-            switch format {
-            case .auto:
-                return ISO8601Timestamp.parseCompactDate(bytes) ?? ISO8601Timestamp.parse(bytes)
-            case .iso8601, .yyyyDashMMDashdd:
-                return ISO8601Timestamp.parse(bytes)
-            case .yyyyMMdd:
-                return ISO8601Timestamp.parseCompactDate(bytes)
-            case .usSlashes, .euSlashes, .euDots:
-                let parts = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "/" || $0 == "." }).compactMap { Int($0) }
-                guard parts.count == 3 else { return nil }
-                let (month, day) = format == .usSlashes ? (parts[0], parts[1]) : (parts[1], parts[0])
-                let iso = String(format: "%04d-%02d-%02d", parts[2], month, day)
-                return ISO8601Timestamp.parse(iso)
-            case .unixSeconds, .unixMilliseconds:
-                guard let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return nil }
-                return Date(timeIntervalSince1970: format == .unixSeconds ? value : value / 1000)
-            }
+    static func parseDate(_ bytes: UnsafeRawBufferPointer, format: TransactionMapping.DateFormat) -> Date? {
+        switch format {
+        case .auto:
+            return ISO8601Timestamp.parseCompactDate(bytes) ?? ISO8601Timestamp.parse(bytes)
+        case .iso8601, .yyyyDashMMDashdd:
+            return ISO8601Timestamp.parse(bytes)
+        case .yyyyMMdd:
+            return ISO8601Timestamp.parseCompactDate(bytes)
+        case .usSlashes, .euSlashes, .euDots:
+            let parts = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "/" || $0 == "." }).compactMap { Int($0) }
+            guard parts.count == 3 else { return nil }
+            let (month, day) = format == .usSlashes ? (parts[0], parts[1]) : (parts[1], parts[0])
+            let iso = String(format: "%04d-%02d-%02d", parts[2], month, day)
+            return ISO8601Timestamp.parse(iso)
+        case .unixSeconds, .unixMilliseconds:
+            guard let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return nil }
+            return Date(timeIntervalSince1970: format == .unixSeconds ? value : value / 1000)
         }
     }
 }
@@ -168,15 +171,4 @@ public struct TransactionMappingError: Error, Sendable, CustomStringConvertible 
 public struct TransactionRowError: Error, Sendable, CustomStringConvertible {
     public var description: String
     init(_ description: String) { self.description = description }
-}
-
-extension String {
-    /// The string without leading and trailing spaces and tabs; returns `self` untouched (no
-    /// copy) in the common case where there are none.
-    var trimmingSpaces: String {
-        guard let first = utf8.first, let last = utf8.last else { return self }
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-        if !isSpace(first) && !isSpace(last) { return self }
-        return String(self.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
-    }
 }

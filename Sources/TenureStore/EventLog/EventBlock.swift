@@ -88,6 +88,27 @@ struct EventDetails: Sendable {
         offsets.append(UInt32(bytes.count))
     }
 
+    /// The same record from bytes (a bulk import's columns); nil or empty `payload` means absent.
+    mutating func append(
+        receivedDelta: Int64, messageId: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer?, currency: String?
+    ) {
+        Self.putVarint(&bytes, UInt64(bitPattern: (receivedDelta << 1) ^ (receivedDelta >> 63)))
+        put(bytes: messageId)
+        put(bytes: payload.flatMap { $0.isEmpty ? nil : $0 })
+        bytes.append(0)  // no context
+        put(currency)
+        offsets.append(UInt32(bytes.count))
+    }
+
+    private mutating func put(bytes text: UnsafeRawBufferPointer?) {
+        guard let text else {
+            bytes.append(0)
+            return
+        }
+        Self.putVarint(&bytes, UInt64(text.count) + 1)
+        bytes.append(contentsOf: text)
+    }
+
     mutating func append(_ other: EventDetails) {
         let base = UInt32(bytes.count)
         bytes += other.bytes

@@ -101,6 +101,15 @@ public struct FileImporter: Sendable {
         let totalBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let started = ContinuousClock.now
         let options = self.options
+        if options.format == .csv {
+            guard let mapping = options.mapping else {
+                throw ImportFailure.mapping("a CSV import needs --customer-column and --date-column")
+            }
+            var report = try await CSVFileImport(options: options, mapping: mapping, path: path).run(
+                store: store, totalBytes: totalBytes, progress: progress)
+            report.seconds = Self.seconds(since: started)
+            return report
+        }
         let fileKey = "\(options.format.rawValue)"
         var report = try await store.bulkImport { session in
             var state = ImportState(options: options, fileKey: fileKey)
@@ -128,13 +137,48 @@ public struct FileImporter: Sendable {
                 records: state.records, stored: session.outcome.stored, duplicates: session.outcome.duplicates,
                 skipped: state.skipped, badRows: state.badRows, seconds: 0)
         }
-        let elapsed = ContinuousClock.now - started
-        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        report.seconds = Self.seconds(since: started)
         return report
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// A stable id for a record without one: `imp-` and 128 bits of SHA-256 over its line number
+    /// and bytes, in hex.
+    static func messageId(_ record: UnsafeRawBufferPointer, line: Int) -> String {
+        var bytes = [UInt8](repeating: 0, count: 36)
+        writeMessageId(record, line: line, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `messageId(_:line:)`'s 36 bytes into `out` (which must hold 36).
+    static func writeMessageId(_ record: UnsafeRawBufferPointer, line: Int, into out: inout [UInt8]) {
+        var hasher = SHA256()
+        withUnsafeBytes(of: UInt64(line).littleEndian) { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: record)
+        let digest = hasher.finalize()
+        let hex: StaticString = "0123456789abcdef"
+        out.withUnsafeMutableBufferPointer { out in
+            out[0] = UInt8(ascii: "i")
+            out[1] = UInt8(ascii: "m")
+            out[2] = UInt8(ascii: "p")
+            out[3] = UInt8(ascii: "-")
+            hex.withUTF8Buffer { hex in
+                digest.withUnsafeBytes { digest in
+                    for k in 0..<16 {
+                        out[4 + 2 * k] = hex[Int(digest[k] >> 4)]
+                        out[5 + 2 * k] = hex[Int(digest[k] & 0xF)]
+                    }
+                }
+            }
+        }
     }
 }
 
-/// The importer's per-file state: where in the file it is, the header, bad records.
+/// The JSONL importer's per-file state: where in the file it is, bad records.
 struct ImportState {
     let options: ImportOptions
     let fileKey: String
@@ -143,9 +187,6 @@ struct ImportState {
     var records = 0
     var skipped = 0
     var badRows: [BadRow] = []
-    var reader: CSVRecordReader?
-    var rowReader: TransactionRowReader?
-    var sawHeader = false
 
     init(options: ImportOptions, fileKey: String) {
         self.options = options
@@ -157,82 +198,30 @@ struct ImportState {
         var start = 0
         while start < bytes.count {
             let end: Int
-            switch options.format {
-            case .jsonl:
-                if let newline = bytes[start...].firstIndex(of: 0x0A) {
-                    end = newline + 1
-                } else if final {
-                    end = bytes.count
-                } else {
-                    return start
-                }
-            case .csv:
-                if reader == nil {
-                    let firstLineEnd = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-                    reader = CSVRecordReader(delimiter: options.delimiter ?? .guess(firstLine: bytes[start..<firstLineEnd]))
-                }
-                if let recordEnd = reader!.recordEnd(in: bytes, from: start) {
-                    end = recordEnd
-                } else if final {
-                    end = bytes.count
-                } else {
-                    return start
-                }
+            if let newline = bytes[start...].firstIndex(of: 0x0A) {
+                end = newline + 1
+            } else if final {
+                end = bytes.count
+            } else {
+                return start
             }
             let record = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             let recordLine = line
             line += record.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             start = end
-            if isBlank(record) { continue }
+            if CSVFileImport.isBlank(record) { continue }
             try handle(record, line: recordLine, session: &session)
         }
         return start
     }
 
-    private func isBlank(_ record: UnsafeRawBufferPointer) -> Bool {
-        record.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-    }
-
     private mutating func handle(_ record: UnsafeRawBufferPointer, line: Int, session: inout ImportSession) throws {
-        switch options.format {
-        case .jsonl:
-            records += 1
-            do {
-                let message = try jsonMessage(record, line: line)
-                try session.write(message)
-            } catch let error as RowProblem {
-                try bad(BadRow(line: line, reason: error.reason))
-            }
-        case .csv:
-            let fields: [String]
-            switch reader!.fields(of: record) {
-            case .success(let f): fields = f
-            case .failure(let error):
-                records += 1
-                try bad(BadRow(line: line, reason: "field \(error.field + 1): \(error.reason)"))
-                return
-            }
-            if rowReader == nil {
-                guard let mapping = options.mapping else {
-                    throw ImportFailure.mapping("a CSV import needs --customer-column and --date-column")
-                }
-                do {
-                    if options.hasHeader && !sawHeader {
-                        sawHeader = true
-                        rowReader = try TransactionRowReader(mapping: mapping, header: fields, columnCount: fields.count)
-                        return
-                    }
-                    rowReader = try TransactionRowReader(mapping: mapping, header: nil, columnCount: fields.count)
-                } catch {
-                    throw ImportFailure.mapping(error.description)
-                }
-            }
-            records += 1
-            do {
-                try session.write(try rowReader!.row(fields: fields, messageId: Self.messageId(record, line: line), receivedAt: receivedAt))
-            } catch let error as TransactionRowError {
-                try bad(BadRow(line: line, reason: error.description))
-            }
+        records += 1
+        do {
+            let message = try jsonMessage(record, line: line)
+            try session.write(message)
+        } catch let error as RowProblem {
+            try bad(BadRow(line: line, reason: error.reason))
         }
     }
 
@@ -256,7 +245,7 @@ struct ImportState {
         do {
             return try SegmentParser.message(
                 from: object, kind: kind, index: nil, receivedAt: receivedAt, batchSentAt: nil, batchContext: [:],
-                batchIntegrations: [:], limits: .segment, makeMessageId: { Self.messageId(record, line: line) })
+                batchIntegrations: [:], limits: .segment, makeMessageId: { FileImporter.messageId(record, line: line) })
         } catch {
             throw RowProblem(reason: "\(error.code.rawValue): \(error.message)")
         }
@@ -266,24 +255,5 @@ struct ImportState {
         guard options.skipBadRows else { throw ImportFailure.badRow(row, recordsBefore: records - 1) }
         skipped += 1
         if badRows.count < options.maxReportedBadRows { badRows.append(row) }
-    }
-
-    /// A stable id for a record without one: 128 bits of SHA-256 over its line number and bytes.
-    static func messageId(_ record: UnsafeRawBufferPointer, line: Int) -> String {
-        var hasher = SHA256()
-        withUnsafeBytes(of: UInt64(line).littleEndian) { hasher.update(bufferPointer: $0) }
-        hasher.update(bufferPointer: record)
-        let digest = hasher.finalize()
-        var out = "imp-"
-        out.reserveCapacity(36)
-        let hex = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        for byte in digest.prefix(16) {
-            bytes.append(hex[Int(byte >> 4)])
-            bytes.append(hex[Int(byte & 0xF)])
-        }
-        out += String(decoding: bytes, as: UTF8.self)
-        return out
     }
 }

@@ -10,12 +10,13 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     private let db: Database
     private let insertCustomer: FastStatement
     private let insertIdentity: FastStatement
+    private let updateSeen: FastStatement
     /// What the writer keeps between transactions; handed back by `finish()`.
     private(set) var state: SQLiteWriterState
     /// The events of this transaction not yet written to the log.
     private var block: EventBlock
-    /// Customer id → (first, last) event time seen in this transaction (ms).
-    private var seen: [Int64: (first: Int64, last: Int64)] = [:]
+    /// Customers' (first, last) event times seen in this transaction (ms).
+    private var seen = SeenTimes()
     /// The event type of the previous message: files and batches repeat one name many times.
     private var lastType: (kind: Message.Kind, name: String, id: Int64)?
     private let now: Int64
@@ -25,6 +26,8 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         insertCustomer = try FastStatement(
             db, sql: "INSERT INTO customer (user_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?)")
         insertIdentity = try FastStatement(db, sql: "INSERT OR REPLACE INTO identity (alias, customer_id) VALUES (?, ?)")
+        updateSeen = try FastStatement(
+            db, sql: "UPDATE customer SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ?")
         var state = state
         try state.load(db)
         self.state = state
@@ -87,17 +90,45 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         return true
     }
 
-    /// The bulk importer's hot path: a transaction record straight into the block, with the
-    /// same dedupe, identity and order rules as `write(_: Message)`.
-    mutating func write(_ row: TransactionRow) throws -> Bool {
-        if let message = row.message { return try write(message) }
-        guard let keys = newKeys(messageId: row.messageId, orderId: row.orderId) else { return false }
-        try append(
-            NewEvent(
-                customer: try findOrCreate(userId: row.userId, at: row.timestamp), typeId: try typeId(kind: .track, name: row.event),
-                time: row.timestamp, receivedAt: row.receivedAt, revenue: row.revenue, messageId: row.messageId, payload: row.payload,
-                context: nil, currency: row.currency, keys: keys, order: row.orderId.map { _ in (0, row.revenue ?? 0) }))
-        return true
+    /// The bulk importer's hot path: parsed transaction records straight into the block, with
+    /// the same dedupe, identity and order rules as `write(_: Message)`.
+    mutating func write(_ imported: ImportedTransactions) throws -> IngestOutcome {
+        let batch = imported.batch
+        var outcome = IngestOutcome()
+        for message in batch.messages {
+            if try write(message) { outcome.stored += 1 } else { outcome.duplicates += 1 }
+        }
+        guard batch.count > 0 else { return outcome }
+        let typeId = try typeId(kind: .track, name: batch.event)
+        let orderKeys = batch.isOrder && batch.hasOrderIds ? imported.orderKeys : nil
+        state.keys.reserve(batch.count + (orderKeys?.count ?? 0))
+        try batch.userIds.bytes.withUnsafeBytes { users in
+            try batch.messageIds.bytes.withUnsafeBytes { messageIds in
+                try batch.payloads.bytes.withUnsafeBytes { payloads in
+                    for i in 0..<batch.count {
+                        let key = imported.keys[i]
+                        let orderKey = orderKeys.flatMap { $0[i].isZero ? nil : $0[i] }
+                        guard !state.keys.contains(key), !(orderKey.map(state.keys.contains) ?? false) else {
+                            outcome.duplicates += 1
+                            continue
+                        }
+                        let time = batch.timestamps[i], revenue = batch.revenues[i]
+                        let customer = try findOrCreate(
+                            userId: String(decoding: UnsafeRawBufferPointer(rebasing: users[batch.userIds.range(i)]), as: UTF8.self), at: time)
+                        block.details.append(
+                            receivedDelta: batch.receivedAt &- time,
+                            messageId: UnsafeRawBufferPointer(rebasing: messageIds[batch.messageIds.range(i)]),
+                            payload: UnsafeRawBufferPointer(rebasing: payloads[batch.payloads.range(i)]),
+                            currency: revenue.isNaN ? nil : batch.currency)
+                        try appendColumns(
+                            customer: customer, typeId: typeId, time: time, revenue: revenue, keys: (key, orderKey),
+                            order: batch.isOrder ? (0, revenue) : nil)
+                        outcome.stored += 1
+                    }
+                }
+            }
+        }
+        return outcome
     }
 
     /// One event to store, resolved: what `append` writes to the log.
@@ -131,17 +162,27 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     /// Adds the event to this transaction's block (written out when full) and its keys to the
     /// writer's state.
     private mutating func append(_ event: NewEvent) throws {
-        state.keys.insert(event.keys.message)
-        block.customers.append(UInt32(truncatingIfNeeded: event.customer))
-        block.types.append(UInt32(truncatingIfNeeded: event.typeId))
-        block.times.append(event.time)
-        block.revenues.append(event.revenue ?? .nan)
-        block.keys.append(event.keys.message)
         block.details.append(
             receivedDelta: event.receivedAt &- event.time, messageId: event.messageId, payload: event.payload, context: event.context,
             currency: event.currency)
-        if let order = event.order {
-            if let orderKey = event.keys.order {
+        try appendColumns(
+            customer: event.customer, typeId: event.typeId, time: event.time, revenue: event.revenue ?? .nan, keys: event.keys,
+            order: event.order)
+    }
+
+    /// The columns of an event whose details were just appended; `revenue` is NaN when none.
+    private mutating func appendColumns(
+        customer: Int64, typeId: Int64, time: Int64, revenue: Double, keys: (message: MessageKey, order: MessageKey?),
+        order: (lines: Int, value: Double)?
+    ) throws {
+        state.keys.insert(keys.message)
+        block.customers.append(UInt32(truncatingIfNeeded: customer))
+        block.types.append(UInt32(truncatingIfNeeded: typeId))
+        block.times.append(time)
+        block.revenues.append(revenue)
+        block.keys.append(keys.message)
+        if let order {
+            if let orderKey = keys.order {
                 state.keys.insert(orderKey)
                 block.orderKeys.append(orderKey)
             }
@@ -149,7 +190,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
             block.orderLines += order.lines
             block.orderRevenue += order.value
         }
-        markSeen(event.customer, event.time)
+        seen.mark(customer, time)
         if block.count >= SQLiteEventLog.maximumEvents { try flush() }
     }
 
@@ -163,20 +204,13 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     mutating func finish() throws {
         try flush()
-        let update = try db.makeStatement(
-            sql: "UPDATE customer SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ?")
-        for (customer, range) in seen {
-            try update.execute(arguments: [range.first, range.last, customer])
+        try seen.forEach { customer, first, last in
+            updateSeen.bind(1, first)
+            updateSeen.bind(2, last)
+            updateSeen.bind(3, customer)
+            try updateSeen.run()
         }
-        seen.removeAll()
-    }
-
-    private mutating func markSeen(_ customer: Int64, _ timestamp: Int64) {
-        if let range = seen[customer] {
-            seen[customer] = (min(range.first, timestamp), max(range.last, timestamp))
-        } else {
-            seen[customer] = (timestamp, timestamp)
-        }
+        seen = SeenTimes()
     }
 
     private mutating func typeId(kind: Message.Kind, name: String) throws -> Int64 {
@@ -313,9 +347,9 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         try db.execute(sql: "INSERT INTO customer_merge (from_id, into_id, merged_at) VALUES (?, ?, ?)", arguments: [from, into, now])
         aliasCache = aliasCache.mapValues { $0 == from ? into : $0 }
         userCache = userCache.mapValues { $0 == from ? into : $0 }
-        if let range = seen.removeValue(forKey: from) {
-            markSeen(into, range.first)
-            markSeen(into, range.last)
+        if let range = seen.remove(from) {
+            seen.mark(into, range.first)
+            seen.mark(into, range.last)
         }
     }
 

@@ -4,10 +4,10 @@ import Foundation
 ///
 /// `@unchecked Sendable` is sound: workers only call `set` on distinct indices of a buffer allocated
 /// up front (no reallocation), and `values` is read after the fork–join completes.
-final class WorkerResults<Element>: @unchecked Sendable {
+public final class WorkerResults<Element>: @unchecked Sendable {
     private let storage: UnsafeMutableBufferPointer<Element>
 
-    init(_ initial: [Element]) {
+    public init(_ initial: [Element]) {
         storage = .allocate(capacity: initial.count)
         _ = storage.initialize(from: initial)
     }
@@ -17,7 +17,7 @@ final class WorkerResults<Element>: @unchecked Sendable {
         storage.deallocate()
     }
 
-    func set(_ index: Int, _ value: Element) { storage[index] = value }
+    public func set(_ index: Int, _ value: Element) { storage[index] = value }
 
-    var values: [Element] { Array(storage) }
+    public var values: [Element] { Array(storage) }
 }

@@ -1,0 +1,32 @@
+import TenureCore
+
+/// Parsed transaction records with their dedupe keys, hashed on the parser's thread so the
+/// store's single writer only looks them up.
+public struct ImportedTransactions: Sendable {
+    public let batch: TransactionBatch
+    /// Row `i`'s message key.
+    let keys: [MessageKey]
+    /// Row `i`'s order key, zero when the order is known by its message id; empty unless the
+    /// rows are orders with an order column.
+    let orderKeys: [MessageKey]
+
+    public init(_ batch: TransactionBatch) {
+        self.batch = batch
+        keys = batch.messageIds.bytes.withUnsafeBytes { ids in
+            (0..<batch.count).map { MessageKey(utf8: UnsafeRawBufferPointer(rebasing: ids[batch.messageIds.range($0)])) }
+        }
+        guard batch.isOrder && batch.hasOrderIds else {
+            orderKeys = []
+            return
+        }
+        orderKeys = batch.orderIds.bytes.withUnsafeBytes { orders in
+            batch.messageIds.bytes.withUnsafeBytes { ids in
+                (0..<batch.count).map { i in
+                    let order = UnsafeRawBufferPointer(rebasing: orders[batch.orderIds.range(i)])
+                    let id = UnsafeRawBufferPointer(rebasing: ids[batch.messageIds.range(i)])
+                    return order.elementsEqual(id) ? MessageKey(high: 0, low: 0) : MessageKey(utf8: order, domain: .order)
+                }
+            }
+        }
+    }
+}
