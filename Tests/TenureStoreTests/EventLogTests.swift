@@ -111,6 +111,37 @@ import TenureCore
         #expect(snapshot.activity.customerCount == 1 && snapshot.activity.eventCount == 4)
     }
 
+    @Test func aNewCustomerNeverTakesTheIdOfAMergedOne() async throws {
+        let folder = TemporaryDirectory()
+        let path = folder.path + "/store.sqlite"
+        do {
+            let store = try SQLiteStore(path: path)
+            _ = try await store.ingest([[track("k0", user: "known", "Page Viewed", "2026-01-01T00:00:00Z")]])
+            _ = try await store.ingest([[track("v1", user: nil, anon: "anon-1", "Page Viewed", "2026-01-02T00:00:00Z")]])
+            // The visitor (the newest customer id) merges into the known customer and its row goes.
+            _ = try await store.ingest([[identify("i1", user: "known", anon: "anon-1", [:], "2026-01-03T00:00:00Z")]])
+        }
+        // After a restart the writer learns its next id from the database.
+        let store = try SQLiteStore(path: path)
+        _ = try await store.ingest([[track("f1", user: "fresh", "Page Viewed", "2026-01-04T00:00:00Z")]])
+        _ = try await store.bulkImport { session in
+            let reader = try TransactionRowReader(
+                mapping: TransactionMapping(customerColumn: "customer", dateColumn: "date"), header: ["customer", "date"], columnCount: 2)
+            var batch = reader.makeBatch(receivedAt: at("2026-02-01T00:00:00Z"))
+            reader.append(CSVFields(["imported", "2026-01-05"]), line: 2, messageId: Array("c1".utf8), to: &batch)
+            try session.write(ImportedTransactions(batch))
+            return session.outcome
+        }
+        let known = try #require(try await store.customer(userId: "known"))
+        let fresh = try #require(try await store.customer(userId: "fresh"))
+        let imported = try #require(try await store.customer(userId: "imported"))
+        #expect(Set([known.id, fresh.id, imported.id]).count == 3)
+        #expect(try await store.events(customerId: fresh.id, limit: 10).map(\.messageId) == ["f1"])
+        #expect(try await store.events(customerId: imported.id, limit: 10).map(\.messageId) == ["c1"])
+        let snapshot = try await store.activitySnapshot()
+        #expect(snapshot.activity.customerCount == 3 && snapshot.activity.eventCount == 5)
+    }
+
     @Test func v1RowsMoveIntoTheLogWhenTheStoreOpens() async throws {
         let dir = TemporaryDirectory()
         let path = dir.path + "/v1.sqlite"

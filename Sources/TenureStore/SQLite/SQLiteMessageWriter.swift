@@ -17,6 +17,10 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     private var block: EventBlock
     /// Customers' (first, last) event times seen in this transaction (ms).
     private var seen = SeenTimes()
+    /// Customers a bulk import met first, given ids but not inserted yet: they are inserted
+    /// once, with their final first and last seen times, in `finish()` (or before a message
+    /// that may read their rows).
+    private var pendingCustomers: [(id: Int64, userId: String)] = []
     /// The event type of the previous message: files and batches repeat one name many times.
     private var lastType: (kind: Message.Kind, name: String, id: Int64)?
     private let now: Int64
@@ -24,7 +28,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     init(db: Database, state: SQLiteWriterState) throws {
         self.db = db
         insertCustomer = try FastStatement(
-            db, sql: "INSERT INTO customer (user_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?)")
+            db, sql: "INSERT INTO customer (id, user_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?, ?)")
         insertIdentity = try FastStatement(db, sql: "INSERT OR REPLACE INTO identity (alias, customer_id) VALUES (?, ?)")
         updateSeen = try FastStatement(
             db, sql: "UPDATE customer SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ?")
@@ -55,6 +59,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
     mutating func write(_ message: Message) throws -> Bool {
+        try insertPendingCustomers()
         let order = Order(message: message)
         guard let keys = newKeys(messageId: message.messageId, orderId: order?.orderId) else { return false }
         let timestamp = Self.millis(message.timestamp)
@@ -113,8 +118,8 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                             continue
                         }
                         let time = batch.timestamps[i], revenue = batch.revenues[i]
-                        let customer = try findOrCreate(
-                            userId: String(decoding: UnsafeRawBufferPointer(rebasing: users[batch.userIds.range(i)]), as: UTF8.self), at: time)
+                        let customer = findOrReserve(
+                            userId: String(decoding: UnsafeRawBufferPointer(rebasing: users[batch.userIds.range(i)]), as: UTF8.self))
                         block.details.append(
                             receivedDelta: batch.receivedAt &- time,
                             messageId: UnsafeRawBufferPointer(rebasing: messageIds[batch.messageIds.range(i)]),
@@ -204,6 +209,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     mutating func finish() throws {
         try flush()
+        try insertPendingCustomers()
         try seen.forEach { customer, first, last in
             updateSeen.bind(1, first)
             updateSeen.bind(2, last)
@@ -265,12 +271,40 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     }
 
     private mutating func createCustomer(userId: String?, at timestamp: Int64) throws -> Int64 {
-        insertCustomer.bind(1, userId)
-        insertCustomer.bind(2, timestamp)
-        insertCustomer.bind(3, timestamp)
-        insertCustomer.bind(4, now)
+        let id = state.nextCustomerId
+        try insertCustomer(id: id, userId: userId, first: timestamp, last: timestamp)
+        state.nextCustomerId += 1
+        return id
+    }
+
+    private func insertCustomer(id: Int64, userId: String?, first: Int64, last: Int64) throws {
+        insertCustomer.bind(1, id)
+        insertCustomer.bind(2, userId)
+        insertCustomer.bind(3, first)
+        insertCustomer.bind(4, last)
+        insertCustomer.bind(5, now)
         try insertCustomer.run()
-        return insertCustomer.lastInsertedRowID
+    }
+
+    /// The customer with this user id, or a new id for one inserted later (see `pendingCustomers`).
+    private mutating func findOrReserve(userId: String) -> Int64 {
+        if let id = userCache[userId] ?? aliasCache[userId] { return id }
+        let id = state.nextCustomerId
+        state.nextCustomerId += 1
+        pendingCustomers.append((id, userId))
+        userCache[userId] = id
+        return id
+    }
+
+    /// Inserts the pending customers with the times seen so far; they leave `seen`, whose later
+    /// times (if any) still reach them through the usual update.
+    private mutating func insertPendingCustomers() throws {
+        guard !pendingCustomers.isEmpty else { return }
+        for (id, userId) in pendingCustomers {
+            let range = seen.remove(id) ?? (now, now)
+            try insertCustomer(id: id, userId: userId, first: range.first, last: range.last)
+        }
+        pendingCustomers.removeAll()
     }
 
     private mutating func setAlias(_ alias: String, _ customer: Int64) throws {
