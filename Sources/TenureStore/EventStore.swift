@@ -85,9 +85,13 @@ public protocol ImportSessionWriter {
     mutating func write(_ transactions: ImportedTransactions) throws -> IngestOutcome
     /// Writes what was kept in memory during the session (customers' first and last seen).
     mutating func finish() throws
+    /// Makes room for about `records` more events, so memory is not grown (and briefly doubled) on the way.
+    mutating func reserve(records: Int)
 }
 
 extension ImportSessionWriter {
+    public mutating func reserve(records: Int) {}
+
     public mutating func write(_ transactions: ImportedTransactions) throws -> IngestOutcome {
         var outcome = IngestOutcome()
         for message in transactions.batch.allMessages() {
@@ -112,6 +116,11 @@ public struct ImportSession {
         } else {
             outcome.duplicates += 1
         }
+    }
+
+    /// Tells the store about how many records are coming (an estimate).
+    public mutating func reserve(records: Int) {
+        writer.reserve(records: records)
     }
 
     public mutating func write(_ transactions: ImportedTransactions) throws {

@@ -52,6 +52,9 @@ struct CSVFileImport {
                 queue.close()
                 done.wait()  // the reader thread must not outlive the file handle
             }
+            // The first piece's records tell about how many the file holds.
+            let firstRecords = first.withUnsafeBytes { Self.countNewlines($0) }
+            if first.count > 0, firstRecords > 0 { session.reserve(records: Int(Double(totalBytes) / Double(first.count) * Double(firstRecords) * 1.05)) }
             var records = 0, skipped = 0
             var badRows: [BadRow] = []
             var lastProgress = ContinuousClock.now

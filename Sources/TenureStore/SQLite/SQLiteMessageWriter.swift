@@ -207,6 +207,10 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         block = EventBlock(firstSequence: state.nextSequence)
     }
 
+    mutating func reserve(records: Int) {
+        state.keys.reserve(records)
+    }
+
     mutating func finish() throws {
         try flush()
         try insertPendingCustomers()
