@@ -9,6 +9,8 @@ struct MessageKey: Hashable, Sendable {
     enum Domain: UInt8 {
         case message = 1
         case order = 2
+        /// User ids and aliases (`CustomerIdIndex`).
+        case identity = 3
     }
 
     init(high: UInt64, low: UInt64) {

@@ -6,6 +6,8 @@ public struct ImportedTransactions: Sendable {
     public let batch: TransactionBatch
     /// Row `i`'s message key.
     let keys: [MessageKey]
+    /// Row `i`'s user id as `CustomerIdIndex` keys it.
+    let userKeys: [MessageKey]
     /// Row `i`'s order key, zero when the order is known by its message id; empty unless the
     /// rows are orders with an order column.
     let orderKeys: [MessageKey]
@@ -14,6 +16,9 @@ public struct ImportedTransactions: Sendable {
         self.batch = batch
         keys = batch.messageIds.bytes.withUnsafeBytes { ids in
             (0..<batch.count).map { MessageKey(utf8: UnsafeRawBufferPointer(rebasing: ids[batch.messageIds.range($0)])) }
+        }
+        userKeys = batch.userIds.bytes.withUnsafeBytes { users in
+            (0..<batch.count).map { CustomerIdIndex.key(utf8: UnsafeRawBufferPointer(rebasing: users[batch.userIds.range($0)])) }
         }
         guard batch.isOrder && batch.hasOrderIds else {
             orderKeys = []

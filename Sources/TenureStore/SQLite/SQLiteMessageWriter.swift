@@ -44,12 +44,12 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         state = SQLiteWriterState()
     }
 
-    private var userCache: [String: Int64] {
+    private var userCache: CustomerIdIndex {
         get { state.userCache }
         _modify { yield &state.userCache }
     }
 
-    private var aliasCache: [String: Int64] {
+    private var aliasCache: CustomerIdIndex {
         get { state.aliasCache }
         _modify { yield &state.aliasCache }
     }
@@ -119,6 +119,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                         }
                         let time = batch.timestamps[i], revenue = batch.revenues[i]
                         let customer = findOrReserve(
+                            key: imported.userKeys[i],
                             userId: String(decoding: UnsafeRawBufferPointer(rebasing: users[batch.userIds.range(i)]), as: UTF8.self))
                         block.details.append(
                             receivedDelta: batch.receivedAt &- time,
@@ -260,11 +261,22 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     }
 
     private mutating func lookupUser(_ userId: String) throws -> Int64? {
-        userCache[userId] ?? aliasCache[userId]
+        lookup(CustomerIdIndex.key(userId))
+    }
+
+    /// The customer a user id or alias (by key) points to, following merges since the load.
+    private func lookup(_ key: MessageKey) -> Int64? {
+        (userCache[key: key] ?? aliasCache[key: key]).map(resolved)
     }
 
     private mutating func lookupAlias(_ alias: String) throws -> Int64? {
-        aliasCache[alias]
+        aliasCache[alias].map(resolved)
+    }
+
+    private func resolved(_ customer: Int64) -> Int64 {
+        var id = customer
+        while let next = state.mergedInto[id] { id = next }
+        return id
     }
 
     private mutating func findOrCreate(userId: String, at timestamp: Int64) throws -> Int64 {
@@ -290,13 +302,14 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         try insertCustomer.run()
     }
 
-    /// The customer with this user id, or a new id for one inserted later (see `pendingCustomers`).
-    private mutating func findOrReserve(userId: String) -> Int64 {
-        if let id = userCache[userId] ?? aliasCache[userId] { return id }
+    /// The customer with this user id (known by `key`), or a new id for one inserted later (see
+    /// `pendingCustomers`).
+    private mutating func findOrReserve(key: MessageKey, userId: @autoclosure () -> String) -> Int64 {
+        if let id = lookup(key) { return id }
         let id = state.nextCustomerId
         state.nextCustomerId += 1
-        pendingCustomers.append((id, userId))
-        userCache[userId] = id
+        pendingCustomers.append((id, userId()))
+        userCache[key: key] = id
         return id
     }
 
@@ -383,8 +396,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         }
         try db.execute(sql: "DELETE FROM customer WHERE id = ?", arguments: [from])
         try db.execute(sql: "INSERT INTO customer_merge (from_id, into_id, merged_at) VALUES (?, ?, ?)", arguments: [from, into, now])
-        aliasCache = aliasCache.mapValues { $0 == from ? into : $0 }
-        userCache = userCache.mapValues { $0 == from ? into : $0 }
+        state.mergedInto[from] = into
         if let range = seen.remove(from) {
             seen.mark(into, range.first)
             seen.mark(into, range.last)

@@ -8,8 +8,11 @@ import GRDB
 struct SQLiteWriterState: Sendable {
     private(set) var isLoaded = false
     var keys = MessageKeySet()
-    var userCache: [String: Int64] = [:]
-    var aliasCache: [String: Int64] = [:]
+    var userCache = CustomerIdIndex()
+    var aliasCache = CustomerIdIndex()
+    /// Customers merged into others since the caches were loaded: what they point to now.
+    /// (The caches are not rewritten on a merge; a reload reads the merged identities.)
+    var mergedInto: [Int64: Int64] = [:]
     var typeIds: [String: Int64] = [:]
     var nextSequence: Int64 = 0
     /// The id the next new customer gets: past every id ever used, merged-away ones included,
