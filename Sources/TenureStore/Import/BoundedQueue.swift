@@ -7,7 +7,8 @@ import Foundation
 /// `@unchecked Sendable` is sound: every access to the stored state holds `condition`'s lock.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Element] = []
+    /// Taken items are set to nil at once, so the queue never keeps one alive.
+    private var items: [Element?] = []
     private var head = 0
     private var closed = false
     private let capacity: Int
@@ -34,10 +35,10 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         defer { condition.unlock() }
         while !closed && head == items.count { condition.wait() }
         guard head < items.count else { return nil }
-        let item = items[head]
+        let item = items[head].take()
         head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
+        if head == items.count || head >= 64 {
+            items.removeFirst(head)
             head = 0
         }
         condition.broadcast()
