@@ -94,6 +94,23 @@ public struct TransactionBatch: Sendable {
             ends.append(UInt32(bytes.count))
         }
 
+        /// The column as plain buffers, for a loop over many values.
+        public func withBuffers<T>(_ body: (Buffers) throws -> T) rethrows -> T {
+            try bytes.withUnsafeBytes { bytes in try ends.withUnsafeBufferPointer { ends in try body(Buffers(bytes: bytes, ends: ends)) } }
+        }
+
+        /// A `ByteColumn` borrowed as buffers (valid inside `withBuffers` only).
+        public struct Buffers {
+            let bytes: UnsafeRawBufferPointer
+            let ends: UnsafeBufferPointer<UInt32>
+
+            /// Value `i`'s bytes.
+            public func value(_ i: Int) -> UnsafeRawBufferPointer {
+                let start = i == 0 ? 0 : Int(ends[i - 1])
+                return UnsafeRawBufferPointer(rebasing: bytes[start..<Int(ends[i])])
+            }
+        }
+
         mutating func reserve(values: Int, bytes count: Int) {
             ends.reserveCapacity(values)
             bytes.reserveCapacity(count)

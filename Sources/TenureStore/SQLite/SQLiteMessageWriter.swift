@@ -105,31 +105,40 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         }
         guard batch.count > 0 else { return outcome }
         let typeId = try typeId(kind: .track, name: batch.event)
-        let orderKeys = batch.isOrder && batch.hasOrderIds ? imported.orderKeys : nil
-        state.keys.reserve(batch.count + (orderKeys?.count ?? 0))
-        try batch.userIds.bytes.withUnsafeBytes { users in
-            try batch.messageIds.bytes.withUnsafeBytes { messageIds in
-                try batch.payloads.bytes.withUnsafeBytes { payloads in
-                    for i in 0..<batch.count {
-                        let key = imported.keys[i]
-                        let orderKey = orderKeys.flatMap { $0[i].isZero ? nil : $0[i] }
-                        guard !state.keys.contains(key), !(orderKey.map(state.keys.contains) ?? false) else {
-                            outcome.duplicates += 1
-                            continue
+        let hasOrderKeys = batch.isOrder && batch.hasOrderIds
+        let (isOrder, receivedAt, currency) = (batch.isOrder, batch.receivedAt, batch.currency)
+        state.keys.reserve(batch.count * (hasOrderKeys ? 2 : 1))
+        block.reserve(min(batch.count, SQLiteEventLog.maximumEvents))
+        // Plain buffers for the loop: no array is retained, released or bounds-checked per row.
+        try batch.userIds.withBuffers { users in
+            try batch.messageIds.withBuffers { messageIds in
+                try batch.payloads.withBuffers { payloads in
+                    try imported.keys.withUnsafeBufferPointer { keys in
+                        try imported.userKeys.withUnsafeBufferPointer { userKeys in
+                            try imported.orderKeys.withUnsafeBufferPointer { orderKeys in
+                                try batch.timestamps.withUnsafeBufferPointer { times in
+                                    try batch.revenues.withUnsafeBufferPointer { revenues in
+                                        for i in 0..<times.count {
+                                            let key = keys[i]
+                                            let orderKey = hasOrderKeys && !orderKeys[i].isZero ? orderKeys[i] : nil
+                                            guard !state.keys.contains(key), !(orderKey.map(state.keys.contains) ?? false) else {
+                                                outcome.duplicates += 1
+                                                continue
+                                            }
+                                            let time = times[i], revenue = revenues[i]
+                                            let customer = findOrReserve(key: userKeys[i], userId: users.value(i))
+                                            block.details.append(
+                                                receivedDelta: receivedAt &- time, messageId: messageIds.value(i), payload: payloads.value(i),
+                                                currency: revenue.isNaN ? nil : currency)
+                                            try appendColumns(
+                                                customer: customer, typeId: typeId, time: time, revenue: revenue, keys: (key, orderKey),
+                                                order: isOrder ? (0, revenue) : nil)
+                                            outcome.stored += 1
+                                        }
+                                    }
+                                }
+                            }
                         }
-                        let time = batch.timestamps[i], revenue = batch.revenues[i]
-                        let customer = findOrReserve(
-                            key: imported.userKeys[i],
-                            userId: String(decoding: UnsafeRawBufferPointer(rebasing: users[batch.userIds.range(i)]), as: UTF8.self))
-                        block.details.append(
-                            receivedDelta: batch.receivedAt &- time,
-                            messageId: UnsafeRawBufferPointer(rebasing: messageIds[batch.messageIds.range(i)]),
-                            payload: UnsafeRawBufferPointer(rebasing: payloads[batch.payloads.range(i)]),
-                            currency: revenue.isNaN ? nil : batch.currency)
-                        try appendColumns(
-                            customer: customer, typeId: typeId, time: time, revenue: revenue, keys: (key, orderKey),
-                            order: batch.isOrder ? (0, revenue) : nil)
-                        outcome.stored += 1
                     }
                 }
             }
@@ -304,11 +313,11 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     /// The customer with this user id (known by `key`), or a new id for one inserted later (see
     /// `pendingCustomers`).
-    private mutating func findOrReserve(key: MessageKey, userId: @autoclosure () -> String) -> Int64 {
+    private mutating func findOrReserve(key: MessageKey, userId: UnsafeRawBufferPointer) -> Int64 {
         if let id = lookup(key) { return id }
         let id = state.nextCustomerId
         state.nextCustomerId += 1
-        pendingCustomers.append((id, userId()))
+        pendingCustomers.append((id, String(decoding: userId, as: UTF8.self)))
         userCache[key: key] = id
         return id
     }
