@@ -14,6 +14,8 @@ struct CustomerAttributesStoreTests {
                 "email": "ada@example.com", "first_name": "Ada", "user_id": "crm-17", "customerId": 17,
                 "plan": "pro", "employees": 12, "vip": true, "tags": ["x"],
             ], "2026-01-01T00:00:00Z"),
+            // A later identify with an escaped string and a nested object: read by the full parser.
+            identify("i1b", user: "a", ["name": "Ada \"the first\" Lovelace", "company": ["name": "ACME", "size": 5]], "2026-01-01T00:00:01Z"),
             track("s1", user: "a", "Survey Responded", "2026-01-10T12:00:00Z", ["survey": "nps", "score": 9, "reason": "fast"]),
             track("s2", user: "a", "Survey Responded", "2026-01-20T12:00:00Z", ["survey": "csat", "score": 4]),
             track("s3", user: "a", "Survey Responded", "2026-02-10T12:00:00Z", ["nps": 3]),

@@ -22,6 +22,7 @@ extension SQLiteStore {
         var attributes = CustomerAttributes(customerCount: snapshot.customerIds.count)
         try readSurveysAndOrders(db, snapshot: snapshot, into: &attributes)
         var traits = CustomerTraitColumns(customerCount: snapshot.customerIds.count)
+        var members: [(String, JSONValue)] = []
         let statement = try db.makeStatement(sql: "SELECT id, traits FROM customer")
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
@@ -34,8 +35,12 @@ extension SQLiteStore {
             let length = Int(sqlite3_column_bytes(handle, 1))
             guard length > 2 else { continue }  // "{}"
             let raw = UnsafeRawBufferPointer(start: UnsafeRawPointer(text), count: length)
-            guard let object = (try? JSONParser.parse(raw))?.objectValue else { continue }
-            traits.add(customer: index, traits: object)
+            // Traits are usually a flat object: walk it without building a dictionary per customer.
+            if flatMembers(raw, into: &members) {
+                for (name, value) in members { traits.add(customer: index, name: name, value: value) }
+            } else if let object = (try? JSONParser.parse(raw))?.objectValue {
+                traits.add(customer: index, traits: object)
+            }
         }
         for trait in traits.columns() { attributes.addTrait(trait) }
         return attributes
@@ -116,7 +121,7 @@ extension SQLiteStore {
     /// False only when the JSON text cannot describe a discounted order: it has no `"coupon"` and
     /// every `"discount"` in it is followed by a zero (or null); true leaves the decision to parsing.
     static func mayBeDiscounted(_ json: UnsafeRawBufferPointer) -> Bool {
-        let coupon = Array("\"coupon\"".utf8), discount = Array("\"discount\"".utf8)
+        let coupon = couponKey, discount = discountKey
         let n = json.count
         var i = 0
         while i < n {
@@ -141,6 +146,101 @@ extension SQLiteStore {
             i += 1
         }
         return false
+    }
+
+    private static let couponKey = Array("\"coupon\"".utf8), discountKey = Array("\"discount\"".utf8)
+
+    /// The top-level members of a JSON object in `raw` whose strings have no escapes, nested
+    /// arrays and objects given as `.null` (traits ignore them); false when the text is anything
+    /// else, for the full parser to read.
+    static func flatMembers(_ raw: UnsafeRawBufferPointer, into out: inout [(String, JSONValue)]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        let n = raw.count
+        var i = 0
+        func skipSpace() {
+            while i < n, raw[i] == 0x20 || raw[i] == 0x0A || raw[i] == 0x0D || raw[i] == 0x09 { i += 1 }
+        }
+        func plainString() -> String? {  // at the opening quote
+            let start = i + 1
+            var j = start
+            while j < n, raw[j] != UInt8(ascii: "\"") {
+                if raw[j] == UInt8(ascii: "\\") || raw[j] < 0x20 { return nil }
+                j += 1
+            }
+            guard j < n else { return nil }
+            i = j + 1
+            return String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<j]), as: UTF8.self)
+        }
+        func literal(_ text: StaticString) -> Bool {
+            let count = text.utf8CodeUnitCount
+            guard n - i >= count else { return false }
+            for k in 0..<count where raw[i + k] != text.utf8Start[k] { return false }
+            i += count
+            return true
+        }
+        func skipNested() -> Bool {  // at `[` or `{`
+            var depth = 0
+            while i < n {
+                let c = raw[i]
+                if c == UInt8(ascii: "\"") {
+                    i += 1
+                    while i < n, raw[i] != UInt8(ascii: "\"") { i += raw[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                } else if c == UInt8(ascii: "[") || c == UInt8(ascii: "{") {
+                    depth += 1
+                } else if c == UInt8(ascii: "]") || c == UInt8(ascii: "}") {
+                    depth -= 1
+                    if depth == 0 {
+                        i += 1
+                        return true
+                    }
+                }
+                i += 1
+            }
+            return false
+        }
+        skipSpace()
+        guard i < n, raw[i] == UInt8(ascii: "{") else { return false }
+        i += 1
+        skipSpace()
+        if i < n, raw[i] == UInt8(ascii: "}") { return true }
+        while true {
+            skipSpace()
+            guard i < n, raw[i] == UInt8(ascii: "\""), let key = plainString() else { return false }
+            skipSpace()
+            guard i < n, raw[i] == UInt8(ascii: ":") else { return false }
+            i += 1
+            skipSpace()
+            guard i < n else { return false }
+            switch raw[i] {
+            case UInt8(ascii: "\""):
+                guard let value = plainString() else { return false }
+                out.append((key, .string(value)))
+            case UInt8(ascii: "t"):
+                guard literal("true") else { return false }
+                out.append((key, .bool(true)))
+            case UInt8(ascii: "f"):
+                guard literal("false") else { return false }
+                out.append((key, .bool(false)))
+            case UInt8(ascii: "n"):
+                guard literal("null") else { return false }
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                guard skipNested() else { return false }
+                out.append((key, .null))
+            default:
+                let start = i
+                while i < n, isNumberByte(raw[i]) { i += 1 }
+                guard i > start, let number = Double(String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<i]), as: UTF8.self))
+                else { return false }
+                out.append((key, .number(number)))
+            }
+            skipSpace()
+            guard i < n else { return false }
+            if raw[i] == UInt8(ascii: ",") {
+                i += 1
+            } else {
+                return raw[i] == UInt8(ascii: "}")
+            }
+        }
     }
 
     private static func isNumberByte(_ c: UInt8) -> Bool {

@@ -81,38 +81,42 @@ public struct CustomerTraitColumns: Sendable {
 
     /// Records the traits of customer `customer` (`0..<customerCount`); call at most once per customer.
     public mutating func add(customer: Int, traits: [String: JSONValue]) {
+        for (name, value) in traits { add(customer: customer, name: name, value: value) }
+    }
+
+    /// Records one trait of customer `customer` (each name at most once per customer); for stores
+    /// that walk the traits' JSON themselves.
+    public mutating func add(customer: Int, name: String, value: JSONValue) {
         precondition(customer >= 0 && customer < customerCount, "customer \(customer) is outside 0..<\(customerCount)")
-        for (name, value) in traits {
-            let number: Float?, level: String?
-            switch value {
-            case .number(let n): (number, level) = (n.isFinite ? Float(n) : nil, nil)
-            case .bool(let b): (number, level) = (b ? 1 : 0, nil)
-            case .string(let s): (number, level) = (nil, s)
-            case .null, .array, .object: continue
+        let number: Float?, level: String?
+        switch value {
+        case .number(let n): (number, level) = (n.isFinite ? Float(n) : nil, nil)
+        case .bool(let b): (number, level) = (b ? 1 : 0, nil)
+        case .string(let s): (number, level) = (nil, s)
+        case .null, .array, .object: return
+        }
+        guard let j = slot(name) else { return }
+        if let number {
+            if slots[j].numbers.isEmpty { slots[j].numbers = [Float](repeating: .nan, count: customerCount) }
+            slots[j].numbers[customer] = number
+            slots[j].numberCount += 1
+        } else if let level, !slots[j].tooManyLevels {
+            let code: Int32
+            if let known = slots[j].levels[level] {
+                code = known
+            } else if slots[j].levels.count < Self.maximumLevels {
+                code = Int32(slots[j].levels.count)
+                slots[j].levels[level] = code
+            } else {
+                // Free text or an identifier: drop it and its memory now.
+                slots[j].tooManyLevels = true
+                slots[j].codes = []
+                slots[j].levels = [:]
+                return
             }
-            guard let j = slot(name) else { continue }
-            if let number {
-                if slots[j].numbers.isEmpty { slots[j].numbers = [Float](repeating: .nan, count: customerCount) }
-                slots[j].numbers[customer] = number
-                slots[j].numberCount += 1
-            } else if let level, !slots[j].tooManyLevels {
-                let code: Int32
-                if let known = slots[j].levels[level] {
-                    code = known
-                } else if slots[j].levels.count < Self.maximumLevels {
-                    code = Int32(slots[j].levels.count)
-                    slots[j].levels[level] = code
-                } else {
-                    // Free text or an identifier: drop it and its memory now.
-                    slots[j].tooManyLevels = true
-                    slots[j].codes = []
-                    slots[j].levels = [:]
-                    continue
-                }
-                if slots[j].codes.isEmpty { slots[j].codes = [Int32](repeating: -1, count: customerCount) }
-                slots[j].codes[customer] = code
-                slots[j].levelCount += 1
-            }
+            if slots[j].codes.isEmpty { slots[j].codes = [Int32](repeating: -1, count: customerCount) }
+            slots[j].codes[customer] = code
+            slots[j].levelCount += 1
         }
     }
 
