@@ -135,6 +135,9 @@ public protocol SnapshotSource: Sendable {
     func activitySnapshot() async throws -> StoreSnapshot
     /// The snapshot with the events stored since it was taken.
     func refreshed(_ snapshot: StoreSnapshot) async throws -> StoreSnapshot
+    /// What churn models read beside the snapshot (NPS answers, discounted orders, `identify`
+    /// traits), indexed like `snapshot`'s customers and as of the same events.
+    func customerAttributes(of snapshot: StoreSnapshot) async throws -> CustomerAttributes
 }
 
 /// Everything the server needs of a store.

@@ -8,14 +8,16 @@ struct AtRiskCommand: AsyncParsableCommand {
         commandName: "at-risk",
         abstract: "Valuable customers most likely to leave: churn risk × predicted CLV, with reasons and a suggested action.",
         discussion: """
-            Trains gradient-boosted trees on the snapshot as it was one horizon ago (labels: no purchase within the \
-            horizon), scores today's active customers, and values them with BG/NBD + Gamma-Gamma (undiscounted CLV \
+            Trains gradient-boosted trees on the snapshot as it was one horizon ago (labels: no activity within the \
+            horizon, or no purchase with --definition no-purchase), scores today's active customers, and values them with BG/NBD + Gamma-Gamma (undiscounted CLV \
             over --clv-weeks). Also prints the backtest quality of the same model one horizon earlier.
             """)
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "How many customers to list.") var top = 50
-    @Option(help: "Churn horizon in days: churned = no purchase within this many days.") var horizon: Int32 = 90
+    @Option(help: "Churn horizon in days.") var horizon: Int32 = 90
+    @Option(help: "What churn means within the horizon: no-activity (no event of any kind) or no-purchase.")
+    var definition: ChurnLabel.Definition = .standard
     @Option(help: "CLV horizon in weeks.") var clvWeeks: Double = 52
     @Option(help: "table, csv or json.") var format: ReportCommand.Format = .table
     @Option(help: "Rank with this saved churn model (`tenure model train --save`) instead of training now.") var model: String?
@@ -23,14 +25,15 @@ struct AtRiskCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try database.open()
         let snapshot = try await store.activitySnapshot()
+        let attributes = try await store.customerAttributes(of: snapshot)
         let report: AtRiskReport
         do {
-            let ranking = AtRiskRanking(label: .noPurchase(horizonDays: horizon), clvHorizonWeeks: clvWeeks, limit: top)
+            let ranking = AtRiskRanking(label: definition.label(horizonDays: horizon), clvHorizonWeeks: clvWeeks, limit: top)
             if let model {
                 guard let data = FileManager.default.contents(atPath: model) else { throw ValidationError("cannot read \(model)") }
-                report = try ranking.rank(snapshot.activity, using: ChurnModelFile(jsonData: data))
+                report = try ranking.rank(snapshot.activity, attributes: attributes, using: ChurnModelFile(jsonData: data))
             } else {
-                report = try ranking.run(on: snapshot.activity)
+                report = try ranking.run(on: snapshot.activity, attributes: attributes)
             }
         } catch {
             throw ValidationError("cannot rank customers: \(error)")

@@ -68,6 +68,7 @@ struct DemoCommand: AsyncParsableCommand {
     /// A few headline retention numbers, from the same analytics the reports and API use.
     static func printRetention(_ store: SQLiteStore) async throws {
         let snapshot = try await store.activitySnapshot()
+        let attributes = try await store.customerAttributes(of: snapshot)
         guard let days = snapshot.activity.dayRange else { return }
         let range = DayRange(first: days.lowerBound, last: days.upperBound)
         let churn = NonContractualChurnQuery(unit: .month, range: range).run(on: snapshot.activity)
@@ -79,10 +80,11 @@ struct DemoCommand: AsyncParsableCommand {
         print("  top RFM segments   " + top.map { "\($0.name) \(String(format: "%.0f%%", $0.revenueShare * 100)) of revenue" }.joined(separator: ", "))
         // The churn model's quality one horizon back (train at T−180 d, test at T−90 d), and today's list.
         let horizon: Int32 = 90
-        if let backtest = try? ChurnBacktest(label: .noPurchase(horizonDays: horizon), trainCutoffDay: range.last - 2 * horizon).run(on: snapshot.activity) {
+        if let backtest = try? ChurnBacktest(label: .standard(horizonDays: horizon), trainCutoffDay: range.last - 2 * horizon)
+            .run(on: snapshot.activity, attributes: attributes) {
             print("  churn model        backtest AUC \(String(format: "%.3f", backtest.test.rocAUC)), lift in top decile \(String(format: "%.2f", backtest.test.liftTopDecile)), Brier \(String(format: "%.3f", backtest.test.brierScore)) (logistic regression: AUC \(String(format: "%.3f", backtest.logisticRegressionTest.rocAUC)); recency alone: AUC \(String(format: "%.3f", backtest.recencyBaselineAUC)))")
         }
-        if let atRisk = try? AtRiskRanking(label: .noPurchase(horizonDays: horizon), limit: 5).run(on: snapshot.activity) {
+        if let atRisk = try? AtRiskRanking(label: .standard(horizonDays: horizon), limit: 5).run(on: snapshot.activity, attributes: attributes) {
             let users = try await store.userIds(of: atRisk.customers.map { snapshot.customerIds[$0.customer] })
             print("  most valuable at risk (risk × CLV):")
             for (c, user) in zip(atRisk.customers, users) {

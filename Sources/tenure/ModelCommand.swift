@@ -25,7 +25,9 @@ struct ModelCommand: AsyncParsableCommand {
         @Option(help: "With --table: columns to leave out (comma separated).") var exclude: String?
         @Option(help: "With --table: cross-validation folds.") var folds = 5
         @Option(help: "Random seed for the folds and the trees.") var seed: UInt64 = 42
-        @Option(help: "Event log: churn horizon in days (churned = no purchase within it).") var horizon: Int32 = 90
+        @Option(help: "Event log: churn horizon in days.") var horizon: Int32 = 90
+        @Option(help: "Event log: what churn means within the horizon: no-activity (no event of any kind) or no-purchase.")
+        var definition: ChurnLabel.Definition = .standard
         @Option(help: "Event log: boosted-trees or logistic-regression.") var learner: ChurnModelFile.Learner = .boostedTrees
         @Option(help: "Save the model (JSON) here: the event-log model file, or with --table the better table model.") var save: String?
         @Flag(help: "Print the full report as JSON.") var json = false
@@ -41,11 +43,14 @@ struct ModelCommand: AsyncParsableCommand {
         func trainEventLog() async throws {
             let store = try database.open()
             let snapshot = try await store.activitySnapshot()
+            let attributes = try await store.customerAttributes(of: snapshot)
             var trees = ChurnBacktest.defaultOptions
             trees.seed = seed
             let file: ChurnModelFile
             do {
-                file = try ChurnModelFile.train(on: snapshot.activity, label: .noPurchase(horizonDays: horizon), learner: learner, boostedTrees: trees)
+                file = try ChurnModelFile.train(
+                    on: snapshot.activity, attributes: attributes, label: definition.label(horizonDays: horizon), learner: learner,
+                    boostedTrees: trees)
             } catch {
                 throw ValidationError("cannot train a churn model on \(database.database): \(error)")
             }
@@ -56,7 +61,7 @@ struct ModelCommand: AsyncParsableCommand {
                 print(String(decoding: try encoder.encode(file.backtest), as: UTF8.self))
                 return
             }
-            print("\(file.model.kindName) trained on \(ProgressLine.grouped(file.trainCount)) customers (\(ProgressLine.grouped(file.trainPositives)) churned) as of \(DayNumber.isoString(file.trainCutoffDay)), horizon \(horizon) days")
+            print("\(file.model.kindName) trained on \(ProgressLine.grouped(file.trainCount)) customers (\(ProgressLine.grouped(file.trainPositives)) churned: \(definition.rawValue)) as of \(DayNumber.isoString(file.trainCutoffDay)), horizon \(horizon) days")
             if let backtest = file.backtest {
                 print("backtest: trained \(DayNumber.isoString(backtest.trainCutoffDay)), tested on \(ProgressLine.grouped(backtest.test.count)) customers as of \(DayNumber.isoString(backtest.testCutoffDay))")
                 let rows = [("boosted-trees", backtest.test), ("logistic-regression", backtest.logisticRegressionTest)].map { name, m in
@@ -123,9 +128,10 @@ struct ModelCommand: AsyncParsableCommand {
             }
             let store = try database.open()
             let snapshot = try await store.activitySnapshot()
+            let attributes = try await store.customerAttributes(of: snapshot)
             let scores: ChurnScores
             do {
-                scores = try file.score(snapshot.activity)
+                scores = try file.score(snapshot.activity, attributes: attributes)
             } catch {
                 throw ValidationError("cannot score: \(error)")
             }
@@ -163,3 +169,4 @@ struct ScoredRow: Encodable {
 }
 
 extension ChurnModelFile.Learner: ExpressibleByArgument {}
+extension ChurnLabel.Definition: ExpressibleByArgument {}

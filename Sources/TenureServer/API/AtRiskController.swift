@@ -64,9 +64,10 @@ public struct AtRiskController: Sendable {
                         ?? "churn risk for a \(horizon)-day horizon is not scored yet: the scheduled scoring runs at start and every "
                         + "--rescore-minutes (for the horizon `tenure serve` was started with); retry in a few minutes")
             }
+            let attributes = try await cache.attributes(of: snapshot)
             let report: AtRiskReport
             do {
-                report = try AtRiskRanking(label: .noPurchase(horizonDays: Int32(horizon)), limit: top).run(on: snapshot.activity)
+                report = try AtRiskRanking(label: .standard(horizonDays: Int32(horizon)), limit: top).run(on: snapshot.activity, attributes: attributes)
             } catch {
                 throw APIError(status: .unprocessableContent, code: "not_enough_history", message: "\(error)")
             }

@@ -8,6 +8,13 @@ public actor SnapshotCache {
     private let store: any SnapshotSource
     private var snapshot: StoreSnapshot?
     private var refreshedAt: ContinuousClock.Instant?
+    /// The customer attributes of the latest snapshot asked for, built once per snapshot.
+    private var attributesTask: (key: AttributesKey, task: Task<CustomerAttributes, any Error>)?
+
+    private struct AttributesKey: Equatable {
+        var nextSequence: Int64
+        var customers: Int
+    }
 
     public init(store: any SnapshotSource) {
         self.store = store
@@ -24,5 +31,16 @@ public actor SnapshotCache {
         snapshot = next
         refreshedAt = .now
         return next
+    }
+
+    /// The churn models' customer attributes (NPS, discounted orders, traits) of `snapshot`, read
+    /// from the store once per snapshot and shared by every caller asking for the same one.
+    public func attributes(of snapshot: StoreSnapshot) async throws -> CustomerAttributes {
+        let key = AttributesKey(nextSequence: snapshot.nextSequence, customers: snapshot.customerIds.count)
+        if let current = attributesTask, current.key == key { return try await current.task.value }
+        let store = self.store
+        let task = Task { try await store.customerAttributes(of: snapshot) }
+        attributesTask = (key, task)
+        return try await task.value
     }
 }

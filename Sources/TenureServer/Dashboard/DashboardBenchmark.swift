@@ -40,8 +40,8 @@ public enum DashboardBenchmark {
         let modelStart = clock.now
         // Without the model the pages that need it render their "Scoring…" state.
         if trainModel {
-            _ = try await controller.cache.value("atRisk", version: snapshot.version, wait: true) { AtRiskData.compute(snapshot) }
-            _ = try await controller.cache.value("backtest", version: snapshot.version, wait: true) { ChurnPage.backtest(snapshot) }
+            _ = try await controller.cache.value("atRisk", version: snapshot.version, wait: true) { await AtRiskData.compute(snapshot) }
+            _ = try await controller.cache.value("backtest", version: snapshot.version, wait: true) { await ChurnPage.backtest(snapshot) }
         }
         let modelSeconds = seconds(clock.now - modelStart)
         for page in pages { _ = try await render(page) }

@@ -194,7 +194,7 @@ public struct DashboardController: Sendable {
             let trends = try await cache.value("churn", version: version, wait: true) {
                 ChurnPage.trends(snapshot, reasons: (try? await directory?.cancellationReasons()) ?? [])
             }
-            let backtest = try await cache.value("backtest", version: version, wait: false) { ChurnPage.backtest(snapshot) }
+            let backtest = try await cache.value("backtest", version: version, wait: false) { await ChurnPage.backtest(snapshot) }
             var model = ChurnPage(charts: trends?.charts ?? [], hasReasons: trends?.hasReasons ?? false, backtest: nil, backtestPending: nil)
             switch backtest {
             case .success(let b): model.backtest = b
@@ -252,7 +252,7 @@ public struct DashboardController: Sendable {
     }
 
     private func atRiskData(_ snapshot: DashboardSnapshot, wait: Bool) async throws -> AtRiskData? {
-        try await cache.value("atRisk", version: snapshot.version, wait: wait) { AtRiskData.compute(snapshot) }
+        try await cache.value("atRisk", version: snapshot.version, wait: wait) { await AtRiskData.compute(snapshot) }
     }
 
     static func atRiskFilter(_ query: FormBody) -> (RFMSegment?, Int) {

@@ -42,6 +42,14 @@ public struct DashboardSnapshot: Sendable {
             lastEventId: store.nextSequence)
     }
 
+    /// Reads the churn models' customer attributes of this snapshot (nil: none, e.g. a synthetic snapshot).
+    public var loadAttributes: (@Sendable () async throws -> CustomerAttributes)?
+
+    /// The customer attributes, or nil when there are none or they cannot be read (the model then trains without them).
+    func attributes() async -> CustomerAttributes? {
+        try? await loadAttributes?()
+    }
+
     private var customerIdsAscending: Bool
 
     /// Subscription spans as of `asOf` (a day number).
@@ -78,7 +86,10 @@ struct SnapshotCacheSource: DashboardDataSource {
     let cache: SnapshotCache
 
     func current() async throws -> DashboardSnapshot {
-        DashboardSnapshot(try await cache.current())
+        let store = try await cache.current(), cache = self.cache
+        var snapshot = DashboardSnapshot(store)
+        snapshot.loadAttributes = { try await cache.attributes(of: store) }
+        return snapshot
     }
 }
 

@@ -16,7 +16,7 @@ public struct RiskScoringService: Service {
     public struct Configuration: Sendable {
         /// Time between runs.
         public var interval: Duration
-        /// Churn horizon in days (no purchase within it).
+        /// Churn horizon in days (``ChurnLabel/standard(horizonDays:)`` when training; a model file brings its own label).
         public var horizonDays: Int32
         /// A model file to score with instead of training each run.
         public var modelFile: URL?
@@ -58,11 +58,12 @@ public struct RiskScoringService: Service {
         let clock = ContinuousClock(), start = clock.now
         do {
             let snapshot = try await cache.current()
+            let attributes = try await cache.attributes(of: snapshot)
             let activity = snapshot.activity, modelFile = configuration.modelFile, horizon = configuration.horizonDays
             // Training and TreeSHAP take seconds of CPU: run them off the cooperative pool.
             let (model, report) = try await Self.offPool {
-                let model = try Self.loadOrTrain(activity, modelFile: modelFile, horizonDays: horizon)
-                return (model, try AtRiskRanking(label: model.label, limit: RiskScores.keep).rank(activity, using: model))
+                let model = try Self.loadOrTrain(activity, attributes: attributes, modelFile: modelFile, horizonDays: horizon)
+                return (model, try AtRiskRanking(label: model.label, limit: RiskScores.keep).rank(activity, attributes: attributes, using: model))
             }
             let userIds = try await store.userIds(of: report.customers.map { snapshot.customerIds[$0.customer] })
             await scores.update(RiskScores.Ranking(scoredAt: Date(), report: report, userIds: userIds, backtest: model.backtest))
@@ -75,11 +76,13 @@ public struct RiskScoringService: Service {
         }
     }
 
-    private static func loadOrTrain(_ snapshot: ActivitySnapshot, modelFile: URL?, horizonDays: Int32) throws -> ChurnModelFile {
+    private static func loadOrTrain(
+        _ snapshot: ActivitySnapshot, attributes: CustomerAttributes, modelFile: URL?, horizonDays: Int32
+    ) throws -> ChurnModelFile {
         if let modelFile {
             return try ChurnModelFile(jsonData: Data(contentsOf: modelFile))
         }
-        return try ChurnModelFile.train(on: snapshot, label: .noPurchase(horizonDays: horizonDays))
+        return try ChurnModelFile.train(on: snapshot, attributes: attributes, label: .standard(horizonDays: horizonDays))
     }
 
     /// Runs `work` on a Dispatch global queue and resumes with its result.

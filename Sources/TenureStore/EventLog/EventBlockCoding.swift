@@ -45,6 +45,37 @@ enum EventBlockCoding {
         return data
     }
 
+    /// Event `i`'s payload (properties or traits JSON) read in place from a details column as
+    /// written by `blob(_ details:)`, without decoding the block; nil when it has none.
+    static func payload(inDetails raw: UnsafeRawBufferPointer, event i: Int) throws -> UnsafeRawBufferPointer? {
+        guard raw.count >= 8 else { throw EventLogError.corruptBlock("details of \(raw.count) bytes") }
+        let count = Int(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
+        let bytesStart = 4 + (count + 1) * 4
+        guard i >= 0, i < count, raw.count >= bytesStart else { throw EventLogError.corruptBlock("details offsets") }
+        let start = bytesStart + Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 + i * 4, as: UInt32.self)))
+        let end = bytesStart + Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8 + i * 4, as: UInt32.self)))
+        guard start <= end, end <= raw.count else { throw EventLogError.corruptBlock("details record \(i)") }
+        var position = start
+        func varint() throws -> Int {
+            var result = 0, shift = 0
+            while position < end, shift < 63 {
+                let byte = raw[position]
+                position += 1
+                result |= Int(byte & 0x7F) << shift
+                if byte < 0x80 { return result }
+                shift += 7
+            }
+            throw EventLogError.corruptBlock("details record \(i)")
+        }
+        _ = try varint()  // received-at delta
+        let idLength = try varint()  // message id: length + 1, 0 when absent
+        position += max(idLength - 1, 0)
+        let payloadLength = try varint()
+        guard payloadLength > 0 else { return nil }
+        guard position + payloadLength - 1 <= end else { throw EventLogError.corruptBlock("details record \(i)") }
+        return UnsafeRawBufferPointer(rebasing: raw[position..<(position + payloadLength - 1)])
+    }
+
     static func details(_ data: Data) throws -> EventDetails {
         guard data.count >= 8 else { throw EventLogError.corruptBlock("details of \(data.count) bytes") }
         let count = Int(data.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })

@@ -81,8 +81,9 @@ public struct ChurnModelFile: Sendable, Codable, Equatable {
     }
 
     /// The model's input columns taken from `table` by name: categorical codes are translated to
-    /// the model's levels (a level the model never saw becomes missing), and a column the table
-    /// lacks (e.g. a trait no longer fed) is all missing.
+    /// the model's levels by name (a level the model never saw becomes missing), and a column the
+    /// table lacks (e.g. a trait no longer fed) or holds with another kind is all missing. So trait
+    /// levels coded differently at scoring time (another store, new customers) score the same.
     public func aligned(_ table: FeatureMatrix) -> FeatureMatrix {
         let n = table.rowCount
         if table.features == model.features { return table }
@@ -94,11 +95,15 @@ public struct ChurnModelFile: Sendable, Codable, Equatable {
                 continue
             }
             let column = table.column(j)
-            if case .categorical(let modelLevels) = feature.kind, case .categorical(let levels) = table.features[j].kind {
+            switch (feature.kind, table.features[j].kind) {
+            case (.categorical(let modelLevels), .categorical(let levels)):
                 let map = levels.map { level in modelLevels.firstIndex(of: level).map(Float.init) ?? .nan }
                 values.append(contentsOf: column.map { v in v.isNaN || Int(v) >= map.count || v < 0 ? .nan : map[Int(v)] })
-            } else {
+            case (.numeric, .numeric):
                 values.append(contentsOf: column)
+            case (.categorical, .numeric), (.numeric, .categorical):
+                // A trait that changed kind since training: its values mean something else now.
+                values.append(contentsOf: repeatElement(Float.nan, count: n))
             }
         }
         return FeatureMatrix(rowCount: n, features: model.features, values: values)

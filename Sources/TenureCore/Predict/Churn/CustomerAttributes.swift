@@ -26,6 +26,12 @@ public struct CustomerAttributes: Sendable, Equatable {
         public var levels: [String]?
         /// Numeric value, or level code as a float; NaN when the customer does not have the trait.
         public var values: [Float]
+
+        public init(name: String, levels: [String]?, values: [Float]) {
+            self.name = name
+            self.levels = levels
+            self.values = values
+        }
     }
 
     public init(customerCount: Int) {
@@ -63,6 +69,28 @@ public struct CustomerAttributes: Sendable, Equatable {
         }()
         traits[j].levels = levels
         traits[j].values[customer] = Float(code)
+    }
+
+    /// Adds a whole trait column (`values.count` must be the customer count; the name must be new).
+    public mutating func addTrait(_ trait: Trait) {
+        precondition(trait.values.count == customerCount, "trait \(trait.name) has \(trait.values.count) values, expected \(customerCount)")
+        precondition(!traits.contains { $0.name == trait.name }, "trait \(trait.name) was added twice")
+        traits.append(trait)
+    }
+
+    /// Every survey score recorded, in the order added (for checks and reports; features read them as of a cutoff).
+    public var surveyScores: [(customer: Int, day: Int32, score: Float)] {
+        scores.indices.map { (Int(scoreCustomers[$0]), scoreDays[$0], scores[$0]) }
+    }
+
+    /// Every discounted order recorded, in the order added.
+    public var discountedOrders: [(customer: Int, day: Int32)] {
+        discountDays.indices.map { (Int(discountCustomers[$0]), discountDays[$0]) }
+    }
+
+    /// The trait called `name`, if any.
+    public func trait(named name: String) -> Trait? {
+        traits.first { $0.name == name }
     }
 
     private mutating func traitIndex(_ name: String, categorical: Bool) -> Int {

@@ -20,10 +20,11 @@ struct AtRiskData: Sendable {
     /// Their summed expected loss (risk × CLV).
     var valuableLoss: Double
 
-    static func compute(_ snapshot: DashboardSnapshot) -> AtRiskData {
+    static func compute(_ snapshot: DashboardSnapshot) async -> AtRiskData {
+        let attributes = await snapshot.attributes()
         let ranking: AtRiskReport
         do {
-            ranking = try AtRiskRanking(label: .noPurchase(horizonDays: horizonDays), limit: Int.max).run(on: snapshot.activity)
+            ranking = try AtRiskRanking(label: .standard(horizonDays: horizonDays), limit: Int.max).run(on: snapshot.activity, attributes: attributes)
         } catch {
             return AtRiskData(ranking: nil, error: "\(error)", segments: [], positions: [:], valuableCount: 0, valuableLoss: 0)
         }

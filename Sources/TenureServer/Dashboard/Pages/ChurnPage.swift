@@ -58,12 +58,14 @@ struct ChurnPage: Sendable {
     }
 
     /// The out-of-time backtest: train one horizon back, test on the next (as `tenure demo` prints).
-    static func backtest(_ snapshot: DashboardSnapshot) -> Result<Backtest, BacktestFailure> {
+    static func backtest(_ snapshot: DashboardSnapshot) async -> Result<Backtest, BacktestFailure> {
         guard let range = snapshot.range else { return .failure(BacktestFailure(message: "no events yet")) }
+        let attributes = await snapshot.attributes()
         let horizon = AtRiskData.horizonDays
         let report: ChurnBacktestReport
         do {
-            report = try ChurnBacktest(label: .noPurchase(horizonDays: horizon), trainCutoffDay: range.last - 2 * horizon).run(on: snapshot.activity)
+            report = try ChurnBacktest(label: .standard(horizonDays: horizon), trainCutoffDay: range.last - 2 * horizon)
+                .run(on: snapshot.activity, attributes: attributes)
         } catch {
             return .failure(BacktestFailure(message: "\(error)"))
         }
