@@ -16,6 +16,8 @@ struct BenchDashboardCommand: AsyncParsableCommand {
     @Option(help: "Search and profiles from this store (e.g. `tenure bench search`'s) instead of a simulated one.") var database: String?
     @Flag(help: "Skip training the churn model: its pages render their \"Scoring…\" state.")
     var noModel = false
+    @Flag(help: "Also time the work of one scheduled scoring run of `tenure serve` (train with backtest, score and rank everyone, explain the kept top).")
+    var scoring = false
 
     func run() async throws {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB")
@@ -40,6 +42,17 @@ struct BenchDashboardCommand: AsyncParsableCommand {
             "/segments", "/segments?from=\(DayNumber.isoString(activity.dayRange!.upperBound - 180))", "/customers?q=" + String(someone.prefix(3)),
             "/customers?q=%3Cscript%3E", "/customers?q=%40example", "/customer?id=" + someone,
         ]
+        if scoring {
+            // What RiskScoringService.scoreOnce runs off the cooperative pool, without a model file.
+            let clock = ContinuousClock(), start = clock.now
+            let model = try ChurnModelFile.train(on: activity, label: .noPurchase(horizonDays: 90))
+            let trained = clock.now
+            let report = try AtRiskRanking(label: model.label, limit: RiskScores.keep).rank(activity, using: model)
+            let done = clock.now
+            print(String(
+                format: "scheduled scoring run: %.1f s wall (train on %d customers with backtest %.1f s, score and rank %d, explain %d: %.1f s)",
+                seconds(done - start), model.trainCount, seconds(trained - start), report.scoredCount, report.customers.count, seconds(done - trained)))
+        }
         let result = try await DashboardBenchmark.run(snapshot: snapshot, store: store, pages: pages, runs: runs, trainModel: !noModel)
         print(String(format: "first visit of every page (caches cold): %.1f s, of which at-risk model + backtest %.1f s", result.warmSeconds, result.modelSeconds))
         if !noModel {
@@ -50,5 +63,9 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         for m in result.pages {
             print(m.page.padding(toLength: 56, withPad: " ", startingAt: 0) + String(format: " p50 %7.2f ms  p95 %7.2f ms  max %7.2f ms  %7d bytes", m.p50Milliseconds, m.p95Milliseconds, m.maxMilliseconds, m.bytes))
         }
+    }
+
+    private func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }

@@ -84,7 +84,7 @@ public struct AtRiskRanking: Sendable {
         func count(_ row: Int, _ column: C) -> Int { feature(row, column).isNaN ? 0 : Int(feature(row, column)) }
         let value = try CustomerValue(snapshot: snapshot, cutoffDay: cutoff, purchases: purchases, horizonWeeks: clvHorizonWeeks)
 
-        let clvs = customers.map { value.clv(of: $0) }
+        let clvs = value.clvs(of: customers)
         let sortedCLV = clvs.sorted()
         let q = min(max(rules.highValueQuantile, 0), 1)
         let highValueCLV = sortedCLV[min(sortedCLV.count - 1, Int(q * Double(sortedCLV.count)))]

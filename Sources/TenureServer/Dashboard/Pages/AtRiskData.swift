@@ -19,6 +19,8 @@ struct AtRiskData: Sendable {
     var ranking: AtRiskReport?
     /// The model that scored them, for explaining customers beyond ``explained``.
     var model: ChurnModelFile?
+    /// Its TreeSHAP tables, prepared once (building them takes longer than explaining a page's rows).
+    var explainer: TreeExplainer?
     /// Why there is no ranking.
     var error: String?
     /// `segments[i]`: RFM segment of `ranking.customers[i]` at the cutoff.
@@ -45,10 +47,19 @@ struct AtRiskData: Sendable {
         guard let ranking else { return picked.map { _ in [] } }
         let missing = picked.filter { $0 >= Self.explained }.map { ranking.customers[$0].customer }
         var computed: [Int: [FeatureContributions.Reason]] = [:]
-        if !missing.isEmpty, let model,
-            let reasons = try? model.reasons(snapshot.activity, cutoffDay: ranking.cutoffDay, customers: missing)
-        {
-            for (customer, r) in zip(missing, reasons) { computed[customer] = r }
+        if !missing.isEmpty, let model {
+            if let explainer {
+                // As ChurnModelFile.reasons, with the prepared explainer.
+                let table = model.features.table(
+                    from: snapshot.activity, cutoffDay: ranking.cutoffDay, only: Array(Set(missing)).sorted())
+                let x = model.aligned(table.matrix)
+                let scored = explainer.score(x, topReasons: 3)
+                for customer in missing {
+                    computed[customer] = table.row(ofCustomer: customer).map { scored.reasons(row: $0, in: x) } ?? []
+                }
+            } else if let reasons = try? model.reasons(snapshot.activity, cutoffDay: ranking.cutoffDay, customers: missing) {
+                for (customer, r) in zip(missing, reasons) { computed[customer] = r }
+            }
         }
         return picked.map { i in
             let c = ranking.customers[i]
@@ -87,8 +98,10 @@ struct AtRiskData: Sendable {
             count += 1
             loss += c.expectedLoss
         }
+        var explainer: TreeExplainer?
+        if case .boostedTrees(let trees) = model.model { explainer = TreeExplainer(model: trees) }
         return AtRiskData(
-            ranking: ranking, model: model, error: nil, segments: segments, positions: positions, valuableCount: count, valuableLoss: loss,
+            ranking: ranking, model: model, explainer: explainer, error: nil, segments: segments, positions: positions, valuableCount: count, valuableLoss: loss,
             trainSeconds: seconds(trained - start), rankSeconds: seconds(ranked - trained))
     }
 
