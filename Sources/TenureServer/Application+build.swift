@@ -17,9 +17,12 @@ public struct ServerConfiguration: Sendable {
     public var riskScoring: RiskScoringService.Configuration?
     /// Where the latest risk ranking is kept across restarts (nil: memory only).
     public var riskScoresFile: URL?
+    /// Failed dashboard sign-ins tolerated per client address and per user name.
+    public var signInLimit: SignInLimit
 
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: IngestLimits = .segment,
-                riskScoring: RiskScoringService.Configuration? = nil, riskScoresFile: URL? = nil) {
+                riskScoring: RiskScoringService.Configuration? = nil, riskScoresFile: URL? = nil, signInLimit: SignInLimit = SignInLimit()) {
+        self.signInLimit = signInLimit
         self.host = host
         self.port = port
         self.limits = limits
@@ -31,7 +34,7 @@ public struct ServerConfiguration: Sendable {
 /// The router with every route Tenure serves; tests build exactly this.
 public func buildRouter(
     store: any TenureStoreProtocols, limits: IngestLimits = .segment, logger: Logger,
-    snapshots: SnapshotCache? = nil, riskScores: RiskScores? = nil
+    snapshots: SnapshotCache? = nil, riskScores: RiskScores? = nil, signInLimit: SignInLimit = SignInLimit()
 ) -> Router<TenureRequestContext> {
     let router = Router(context: TenureRequestContext.self)
     let authenticator = APIKeyAuthenticator(store: store)
@@ -44,11 +47,12 @@ public func buildRouter(
     let snapshots = snapshots ?? SnapshotCache(store: store)
     ReportsController(cache: snapshots, authenticator: authenticator).addRoutes(to: router)
     AtRiskController(cache: snapshots, store: store, authenticator: authenticator, scores: riskScores).addRoutes(to: router)
-    // The dashboard (session sign-in); users and search need a store that offers them.
+    // The dashboard (session sign-in); users, stored sessions and search need a store that offers them.
     do {
         try DashboardController(
             source: SnapshotCacheSource(cache: snapshots), store: store, directory: store as? any CustomerDirectory,
-            users: store as? any UserStore, authenticator: authenticator, logger: logger
+            users: store as? any UserStore, authenticator: authenticator, logger: logger,
+            sessionStore: store as? any SessionStore, signInLimit: signInLimit
         ).addRoutes(to: router)
     } catch {
         logger.error("dashboard disabled: its templates did not compile", metadata: ["error": "\(error)"])
@@ -70,7 +74,9 @@ public func buildApplication(
         services.append(RiskScoringService(configuration: scoring, cache: snapshots, store: store, scores: scores, logger: logger))
         riskScores = scores
     }
-    let router = buildRouter(store: store, limits: configuration.limits, logger: logger, snapshots: snapshots, riskScores: riskScores)
+    let router = buildRouter(
+        store: store, limits: configuration.limits, logger: logger, snapshots: snapshots, riskScores: riskScores,
+        signInLimit: configuration.signInLimit)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tenure"),

@@ -34,7 +34,8 @@ public protocol CustomerDirectory: Sendable {
     /// whose traits contain it (case-insensitive for ASCII), at most `limit` in all. `text` is
     /// bound as a parameter, never spliced into SQL.
     func searchCustomers(_ text: String, limit: Int) async throws -> [CustomerMatch]
-    /// Cancellation reasons given when subscriptions were cancelled (exit feedback), most
-    /// frequent first.
-    func cancellationReasons() async throws -> [ReasonCount]
+    /// Reasons customers gave for leaving (exit feedback), most frequent first: the `reason` of
+    /// subscription cancellations, exit-survey answers and account closures (``ExitFeedback``),
+    /// an exit survey repeating its customer's cancellation reason counted once.
+    func exitReasons() async throws -> [ReasonCount]
 }

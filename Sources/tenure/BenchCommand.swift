@@ -7,7 +7,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks, each beside its named peer in the same run (figures go to BENCHMARKS.md).",
-        subcommands: [BenchIngestCommand.self, BenchAnalyticsCommand.self, BenchPredictCommand.self, BenchDashboardCommand.self])
+        subcommands: [
+            BenchIngestCommand.self, BenchAnalyticsCommand.self, BenchPredictCommand.self, BenchDashboardCommand.self, BenchSearchCommand.self,
+        ])
 }
 
 /// Runs a helper program, returning its standard output, or nil when it cannot run.

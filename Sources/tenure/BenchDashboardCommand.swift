@@ -13,8 +13,11 @@ struct BenchDashboardCommand: AsyncParsableCommand {
     @Option(help: "Synthetic events.") var events = 10_000_000
     @Option(help: "Renders per page.") var runs = 20
     @Option(help: "Customers simulated into an in-memory store for the search and profile pages.") var storeCustomers = 2_000
-    @Flag(help: "Skip training the churn model (minutes on a million customers): its pages render their \"Scoring…\" state.")
+    @Option(help: "Search and profiles from this store (e.g. `tenure bench search`'s) instead of a simulated one.") var database: String?
+    @Flag(help: "Skip training the churn model: its pages render their \"Scoring…\" state.")
     var noModel = false
+    @Flag(help: "Also time the work of one scheduled scoring run of `tenure serve` (train with backtest, score and rank everyone, explain the kept top).")
+    var scoring = false
 
     func run() async throws {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB")
@@ -23,20 +26,47 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         let snapshot = DashboardSnapshot(activity: activity, customerIds: (1...Int64(customers)).map { $0 }, lastEventId: Int64(events))
         // Search and profiles read the store: a small simulated shop in memory (ids match the
         // first snapshot customers, so profiles show predictions).
-        let store = try SQLiteStore.inMemory()
-        let simulator = try BusinessSimulator(
-            SimulationConfiguration(customers: storeCustomers, months: 24, profile: .d2c, seed: 7, end: try SimulateCommand.endDate(nil)))
-        _ = try await store.importSimulation(simulator)
+        let store: SQLiteStore
+        if let database {
+            store = try SQLiteStore(path: database)
+            print("search and profiles from \(database): \(ProgressLine.grouped(try await store.counts().customers)) customers")
+        } else {
+            store = try SQLiteStore.inMemory()
+            let simulator = try BusinessSimulator(
+                SimulationConfiguration(customers: storeCustomers, months: 24, profile: .d2c, seed: 7, end: try SimulateCommand.endDate(nil)))
+            _ = try await store.importSimulation(simulator)
+        }
         let someone = try await store.userIds(of: [1]).first.flatMap { $0 } ?? "c1"
         let pages = [
             "/", "/retention", "/retention?unit=week&show=revenue&survival=plan", "/churn", "/at-risk", "/at-risk?segment=cantLoseThem&limit=500",
             "/segments", "/segments?from=\(DayNumber.isoString(activity.dayRange!.upperBound - 180))", "/customers?q=" + String(someone.prefix(3)),
-            "/customers?q=%3Cscript%3E", "/customer?id=" + someone,
+            "/customers?q=%3Cscript%3E", "/customers?q=%40example", "/customer?id=" + someone,
         ]
+        if scoring {
+            // What RiskScoringService.scoreOnce runs off the cooperative pool, without a model file.
+            let clock = ContinuousClock(), start = clock.now
+            // A synthetic snapshot has no customer attributes (the store's shop would pass them).
+            let model = try ChurnModelFile.train(on: activity, label: .standard(horizonDays: 90))
+            let trained = clock.now
+            let report = try AtRiskRanking(label: model.label, limit: RiskScores.keep).rank(activity, using: model)
+            let done = clock.now
+            print(String(
+                format: "scheduled scoring run: %.1f s wall (train on %d customers with backtest %.1f s, score and rank %d, explain %d: %.1f s)",
+                seconds(done - start), model.trainCount, seconds(trained - start), report.scoredCount, report.customers.count, seconds(done - trained)))
+        }
         let result = try await DashboardBenchmark.run(snapshot: snapshot, store: store, pages: pages, runs: runs, trainModel: !noModel)
         print(String(format: "first visit of every page (caches cold): %.1f s, of which at-risk model + backtest %.1f s", result.warmSeconds, result.modelSeconds))
+        if !noModel {
+            print(String(
+                format: "at-risk model: trained on %d customers in %.1f s; %d customers scored and ranked (top %d explained) in %.1f s",
+                result.trainCustomers, result.trainSeconds, result.scoredCustomers, min(RiskScores.keep, result.scoredCustomers), result.rankSeconds))
+        }
         for m in result.pages {
             print(m.page.padding(toLength: 56, withPad: " ", startingAt: 0) + String(format: " p50 %7.2f ms  p95 %7.2f ms  max %7.2f ms  %7d bytes", m.p50Milliseconds, m.p95Milliseconds, m.maxMilliseconds, m.bytes))
         }
+    }
+
+    private func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }

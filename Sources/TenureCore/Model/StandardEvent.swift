@@ -21,6 +21,10 @@ public enum StandardEvent {
     public static let complaintOpened = "Complaint Opened"
     /// Properties: `complaint_id`.
     public static let complaintResolved = "Complaint Resolved"
+    /// The customer closed their account (Segment B2B SaaS spec: `Account Deleted`). Properties:
+    /// `reason` (exit feedback, see ``ExitFeedback``).
+    public static let accountClosed = "Account Closed"
+    public static let accountDeleted = "Account Deleted"
     /// A customer's email or other channel opt-out. Properties: `channel`.
     public static let unsubscribed = "Unsubscribed"
 }

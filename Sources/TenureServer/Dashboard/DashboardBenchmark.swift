@@ -19,6 +19,13 @@ public enum DashboardBenchmark {
         public var warmSeconds: Double
         /// Seconds of that spent training and scoring the at-risk model and the backtest.
         public var modelSeconds: Double
+        /// Of which training the at-risk model (on at most ``ChurnTrainingSample/standard`` customers)…
+        public var trainSeconds: Double
+        /// …and scoring, valuing and ranking every customer, explaining the top ``RiskScores/keep``.
+        public var rankSeconds: Double
+        /// Customers scored, and customers the model was trained on.
+        public var scoredCustomers: Int
+        public var trainCustomers: Int
         public var pages: [Measurement]
     }
 
@@ -30,7 +37,7 @@ public enum DashboardBenchmark {
         let controller = try DashboardController(
             source: FixedDashboardSource(snapshot), store: store, directory: store, users: nil,
             authenticator: APIKeyAuthenticator(store: store), logger: Logger(label: "tenure.bench"))
-        let session = DashboardSession(subject: "bench", csrfToken: DashboardSessions.randomToken(), expiresAt: .now + .seconds(3600))
+        let session = DashboardSession(subject: "bench", csrfToken: DashboardSessions.randomToken(), expiresAt: Date() + 3600)
         func render(_ target: String) async throws -> DashboardController.Page {
             let parts = target.split(separator: "?", maxSplits: 1)
             return try await controller.render(path: String(parts[0]), query: FormBody(parts.count > 1 ? String(parts[1]) : ""), session: session)
@@ -38,9 +45,15 @@ public enum DashboardBenchmark {
         let clock = ContinuousClock()
         let warmStart = clock.now
         let modelStart = clock.now
+        var trainSeconds = 0.0, rankSeconds = 0.0, scored = 0, trained = 0
         // Without the model the pages that need it render their "Scoring…" state.
         if trainModel {
-            _ = try await controller.cache.value("atRisk", version: snapshot.version, wait: true) { await AtRiskData.compute(snapshot) }
+            if let data = try await controller.atRiskData(snapshot, wait: true) {
+                trainSeconds = data.trainSeconds
+                rankSeconds = data.rankSeconds
+                scored = data.ranking?.scoredCount ?? 0
+                trained = data.model?.trainCount ?? 0
+            }
             _ = try await controller.cache.value("backtest", version: snapshot.version, wait: true) { await ChurnPage.backtest(snapshot) }
         }
         let modelSeconds = seconds(clock.now - modelStart)
@@ -61,7 +74,9 @@ public enum DashboardBenchmark {
                 page: page, p50Milliseconds: times[times.count / 2], p95Milliseconds: times[min(times.count - 1, Int(Double(times.count) * 0.95))],
                 maxMilliseconds: times.last ?? 0, bytes: bytes))
         }
-        return Result(warmSeconds: warmSeconds, modelSeconds: modelSeconds, pages: measurements)
+        return Result(
+            warmSeconds: warmSeconds, modelSeconds: modelSeconds, trainSeconds: trainSeconds, rankSeconds: rankSeconds,
+            scoredCustomers: scored, trainCustomers: trained, pages: measurements)
     }
 
     private static func seconds(_ d: Duration) -> Double {

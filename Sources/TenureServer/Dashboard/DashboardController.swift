@@ -21,15 +21,20 @@ public struct DashboardController: Sendable {
     let directory: (any CustomerDirectory)?
     let users: (any UserStore)?
     let authenticator: APIKeyAuthenticator
-    let sessions = DashboardSessions()
+    let sessions: DashboardSessions
+    let limiter: SignInRateLimiter
     let cache = DashboardCache()
     let library: MustacheLibrary
     let logger: Logger
 
+    /// Sessions are kept in `sessionStore` when given (they survive a restart), else in memory;
+    /// failed sign-ins beyond `signInLimit` are answered 429.
     public init(
         source: any DashboardDataSource, store: any EventStore, directory: (any CustomerDirectory)?, users: (any UserStore)?,
-        authenticator: APIKeyAuthenticator, logger: Logger
+        authenticator: APIKeyAuthenticator, logger: Logger, sessionStore: (any SessionStore)? = nil, signInLimit: SignInLimit = SignInLimit()
     ) throws {
+        sessions = DashboardSessions(store: sessionStore)
+        limiter = SignInRateLimiter(limit: signInLimit)
         self.source = source
         self.store = store
         self.directory = directory
@@ -53,31 +58,31 @@ public struct DashboardController: Sendable {
         router.get("/assets/dashboard.js") { _, _ in Self.asset(DashboardAssets.js, type: "text/javascript; charset=utf-8") }
         router.get("/favicon.ico") { _, _ in Self.asset(DashboardAssets.icon, type: "image/svg+xml") }
         router.get("/login") { request, _ in
-            if await session(request) != nil { return Self.redirect("/") }
+            if try await session(request) != nil { return Self.redirect("/") }
             return loginPage(status: .ok, message: nil, next: Self.safeNext(FormBody(request.uri.query ?? "")["next"]))
         }
-        router.post("/login") { request, _ in try await login(request) }
+        router.post("/login") { request, context in try await login(request, context: context) }
         router.post("/logout") { request, _ in
             let form = try await Self.form(request)
-            guard let (token, session) = await sessionAndToken(request) else { return loginPage(status: .unauthorized, message: nil, next: "/") }
+            guard let (token, session) = try await sessionAndToken(request) else { return loginPage(status: .unauthorized, message: nil, next: "/") }
             guard let csrf = form["csrf"], DashboardSessions.tokensMatch(csrf, session.csrfToken) else {
                 return Self.html(Page(status: .forbidden, html: "<!doctype html><title>Forbidden</title><p>The form had expired; go back and sign out again."))
             }
-            await sessions.end(token: token)
+            try await sessions.end(token: token)
             var response = Self.redirect("/login")
             response.setCookie(Cookie(name: DashboardSessions.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
             return response
         }
         for path in ["/", "/retention", "/churn", "/at-risk", "/segments", "/customers", "/customer"] {
             router.get(RouterPath(path)) { request, _ in
-                guard let session = await session(request) else {
+                guard let session = try await session(request) else {
                     return loginPage(status: .unauthorized, message: "Sign in to see the dashboard.", next: Self.requestTarget(request))
                 }
                 return Self.html(try await render(path: path, query: FormBody(request.uri.query ?? ""), session: session))
             }
         }
         router.get("/at-risk.csv") { request, _ in
-            guard await session(request) != nil else {
+            guard try await session(request) != nil else {
                 return loginPage(status: .unauthorized, message: "Sign in to export.", next: "/at-risk")
             }
             let query = FormBody(request.uri.query ?? "")
@@ -88,24 +93,35 @@ public struct DashboardController: Sendable {
             let (segment, limit) = Self.atRiskFilter(query)
             let picked = AtRiskPage.selection(data, segment: segment, limit: limit)
             let userIds = try await store.userIds(of: picked.map { snapshot.customerIds[data.ranking!.customers[$0].customer] })
+            let reasons = data.reasons(of: picked, in: snapshot)
             var headers = Self.securityHeaders
             headers[.contentType] = "text/csv; charset=utf-8"
             headers[.init("Content-Disposition")!] = "attachment; filename=\"tenure-at-risk.csv\""
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: AtRiskPage.csv(data, picked: picked, userIds: userIds))))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: AtRiskPage.csv(data, picked: picked, userIds: userIds, reasons: reasons))))
         }
     }
 
     // MARK: Sign-in
 
-    private func login(_ request: Request) async throws -> Response {
+    private func login(_ request: Request, context: TenureRequestContext) async throws -> Response {
         let form = try await Self.form(request)
         let next = Self.safeNext(form["next"])
+        let usingKey = !(form["key"] ?? "").isEmpty
+        let limitKeys = SignInRateLimiter.keys(
+            address: clientAddress(request, context: context), user: usingKey ? nil : form["user"].map { String($0.prefix(200)) })
         // Double-submit token: the sign-in form carries the value of a cookie set with it, which
         // another site can neither read nor set.
         guard let expected = request.cookies[Self.loginCookie]?.value, let given = form["csrf"], !expected.isEmpty,
             DashboardSessions.tokensMatch(expected, given)
         else {
             return loginPage(status: .forbidden, message: "The sign-in form had expired. Please try again.", next: next)
+        }
+        if let wait = await limiter.retryAfter(limitKeys) {
+            logger.info("dashboard sign-in rate limited", metadata: ["retryAfter": "\(wait)"])
+            var response = loginPage(
+                status: .tooManyRequests, message: "Too many failed sign-ins. Try again in \(Self.waitText(wait)).", next: next)
+            response.headers[.retryAfter] = String(wait)
+            return response
         }
         var subject: String?
         if let key = form["key"], !key.isEmpty {
@@ -119,9 +135,11 @@ public struct DashboardController: Sendable {
         }
         guard let subject else {
             logger.info("dashboard sign-in refused")
+            await limiter.failed(limitKeys)
             return loginPage(status: .unauthorized, message: "Wrong admin key, user or password.", next: next)
         }
-        let (token, _) = await sessions.create(subject: subject)
+        await limiter.succeeded(limitKeys)
+        let (token, _) = try await sessions.create(subject: subject)
         logger.info("dashboard sign-in", metadata: ["subject": "\(subject)"])
         var response = Self.redirect(next)
         response.setCookie(Cookie(
@@ -151,14 +169,28 @@ public struct DashboardController: Sendable {
         return response
     }
 
-    private func sessionAndToken(_ request: Request) async -> (String, DashboardSession)? {
+    private func sessionAndToken(_ request: Request) async throws -> (String, DashboardSession)? {
         guard let token = request.cookies[DashboardSessions.cookieName]?.value, token.count == 64 else { return nil }
-        guard let session = await sessions.session(token: token) else { return nil }
+        guard let session = try await sessions.session(token: token) else { return nil }
         return (token, session)
     }
 
-    private func session(_ request: Request) async -> DashboardSession? {
-        await sessionAndToken(request)?.1
+    private func session(_ request: Request) async throws -> DashboardSession? {
+        try await sessionAndToken(request)?.1
+    }
+
+    /// The client's IP address for rate limiting: the TCP peer, or the first `X-Forwarded-For`
+    /// entry when the configuration trusts a proxy to set it.
+    private func clientAddress(_ request: Request, context: TenureRequestContext) -> String {
+        if limiter.limit.trustForwardedFor, let forwarded = request.headers[.init("X-Forwarded-For")!] {
+            let first = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if !first.isEmpty { return String(first.prefix(100)) }
+        }
+        return context.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    static func waitText(_ seconds: Int) -> String {
+        seconds < 90 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
     }
 
     // MARK: Pages
@@ -192,7 +224,7 @@ public struct DashboardController: Sendable {
         case "/churn":
             let directory = directory
             let trends = try await cache.value("churn", version: version, wait: true) {
-                ChurnPage.trends(snapshot, reasons: (try? await directory?.cancellationReasons()) ?? [])
+                ChurnPage.trends(snapshot, reasons: (try? await directory?.exitReasons()) ?? [])
             }
             let backtest = try await cache.value("backtest", version: version, wait: false) { await ChurnPage.backtest(snapshot) }
             var model = ChurnPage(charts: trends?.charts ?? [], hasReasons: trends?.hasReasons ?? false, backtest: nil, backtestPending: nil)
@@ -205,12 +237,13 @@ public struct DashboardController: Sendable {
         case "/at-risk":
             let (segment, limit) = Self.atRiskFilter(query)
             let data = try await atRiskData(snapshot, wait: false)
-            var userIds: [String?] = []
+            var userIds: [String?] = [], reasons: [[FeatureContributions.Reason]] = []
             if let data, let ranking = data.ranking {
                 let picked = AtRiskPage.selection(data, segment: segment, limit: limit)
                 userIds = try await store.userIds(of: picked.map { snapshot.customerIds[ranking.customers[$0].customer] })
+                reasons = data.reasons(of: picked, in: snapshot)
             }
-            let model = AtRiskPage(data: data, segment: segment, limit: limit, userIds: userIds)
+            let model = AtRiskPage(data: data, segment: segment, limit: limit, userIds: userIds, reasons: reasons)
             return page("atRisk", frame("At risk", "Valuable customers most likely to leave, and what to do"), model, refresh: data == nil)
         case "/segments":
             guard let grid = try await cache.value("segments", version: version, wait: true, compute: { SegmentsPage.grid(snapshot) }) ?? nil else {
@@ -244,15 +277,19 @@ public struct DashboardController: Sendable {
                 snapshot.range.map { RFMQuery(asOf: $0.last).run(on: snapshot.activity) }
             } ?? nil
             let segment = index.flatMap { rfm?.segment(ofCustomer: Int32($0)) }
-            let model = CustomerPage(profile: profile, events: events, atRisk: atRisk, snapshotIndex: index, segment: segment)
+            let position = index.flatMap { atRisk?.position(of: $0) }
+            let reasons = position.flatMap { atRisk?.reasons(of: [$0], in: snapshot).first } ?? []
+            let model = CustomerPage(
+                profile: profile, events: events, atRisk: atRisk, position: position, reasons: reasons, segment: segment)
             return page("customer", frame(profile.userId ?? "Anonymous customer", "Customer profile and timeline"), model)
         default:
             return page("notFound", frame("Not found"), ["message": "There is no such page."], status: .notFound)
         }
     }
 
-    private func atRiskData(_ snapshot: DashboardSnapshot, wait: Bool) async throws -> AtRiskData? {
-        try await cache.value("atRisk", version: snapshot.version, wait: wait) { await AtRiskData.compute(snapshot) }
+    func atRiskData(_ snapshot: DashboardSnapshot, wait: Bool) async throws -> AtRiskData? {
+        let logger = logger
+        return try await cache.value("atRisk", version: snapshot.version, wait: wait) { await AtRiskData.compute(snapshot, logger: logger) }
     }
 
     static func atRiskFilter(_ query: FormBody) -> (RFMSegment?, Int) {

@@ -60,15 +60,23 @@ public struct RiskScoringService: Service {
             let snapshot = try await cache.current()
             let attributes = try await cache.attributes(of: snapshot)
             let activity = snapshot.activity, modelFile = configuration.modelFile, horizon = configuration.horizonDays
+            logger.info("scoring churn risk", metadata: ["customers": "\(activity.customerCount)", "events": "\(activity.eventCount)"])
             // Training and TreeSHAP take seconds of CPU: run them off the cooperative pool.
-            let (model, report) = try await Self.offPool {
+            let (model, report, trainTime) = try await Self.offPool {
+                let trainStart = ContinuousClock.now
                 let model = try Self.loadOrTrain(activity, attributes: attributes, modelFile: modelFile, horizonDays: horizon)
-                return (model, try AtRiskRanking(label: model.label, limit: RiskScores.keep).rank(activity, attributes: attributes, using: model))
+                let trainTime = ContinuousClock.now - trainStart
+                // Everyone is scored and ranked; only the kept top `RiskScores.keep` are explained.
+                return (
+                    model, try AtRiskRanking(label: model.label, limit: RiskScores.keep).rank(activity, attributes: attributes, using: model),
+                    trainTime
+                )
             }
             let userIds = try await store.userIds(of: report.customers.map { snapshot.customerIds[$0.customer] })
             await scores.update(RiskScores.Ranking(scoredAt: Date(), report: report, userIds: userIds, backtest: model.backtest))
             logger.info("scored churn risk", metadata: [
-                "customers": "\(report.scoredCount)", "seconds": "\(clock.now - start)", "model": "\(model.model.kindName)",
+                "customers": "\(report.scoredCount)", "explained": "\(report.customers.count)", "trainedOn": "\(model.trainCount)",
+                "trainSeconds": "\(trainTime)", "seconds": "\(clock.now - start)", "model": "\(model.model.kindName)",
             ])
         } catch {
             logger.warning("churn risk scoring failed", metadata: ["error": "\(error)"])

@@ -88,6 +88,8 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         case .track:
             if order == nil, let change = SubscriptionChange(message: message) {
                 try store(change, customer: customer)
+            } else if order == nil, let feedback = ExitFeedback(message: message) {
+                try Self.store(feedback, customer: customer, db)
             }
         default:
             break
@@ -387,6 +389,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     private mutating func merge(_ from: Int64, into: Int64) throws {
         // The log keeps `from` on its events; readers follow `customer_merge` to `into`.
         try db.execute(sql: "UPDATE identity SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
+        try db.execute(sql: "UPDATE exit_feedback SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
         for table in ["subscription", "group_membership"] {
             try db.execute(sql: "UPDATE OR IGNORE \(table) SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
             try db.execute(sql: "DELETE FROM \(table) WHERE customer_id = ?", arguments: [from])
@@ -430,6 +433,12 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     }
 
     // MARK: Derived facts
+
+    static func store(_ feedback: ExitFeedback, customer: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO exit_feedback (customer_id, at, source, reason) VALUES (?, ?, ?, ?)",
+            arguments: [customer, millis(feedback.at), feedback.source.rawValue, feedback.reason])
+    }
 
     private func store(_ change: SubscriptionChange, customer: Int64) throws {
         let at = Self.millis(change.at)

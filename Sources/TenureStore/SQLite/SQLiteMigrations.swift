@@ -147,6 +147,62 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("v3-dashboard-sessions") { db in
+            // Signed-in dashboard sessions, so a restart signs no one out: the SHA-256 of the
+            // cookie's token (never the token), who signed in, the form token, and when the
+            // session ends (milliseconds since 1970 UTC; extended on use).
+            try db.execute(
+                sql: """
+                    CREATE TABLE dashboard_session (
+                      token_hash BLOB PRIMARY KEY,
+                      subject TEXT NOT NULL,
+                      csrf_token TEXT NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      expires_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX dashboard_session_expiry ON dashboard_session(expires_at);
+                    """)
+        }
+        migrator.registerMigration("v3-exit-feedback") { db in
+            // Reasons for leaving from exit surveys and account closures (subscription cancellations
+            // keep theirs in `subscription.cancel_reason`). Events stored before this table are read
+            // into it once when the store opens (the `store_task` row).
+            try db.execute(
+                sql: """
+                    CREATE TABLE exit_feedback (
+                      id INTEGER PRIMARY KEY,
+                      customer_id INTEGER NOT NULL,
+                      at INTEGER NOT NULL,
+                      source TEXT NOT NULL,
+                      reason TEXT NOT NULL
+                    );
+                    CREATE INDEX exit_feedback_customer ON exit_feedback(customer_id);
+                    CREATE TABLE store_task (name TEXT PRIMARY KEY) WITHOUT ROWID;
+                    INSERT INTO store_task (name) VALUES ('backfill-exit-feedback');
+                    """)
+        }
+        migrator.registerMigration("v3-customer-trait-search") { db in
+            // A trigram full-text index of every customer's traits JSON, kept in step with the
+            // `customer` table by triggers: searching traits for a substring reads the index
+            // instead of scanning every customer (customers without traits are not indexed).
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE customer_trait_search USING fts5(
+                      traits, content='customer', content_rowid='id', tokenize='trigram');
+                    CREATE TRIGGER customer_trait_search_insert AFTER INSERT ON customer WHEN new.traits <> '{}' BEGIN
+                      INSERT INTO customer_trait_search (rowid, traits) VALUES (new.id, new.traits);
+                    END;
+                    CREATE TRIGGER customer_trait_search_delete AFTER DELETE ON customer WHEN old.traits <> '{}' BEGIN
+                      INSERT INTO customer_trait_search (customer_trait_search, rowid, traits) VALUES ('delete', old.id, old.traits);
+                    END;
+                    CREATE TRIGGER customer_trait_search_update AFTER UPDATE OF traits ON customer BEGIN
+                      INSERT INTO customer_trait_search (customer_trait_search, rowid, traits)
+                        SELECT 'delete', old.id, old.traits WHERE old.traits <> '{}';
+                      INSERT INTO customer_trait_search (rowid, traits) SELECT new.id, new.traits WHERE new.traits <> '{}';
+                    END;
+                    INSERT INTO customer_trait_search (rowid, traits) SELECT id, traits FROM customer WHERE traits <> '{}';
+                    """)
+        }
         return migrator
     }
 }

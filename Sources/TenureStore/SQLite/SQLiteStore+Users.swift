@@ -76,22 +76,44 @@ extension SQLiteStore: CustomerDirectory {
             if found.count < limit {
                 let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\")
                     .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-                add(try Row.fetchAll(
-                    db, sql: "SELECT \(columns) FROM customer c WHERE c.traits LIKE ? ESCAPE '\\' ORDER BY c.id LIMIT ?",
-                    arguments: [pattern, limit]))
+                if text.unicodeScalars.count >= 3, !text.unicodeScalars.contains("\u{0}") {
+                    // The trigram index finds every customer whose traits contain the text's
+                    // trigrams (case-folded); the LIKE then keeps exactly the rows the plain scan
+                    // below would, in the same order.
+                    let phrase = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                    add(try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT \(columns) FROM customer_trait_search s JOIN customer c ON c.id = s.rowid
+                            WHERE customer_trait_search MATCH ? AND c.traits LIKE ? ESCAPE '\\'
+                            ORDER BY s.rowid LIMIT ?
+                            """,
+                        arguments: [phrase, pattern, limit]))
+                } else {
+                    // One or two characters have no trigram: scan (they match early, so the LIMIT ends it soon).
+                    add(try Row.fetchAll(
+                        db, sql: "SELECT \(columns) FROM customer c WHERE c.traits LIKE ? ESCAPE '\\' ORDER BY c.id LIMIT ?",
+                        arguments: [pattern, limit]))
+                }
             }
             return found
         }
     }
 
-    public func cancellationReasons() async throws -> [ReasonCount] {
+    public func exitReasons() async throws -> [ReasonCount] {
         try await writer.read { db in
+            // An exit survey that repeats the reason its customer gave when cancelling a
+            // subscription is the same exit: counted once.
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT cancel_reason, count(*) AS n FROM subscription
-                    WHERE cancel_reason IS NOT NULL AND cancel_reason <> ''
-                    GROUP BY cancel_reason ORDER BY n DESC, cancel_reason
+                    SELECT reason, count(*) AS n FROM (
+                      SELECT cancel_reason AS reason FROM subscription WHERE cancel_reason IS NOT NULL AND cancel_reason <> ''
+                      UNION ALL
+                      SELECT f.reason FROM exit_feedback f
+                      WHERE NOT EXISTS (SELECT 1 FROM subscription s WHERE s.customer_id = f.customer_id AND s.cancel_reason = f.reason)
+                    )
+                    GROUP BY reason ORDER BY n DESC, reason
                     """
             ).map { ReasonCount(reason: $0[0], count: $0[1]) }
         }

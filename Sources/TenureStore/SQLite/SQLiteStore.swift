@@ -36,6 +36,7 @@ public final class SQLiteStore: Sendable {
         self.logger = logger
         try SQLiteMigrations.migrator.migrate(writer)
         try SQLiteLegacyEvents.moveIntoLog(writer)
+        try SQLiteExitFeedbackBackfill.runIfPending(writer)
     }
 
     /// The database file's path, or nil for an in-memory store.

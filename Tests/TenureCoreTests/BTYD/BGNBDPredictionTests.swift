@@ -49,6 +49,24 @@ struct BGNBDPredictionTests {
         #expect(abs(model.probabilityOfPurchases(2, in: t) - p2) < 1e-14)
     }
 
+    @Test("a large a (dropout likely) is evaluated by the direct series, continuous with the stable form")
+    func largeA() {
+        // On both sides of the switch (ε·z = 64) at nearly the same t, the two forms agree.
+        let m = BGNBDModel(r: 0.8, alpha: 10, a: 101, b: 3)
+        let tSwitch = 64.0 / 100 * 10 / (1 - 64.0 / 100)  // z = t/(α+t) = 0.64, ε = 100
+        let below = m.expectedPurchases(in: tSwitch * (1 - 1e-10)), above = m.expectedPurchases(in: tSwitch * (1 + 1e-10))
+        #expect(below > 0 && abs(above - below) / below < 1e-8, "\(below) \(above)")
+        // The plain-series definition, where it converges well.
+        let z = tSwitch * 1.01 / (10 + tSwitch * 1.01)
+        let expected = (m.a + m.b - 1) / (m.a - 1) * (1 - pow(1 - z, m.r) * hyp2f1(m.r, m.b, m.a + m.b - 1, z))
+        #expect(abs(m.expectedPurchases(in: tSwitch * 1.01) - expected) / expected < 1e-10)
+        // Dropout after every purchase in the limit (p ~ Beta(a, b) → 1): E[X(t)] → 1 − (α/(α+t))^r, the
+        // chance of one more purchase; computed in a few terms (the other form would need ε·z ≈ 8·10⁶).
+        let limit = BGNBDModel(r: 0.5, alpha: 10, a: 1e7, b: 1).expectedPurchases(in: 52)
+        let once = 1 - pow(10.0 / 62, 0.5)
+        #expect(abs(limit - once) / once < 1e-5, "\(limit)")
+    }
+
     @Test("a = 1 is handled by the stable form of E[X(t)]")
     func aEqualsOne() {
         let atOne = BGNBDModel(r: 0.5, alpha: 3, a: 1, b: 2).expectedPurchases(in: 10)

@@ -172,6 +172,20 @@ enum BetaGeometricFamily {
         let z = t / (alpha + t)
         let logOneMinusZ = -log1p(t / alpha)
         let epsilon = a - 1, c = a + b - 1, p = c - r
+        if epsilon * z > 64 {
+            // A large `a` (dropout after a purchase likely): the transformed series below would need about ε·z
+            // terms, while the direct one, (a+b−1)/(a−1) · [1 − (1−z)^r Σ (r)_k (b)_k / ((c)_k k!) zᵏ],
+            // converges in a few because c = a+b−1 is large (all terms positive).
+            var term = 1.0, sum = 1.0, k = 0.0
+            while k < 2_000_000 {
+                let ratio = (r + k) * (b + k) / ((c + k) * (k + 1)) * z
+                term *= ratio
+                sum += term
+                k += 1
+                if term <= 1e-17 * sum && ratio < 1 { break }
+            }
+            return c / epsilon * (1 - exp(r * logOneMinusZ) * sum)
+        }
         var term = p * z / c
         var sum = 0.0
         var k = 1.0

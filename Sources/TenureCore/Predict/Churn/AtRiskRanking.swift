@@ -18,6 +18,11 @@ public struct AtRiskRanking: Sendable {
     public var clvHorizonWeeks: Double
     /// How many customers to return.
     public var limit: Int
+    /// How many of the returned customers, from the top, get their TreeSHAP reasons; `nil` means
+    /// all of them. Everyone scored gets a risk, CLV, expected loss and action; explaining costs far
+    /// more than scoring, so a million-customer ranking explains only the customers it shows and
+    /// explains anyone else on demand (``ChurnModelFile/reasons(_:attributes:cutoffDay:customers:topReasons:)``).
+    public var explainedCount: Int?
     public var features: ChurnFeatures
     /// Events whose values feed the lifetime-value models.
     public var purchases: EventSelection
@@ -28,7 +33,7 @@ public struct AtRiskRanking: Sendable {
         label: ChurnLabel = .noPurchase(), cutoffDay: Int32? = nil, clvHorizonWeeks: Double = 52, limit: Int = 100,
         features: ChurnFeatures = ChurnFeatures(), purchases: EventSelection = .purchases,
         options: GradientBoostedTreesModel.Options = ChurnBacktest.defaultOptions,
-        rules: RetentionAction.Rules = RetentionAction.Rules()
+        rules: RetentionAction.Rules = RetentionAction.Rules(), explainedCount: Int? = nil
     ) {
         self.label = label
         self.cutoffDay = cutoffDay
@@ -38,6 +43,7 @@ public struct AtRiskRanking: Sendable {
         self.purchases = purchases
         self.options = options
         self.rules = rules
+        self.explainedCount = explainedCount
     }
 
     /// Trains (see ``ChurnModelFile/train(on:attributes:label:cutoffDay:features:learner:boostedTrees:logisticRegression:backtest:)``),
@@ -50,14 +56,27 @@ public struct AtRiskRanking: Sendable {
     }
 
     /// Scores with a trained (or loaded) model and ranks; `label` and `features` come from the model.
+    ///
+    /// Every eligible customer is scored (churn probability from the model's trees), valued and
+    /// ranked; only the first ``explainedCount`` of the returned customers get TreeSHAP reasons,
+    /// computed after ranking, so the cost of explaining does not grow with the shop.
     public func rank(
         _ snapshot: ActivitySnapshot, attributes: CustomerAttributes? = nil, using model: ChurnModelFile
     ) throws(ChurnPredictionError) -> AtRiskReport {
         guard let range = snapshot.dayRange else { throw .emptySnapshot }
         let cutoff = cutoffDay ?? range.upperBound
-        let scores = try model.score(snapshot, attributes: attributes, cutoffDay: cutoff, topReasons: 3)
-        let customers = scores.customers, scored = scores.scored
-        let x = scores.features
+        let eligible = model.label.eligibility(in: snapshot, cutoffDay: cutoff)
+        let table = model.features.table(from: snapshot, cutoffDay: cutoff, attributes: attributes)
+        let rows = table.customers.indices.filter { eligible[table.customers[$0]] }
+        guard !rows.isEmpty else { throw .noEligibleCustomers(cutoffDay: cutoff) }
+        let x = model.aligned(table.matrix.rows(rows))
+        let customers = rows.map { table.customers[$0] }
+        let probabilities: [Double]
+        do throws(LearnError) {
+            probabilities = try model.model.predictProbabilities(x)
+        } catch {
+            throw .model(error)
+        }
         typealias C = ChurnFeatures.Column
         // The action rules read columns by name (a loaded model may order or omit them).
         let columnIndex = Dictionary(C.allCases.compactMap { c in x.featureIndex(named: c.name).map { (c, $0) } }) { a, _ in a }
@@ -65,15 +84,31 @@ public struct AtRiskRanking: Sendable {
         func count(_ row: Int, _ column: C) -> Int { feature(row, column).isNaN ? 0 : Int(feature(row, column)) }
         let value = try CustomerValue(snapshot: snapshot, cutoffDay: cutoff, purchases: purchases, horizonWeeks: clvHorizonWeeks)
 
-        let clvs = customers.map { value.clv(of: $0) }
+        let clvs = value.clvs(of: customers)
         let sortedCLV = clvs.sorted()
         let q = min(max(rules.highValueQuantile, 0), 1)
         let highValueCLV = sortedCLV[min(sortedCLV.count - 1, Int(q * Double(sortedCLV.count)))]
 
+        // Rank rows by expected loss (largest first, ties by customer), then build the kept entries.
+        let order = customers.indices.sorted { a, b in
+            let la = probabilities[a] * clvs[a], lb = probabilities[b] * clvs[b]
+            return la != lb ? la > lb : customers[a] < customers[b]
+        }
+        let kept = Array(order.prefix(max(0, limit)))
+        let explained = Array(kept.prefix(max(0, explainedCount ?? kept.count)))
+        let explainedX = explained.isEmpty ? nil : x.rows(explained)
+        var reasons: ScoredCustomers?
+        if let explainedX {
+            do throws(LearnError) {
+                reasons = try model.model.score(explainedX, topReasons: 3)
+            } catch {
+                throw .model(error)
+            }
+        }
         var entries: [AtRiskCustomer] = []
-        entries.reserveCapacity(customers.count)
-        for (i, customer) in customers.enumerated() {
-            let risk = scored.probabilities[i], clv = clvs[i]
+        entries.reserveCapacity(kept.count)
+        for (n, i) in kept.enumerated() {
+            let customer = customers[i], risk = probabilities[i], clv = clvs[i]
             let sinceSubscription = feature(i, .daysSinceLastSubscriptionEvent)
             let sincePurchase = feature(i, .daysSinceLastPurchase)
             let action = rules.action(
@@ -82,15 +117,16 @@ public struct AtRiskRanking: Sendable {
                 daysSinceLastPurchase: sincePurchase.isNaN ? nil : Double(sincePurchase),
                 meanPurchaseGapDays: value.meanPurchaseGapDays(of: customer),
                 sessions30d: count(i, .sessions30d), orders30d: count(i, .orders30d))
+            var why: [FeatureContributions.Reason] = []
+            if let reasons, let explainedX, n < explained.count { why = reasons.reasons(row: n, in: explainedX) }
             entries.append(AtRiskCustomer(
                 customer: customer, churnRisk: risk, probabilityAlive: value.probabilityAlive(of: customer),
-                predictedCLV: clv, expectedLoss: risk * clv, reasons: scored.reasons(row: i, in: x), action: action))
+                predictedCLV: clv, expectedLoss: risk * clv, reasons: why, action: action))
         }
-        entries.sort { ($0.expectedLoss, $1.customer) > ($1.expectedLoss, $0.customer) }
         return AtRiskReport(
             cutoffDay: cutoff, trainCutoffDay: model.trainCutoffDay, horizonDays: model.label.horizonDays,
-            clvHorizonWeeks: clvHorizonWeeks, scoredCount: entries.count, trainCount: model.trainCount,
-            customers: Array(entries.prefix(max(0, limit))))
+            clvHorizonWeeks: clvHorizonWeeks, scoredCount: customers.count, trainCount: model.trainCount,
+            customers: entries)
     }
 }
 
@@ -106,7 +142,8 @@ public struct AtRiskCustomer: Sendable, Codable, Equatable {
     public var predictedCLV: Double
     /// churnRisk × predictedCLV.
     public var expectedLoss: Double
-    /// Up to three features raising the risk most (TreeSHAP), with the customer's values.
+    /// Up to three features raising the risk most (TreeSHAP), with the customer's values; empty
+    /// when none raises it, or beyond the ranking's ``AtRiskRanking/explainedCount``.
     public var reasons: [FeatureContributions.Reason]
     public var action: RetentionAction
 }

@@ -14,6 +14,8 @@ public struct ChurnBacktest: Sendable {
     public var features: ChurnFeatures
     public var options: GradientBoostedTreesModel.Options
     public var logisticRegression: LogisticRegressionModel.Options
+    /// At most this many training customers (a seeded sample); the test set is never sampled.
+    public var sample: ChurnTrainingSample
 
     /// Shallow, slowly learning trees: churn features are few and noisy.
     public static let defaultOptions = GradientBoostedTreesModel.Options(
@@ -22,13 +24,14 @@ public struct ChurnBacktest: Sendable {
     public init(
         label: ChurnLabel, trainCutoffDay: Int32, features: ChurnFeatures = ChurnFeatures(),
         options: GradientBoostedTreesModel.Options = ChurnBacktest.defaultOptions,
-        logisticRegression: LogisticRegressionModel.Options = .init()
+        logisticRegression: LogisticRegressionModel.Options = .init(), sample: ChurnTrainingSample = .standard
     ) {
         self.label = label
         self.trainCutoffDay = trainCutoffDay
         self.features = features
         self.options = options
         self.logisticRegression = logisticRegression
+        self.sample = sample
     }
 
     /// T2 = T1 + horizon.
@@ -37,6 +40,7 @@ public struct ChurnBacktest: Sendable {
     /// Trains at T1, scores at T2 and evaluates against what happened after T2.
     public func run(on snapshot: ActivitySnapshot, attributes: CustomerAttributes? = nil) throws(ChurnPredictionError) -> ChurnBacktestReport {
         let train = try ChurnTrainingSet(snapshot: snapshot, cutoffDay: trainCutoffDay, label: label, features: features, attributes: attributes)
+            .sampled(sample)
         let test = try ChurnTrainingSet(snapshot: snapshot, cutoffDay: testCutoffDay, label: label, features: features, attributes: attributes)
         let model: GradientBoostedTreesModel
         let probabilities: [Double], linearProbabilities: [Double]
@@ -76,7 +80,7 @@ public struct ChurnBacktestReport: Sendable, Codable, Equatable {
     public var trainCutoffDay: Int32
     public var testCutoffDay: Int32
     public var horizonDays: Int32
-    /// Eligible customers at T1 and how many of them churned.
+    /// Customers trained on at T1 (eligible ones, sampled above ``ChurnTrainingSample/maxCustomers``) and how many of them churned.
     public var trainCount: Int
     public var trainPositives: Int
     /// Boosted-tree metrics on the customers eligible at T2 (AUC, PR-AUC, top-decile lift, Brier, calibration).

@@ -115,8 +115,10 @@ public struct ChurnFeatures: Sendable, Hashable, Codable {
     }
 
     /// Computes the features of every customer active on or before `cutoffDay`; with `attributes`
-    /// (same customer indices as the snapshot) also the attribute columns.
-    public func table(from snapshot: ActivitySnapshot, cutoffDay: Int32, attributes: CustomerAttributes? = nil) -> Table {
+    /// (same customer indices as the snapshot) also the attribute columns. With `only` (snapshot
+    /// customer indices, ascending), computes just those customers' rows — the same values as
+    /// their rows of the whole table, in microseconds per customer.
+    public func table(from snapshot: ActivitySnapshot, cutoffDay: Int32, attributes: CustomerAttributes? = nil, only: [Int]? = nil) -> Table {
         let purchaseMask = purchases.mask(), sessionMask = sessions.mask()
         // Types the snapshot may not have seen get an id no event carries.
         let survey = snapshot.eventTypes.id(of: StandardEvent.surveyResponded) ?? UInt16.max
@@ -126,7 +128,7 @@ public struct ChurnFeatures: Sendable, Hashable, Codable {
         var columns = [[Float]](repeating: [], count: m)
         var customers: [Int] = []
         let nan = Float.nan
-        snapshot.scan(0..<snapshot.customerCount) { c, ev in
+        func visit(_ c: Int, _ ev: CustomerEvents) {
             var first: Int32 = -1, lastAny: Int32 = -1, lastPurchase: Int32 = -1
             var orders30 = 0, orders90 = 0, ordersPrev90 = 0, orders365 = 0, ordersAll = 0
             var revenue90 = 0.0, revenue365 = 0.0, revenueAll = 0.0
@@ -190,6 +192,11 @@ public struct ChurnFeatures: Sendable, Hashable, Codable {
                 Float(max(0, opened - resolved)), Float(complaints90),
             ]
             for j in 0..<m { columns[j].append(row[j]) }
+        }
+        if let only {
+            for c in only where c >= 0 && c < snapshot.customerCount { snapshot.scan(c..<(c + 1), visit) }
+        } else {
+            snapshot.scan(0..<snapshot.customerCount, visit)
         }
         var all = Column.allCases.map { (feature: FeatureMatrix.Feature(name: $0.name), values: columns[$0.rawValue]) }
         if let attributes {

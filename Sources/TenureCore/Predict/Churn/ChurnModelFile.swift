@@ -24,7 +24,7 @@ public struct ChurnModelFile: Sendable, Codable, Equatable {
     /// The cutoff whose features trained the model (days since 1970-01-01 UTC); labels came from
     /// `(trainCutoffDay, trainCutoffDay + label.horizonDays]`.
     public var trainCutoffDay: Int32
-    /// Customers trained on, and how many of them churned.
+    /// Customers trained on (at most the training sample's size), and how many of them churned.
     public var trainCount: Int
     public var trainPositives: Int
     /// The out-of-time check of the same settings one horizon earlier; nil when the history was too short.
@@ -51,16 +51,19 @@ public struct ChurnModelFile: Sendable, Codable, Equatable {
 
     /// Trains on the latest fully observed horizon: features at `cutoff − horizon`, labels from
     /// `(cutoff − horizon, cutoff]` (`cutoffDay` defaults to the snapshot's last day), and backtests
-    /// the same settings one horizon earlier when the history allows.
+    /// the same settings one horizon earlier when the history allows. With more eligible customers
+    /// than `sample.maxCustomers`, trains (and backtests) on a seeded random sample of them.
     public static func train(
         on snapshot: ActivitySnapshot, attributes: CustomerAttributes? = nil, label: ChurnLabel, cutoffDay: Int32? = nil,
         features: ChurnFeatures = ChurnFeatures(), learner: Learner = .boostedTrees,
         boostedTrees: GradientBoostedTreesModel.Options = ChurnBacktest.defaultOptions,
-        logisticRegression: LogisticRegressionModel.Options = .init(), backtest: Bool = true
+        logisticRegression: LogisticRegressionModel.Options = .init(), backtest: Bool = true,
+        sample: ChurnTrainingSample = .standard
     ) throws(ChurnPredictionError) -> ChurnModelFile {
         guard let range = snapshot.dayRange else { throw .emptySnapshot }
         let trainCutoff = (cutoffDay ?? range.upperBound) - label.horizonDays
         let train = try ChurnTrainingSet(snapshot: snapshot, cutoffDay: trainCutoff, label: label, features: features, attributes: attributes)
+            .sampled(sample)
         let model: ChurnModel
         do throws(LearnError) {
             switch learner {
@@ -74,7 +77,7 @@ public struct ChurnModelFile: Sendable, Codable, Equatable {
         }
         let report = backtest
             ? try? ChurnBacktest(label: label, trainCutoffDay: trainCutoff - label.horizonDays, features: features,
-                                 options: boostedTrees, logisticRegression: logisticRegression).run(on: snapshot, attributes: attributes)
+                                 options: boostedTrees, logisticRegression: logisticRegression, sample: sample).run(on: snapshot, attributes: attributes)
             : nil
         return ChurnModelFile(model: model, features: features, label: label, trainCutoffDay: trainCutoff,
                               trainCount: train.labels.count, trainPositives: train.positives, backtest: report)
@@ -129,6 +132,28 @@ public struct ChurnModelFile: Sendable, Codable, Equatable {
             throw .model(error)
         }
         return ChurnScores(cutoffDay: cutoff, customers: rows.map { all.customers[$0] }, features: x, scored: scored)
+    }
+
+    /// The `topReasons` strongest risk-raising features of just `customers` (snapshot indices) at
+    /// `cutoffDay` (default: the snapshot's last day), in the order given: the same reasons as
+    /// ``score(_:attributes:cutoffDay:topReasons:)`` gives them, for one customer's page without
+    /// explaining everyone. A customer without events on or before the cutoff gets none.
+    public func reasons(
+        _ snapshot: ActivitySnapshot, attributes: CustomerAttributes? = nil, cutoffDay: Int32? = nil, customers: [Int],
+        topReasons: Int = 3
+    ) throws(ChurnPredictionError) -> [[FeatureContributions.Reason]] {
+        guard let range = snapshot.dayRange else { throw .emptySnapshot }
+        let wanted = Array(Set(customers)).sorted()
+        let table = features.table(from: snapshot, cutoffDay: cutoffDay ?? range.upperBound, attributes: attributes, only: wanted)
+        guard table.matrix.rowCount > 0 else { return customers.map { _ in [] } }
+        let x = aligned(table.matrix)
+        let scored: ScoredCustomers
+        do throws(LearnError) {
+            scored = try model.score(x, topReasons: topReasons)
+        } catch {
+            throw .model(error)
+        }
+        return customers.map { c in table.row(ofCustomer: c).map { scored.reasons(row: $0, in: x) } ?? [] }
     }
 
     /// The model as JSON (sorted keys: the same model always gives the same bytes).

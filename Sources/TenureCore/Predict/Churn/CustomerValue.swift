@@ -48,14 +48,31 @@ struct CustomerValue: Sendable {
     /// Falls back to the customer's own mean spend when Gamma-Gamma could not be fitted or has no
     /// finite mean.
     func clv(of customer: Int) -> Double {
-        let r = rowOfCustomer[customer]
-        guard r >= 0 else { return 0 }
-        let x = summary.frequency[r], m = summary.monetaryValue[r]
-        let purchases = bgnbd.conditionalExpectedPurchases(in: horizonWeeks, frequency: x, recency: summary.recency[r], age: summary.age[r])
-        var spend = gammaGamma?.conditionalExpectedAverageSpend(frequency: x, monetaryValue: max(m, 0)) ?? m
-        if !spend.isFinite { spend = m }
-        let value = purchases * spend
-        return value.isFinite ? max(value, 0) : 0
+        clvs(of: [customer])[0]
+    }
+
+    /// ``clv(of:)`` of many customers, the same values: E[purchases over the horizon | alive] depends
+    /// only on a customer's (frequency, age), and a shop of a million customers has a few thousand
+    /// such pairs, so each is computed once.
+    func clvs(of customers: [Int]) -> [Double] {
+        var futures: [SIMD2<UInt64>: Double] = [:]
+        return customers.map { customer in
+            let r = rowOfCustomer[customer]
+            guard r >= 0 else { return 0 }
+            let x = summary.frequency[r], m = summary.monetaryValue[r], age = summary.age[r], xx = Double(x)
+            let key = SIMD2(UInt64(x), age.bitPattern)
+            let future = futures[key] ?? {
+                let value = BetaGeometricFamily.expectedPurchases(t: horizonWeeks, r: bgnbd.r + xx, alpha: bgnbd.alpha + age, a: bgnbd.a, b: bgnbd.b + xx)
+                futures[key] = value
+                return value
+            }()
+            // As BGNBDModel.conditionalExpectedPurchases: P(alive) × E[X(t)] of the updated process.
+            let purchases = bgnbd.probabilityAlive(frequency: x, recency: summary.recency[r], age: age) * future
+            var spend = gammaGamma?.conditionalExpectedAverageSpend(frequency: x, monetaryValue: max(m, 0)) ?? m
+            if !spend.isFinite { spend = m }
+            let value = purchases * spend
+            return value.isFinite ? max(value, 0) : 0
+        }
     }
 
     /// Mean days between purchase days; nil without a repeat purchase.

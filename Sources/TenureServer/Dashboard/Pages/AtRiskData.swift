@@ -1,38 +1,100 @@
 import Foundation
+import Logging
 import TenureCore
 
 /// The churn model's ranking of every scored customer, computed once per snapshot in the
 /// background (training takes seconds on a large shop), with each customer's RFM segment.
+///
+/// Everyone scored gets a risk, CLV, expected loss and action; only the top ``explained`` (by
+/// expected loss) get their TreeSHAP reasons with the ranking. Anyone else's reasons are computed
+/// when a page shows them (``reasons(of:in:)``), in milliseconds.
 struct AtRiskData: Sendable {
     /// Same label and defaults as `GET /api/v1/at-risk`, so the page and the API agree.
     static let horizonDays: Int32 = 90
+    /// Customers explained with the ranking: as many as the scheduled scoring keeps.
+    static let explained = RiskScores.keep
 
-    /// All scored customers, largest expected loss first; nil when the model could not be trained.
+    /// All scored customers, largest expected loss first (the first ``explained`` with reasons);
+    /// nil when the model could not be trained.
     var ranking: AtRiskReport?
+    /// The model that scored them, for explaining customers beyond ``explained``.
+    var model: ChurnModelFile?
+    /// The customer attributes it was trained and scored with (their columns are part of its features).
+    var attributes: CustomerAttributes?
+    /// Its TreeSHAP tables, prepared once (building them takes longer than explaining a page's rows).
+    var explainer: TreeExplainer?
     /// Why there is no ranking.
     var error: String?
     /// `segments[i]`: RFM segment of `ranking.customers[i]` at the cutoff.
     var segments: [RFMSegment?]
-    /// Snapshot customer index → position in `ranking.customers`.
-    var positions: [Int32: Int]
+    /// Snapshot customer index → position in `ranking.customers`, -1 when not scored.
+    var positions: [Int32]
     /// Customers with churn risk ≥ 50 % and predicted CLV in the top 20 % of those scored.
     var valuableCount: Int
     /// Their summed expected loss (risk × CLV).
     var valuableLoss: Double
+    /// Wall seconds spent training the model and scoring (and explaining) the customers.
+    var trainSeconds: Double = 0
+    var rankSeconds: Double = 0
 
-    static func compute(_ snapshot: DashboardSnapshot) async -> AtRiskData {
-        let attributes = await snapshot.attributes()
-        let ranking: AtRiskReport
-        do {
-            ranking = try AtRiskRanking(label: .standard(horizonDays: horizonDays), limit: Int.max).run(on: snapshot.activity, attributes: attributes)
-        } catch {
-            return AtRiskData(ranking: nil, error: "\(error)", segments: [], positions: [:], valuableCount: 0, valuableLoss: 0)
+    /// The position of snapshot customer `index` in the ranking, if scored.
+    func position(of index: Int) -> Int? {
+        guard index >= 0, index < positions.count, positions[index] >= 0 else { return nil }
+        return Int(positions[index])
+    }
+
+    /// The reasons of the ranking entries at `picked` (positions): kept ones as ranked, the others
+    /// explained now from `snapshot`.
+    func reasons(of picked: [Int], in snapshot: DashboardSnapshot) -> [[FeatureContributions.Reason]] {
+        guard let ranking else { return picked.map { _ in [] } }
+        let missing = picked.filter { $0 >= Self.explained }.map { ranking.customers[$0].customer }
+        var computed: [Int: [FeatureContributions.Reason]] = [:]
+        if !missing.isEmpty, let model {
+            if let explainer {
+                // As ChurnModelFile.reasons, with the prepared explainer.
+                let table = model.features.table(
+                    from: snapshot.activity, cutoffDay: ranking.cutoffDay, attributes: attributes, only: Array(Set(missing)).sorted())
+                let x = model.aligned(table.matrix)
+                let scored = explainer.score(x, topReasons: 3)
+                for customer in missing {
+                    computed[customer] = table.row(ofCustomer: customer).map { scored.reasons(row: $0, in: x) } ?? []
+                }
+            } else if let reasons = try? model.reasons(snapshot.activity, attributes: attributes, cutoffDay: ranking.cutoffDay, customers: missing) {
+                for (customer, r) in zip(missing, reasons) { computed[customer] = r }
+            }
         }
+        return picked.map { i in
+            let c = ranking.customers[i]
+            return i < Self.explained ? c.reasons : computed[c.customer] ?? []
+        }
+    }
+
+    static func compute(_ snapshot: DashboardSnapshot, logger: Logger) async -> AtRiskData {
+        let attributes = await snapshot.attributes()
+        let clock = ContinuousClock(), start = clock.now
+        let model: ChurnModelFile, ranking: AtRiskReport
+        let trained: ContinuousClock.Instant
+        do {
+            model = try ChurnModelFile.train(
+                on: snapshot.activity, attributes: attributes, label: .standard(horizonDays: horizonDays), backtest: false)
+            trained = clock.now
+            logger.info("dashboard churn model trained", metadata: [
+                "customers": "\(model.trainCount)", "seconds": "\(trained - start)", "sampleLimit": "\(ChurnTrainingSample.standard.maxCustomers)",
+            ])
+            ranking = try AtRiskRanking(label: model.label, limit: Int.max, explainedCount: explained).rank(
+                snapshot.activity, attributes: attributes, using: model)
+        } catch {
+            logger.warning("dashboard churn scoring failed", metadata: ["error": "\(error)"])
+            return AtRiskData(ranking: nil, error: "\(error)", segments: [], positions: [], valuableCount: 0, valuableLoss: 0)
+        }
+        let ranked = clock.now
+        logger.info("dashboard churn risk scored", metadata: [
+            "customers": "\(ranking.scoredCount)", "explained": "\(min(explained, ranking.scoredCount))", "seconds": "\(ranked - trained)",
+        ])
         let rfm = RFMQuery(asOf: ranking.cutoffDay).run(on: snapshot.activity)
         let segments = ranking.customers.map { rfm.segment(ofCustomer: Int32($0.customer)) }
-        var positions: [Int32: Int] = [:]
-        positions.reserveCapacity(ranking.customers.count)
-        for (i, c) in ranking.customers.enumerated() { positions[Int32(c.customer)] = i }
+        var positions = [Int32](repeating: -1, count: snapshot.activity.customerCount)
+        for (i, c) in ranking.customers.enumerated() where c.customer < positions.count { positions[c.customer] = Int32(i) }
         let rules = RetentionAction.Rules()
         let clvs = ranking.customers.map(\.predictedCLV).sorted()
         let threshold = clvs.isEmpty ? 0 : clvs[min(clvs.count - 1, Int(rules.highValueQuantile * Double(clvs.count)))]
@@ -41,7 +103,15 @@ struct AtRiskData: Sendable {
             count += 1
             loss += c.expectedLoss
         }
-        return AtRiskData(ranking: ranking, error: nil, segments: segments, positions: positions, valuableCount: count, valuableLoss: loss)
+        var explainer: TreeExplainer?
+        if case .boostedTrees(let trees) = model.model { explainer = TreeExplainer(model: trees) }
+        return AtRiskData(
+            ranking: ranking, model: model, attributes: attributes, explainer: explainer, error: nil, segments: segments, positions: positions, valuableCount: count, valuableLoss: loss,
+            trainSeconds: seconds(trained - start), rankSeconds: seconds(ranked - trained))
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }
 
@@ -91,7 +161,8 @@ struct AtRiskPage: Sendable {
         reasons.map { "\($0.feature) = \($0.value ?? "missing")" }.joined(separator: "; ")
     }
 
-    init(data: AtRiskData?, segment: RFMSegment?, limit: Int, userIds: [String?]) {
+    /// `reasons[n]` are the reasons of the `n`-th picked row (``AtRiskData/reasons(of:in:)``).
+    init(data: AtRiskData?, segment: RFMSegment?, limit: Int, userIds: [String?], reasons: [[FeatureContributions.Reason]]) {
         segments = [SelectOption(value: "", text: "All segments", selected: segment == nil)]
             + RFMSegment.allCases.map { SelectOption(value: $0.rawValue, text: $0.displayName, selected: $0 == segment) }
         limits = Self.limitChoices.map { SelectOption(value: String($0), text: String($0), selected: $0 == limit) }
@@ -122,20 +193,21 @@ struct AtRiskPage: Sendable {
                 alive: c.probabilityAlive.map { ChartFormat.percent(1).string($0) } ?? "–", aliveRaw: c.probabilityAlive.map { "\($0)" } ?? "",
                 clv: ChartFormat.money.string(c.predictedCLV), clvRaw: "\(c.predictedCLV)",
                 loss: ChartFormat.money.string(c.expectedLoss), lossRaw: "\(c.expectedLoss)",
-                reasons: Self.reasonText(c.reasons), action: c.action.rawValue)
+                reasons: Self.reasonText(n < reasons.count ? reasons[n] : c.reasons), action: c.action.rawValue)
         }
     }
 
     /// The same rows as CSV (RFC 4180), for spreadsheets. Cells that a spreadsheet would read as
     /// a formula are prefixed with a quote.
-    static func csv(_ data: AtRiskData, picked: [Int], userIds: [String?]) -> String {
+    static func csv(_ data: AtRiskData, picked: [Int], userIds: [String?], reasons: [[FeatureContributions.Reason]]) -> String {
         guard let ranking = data.ranking else { return "" }
         var out = "rank,user_id,segment,churn_risk,p_alive,predicted_clv,expected_loss,top_reasons,suggested_action\r\n"
         for (n, i) in picked.enumerated() {
             let c = ranking.customers[i]
             let cells = [
                 String(i + 1), (n < userIds.count ? userIds[n] : nil) ?? "", data.segments[i]?.displayName ?? "", "\(c.churnRisk)",
-                c.probabilityAlive.map { "\($0)" } ?? "", "\(c.predictedCLV)", "\(c.expectedLoss)", reasonText(c.reasons), c.action.rawValue,
+                c.probabilityAlive.map { "\($0)" } ?? "", "\(c.predictedCLV)", "\(c.expectedLoss)", reasonText(n < reasons.count ? reasons[n] : c.reasons),
+                c.action.rawValue,
             ]
             out += cells.map(csvCell).joined(separator: ",") + "\r\n"
         }

@@ -50,9 +50,9 @@ struct ChurnPage: Sendable {
         if !reasons.isEmpty {
             let total = reasons.reduce(0) { $0 + $1.count }
             charts.append(SVGChart.horizontalBars(
-                id: "exit-reasons", title: "Why customers cancelled (exit feedback)",
-                summary: "\(ChartFormat.grouped(total)) cancellations with a reason; most common: \(reasons[0].reason) (\(ChartFormat.grouped(reasons[0].count))).",
-                items: reasons.prefix(12).map { ($0.reason, Double($0.count)) }, format: .integer, valueTitle: "Cancellations"))
+                id: "exit-reasons", title: "Why customers left (exit feedback)",
+                summary: "\(ChartFormat.grouped(total)) exits with a reason, from subscription cancellations, exit surveys and account closures; most common: \(reasons[0].reason) (\(ChartFormat.grouped(reasons[0].count))).",
+                items: reasons.prefix(12).map { ($0.reason, Double($0.count)) }, format: .integer, valueTitle: "Exits"))
         }
         return Trends(charts: charts, hasReasons: !reasons.isEmpty)
     }

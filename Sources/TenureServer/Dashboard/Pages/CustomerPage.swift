@@ -41,7 +41,12 @@ struct CustomerPage: Sendable {
     static let eventLimit = 5_000
     static let shown = 300
 
-    init(profile: CustomerProfile, events: [StoredEvent], atRisk: AtRiskData?, snapshotIndex: Int?, segment: RFMSegment?) {
+    /// `position` is the customer's place in the at-risk ranking (nil when not scored) and
+    /// `reasons` their TreeSHAP reasons.
+    init(
+        profile: CustomerProfile, events: [StoredEvent], atRisk: AtRiskData?, position: Int?, reasons: [FeatureContributions.Reason],
+        segment: RFMSegment?
+    ) {
         let orders = events.filter { $0.name == StandardEvent.orderCompleted }
         let spend = orders.reduce(0) { $0 + ($1.revenue ?? 0) }
         facts = [
@@ -58,13 +63,13 @@ struct CustomerPage: Sendable {
         traits = profile.traits.sorted { $0.key < $1.key }.prefix(50).map { Fact(name: $0.key, value: Self.text($0.value)) }
         hasTraits = !traits.isEmpty
         self.segment = segment?.displayName
-        if let data = atRisk, let ranking = data.ranking, let index = snapshotIndex, let position = data.positions[Int32(index)] {
+        if let data = atRisk, let ranking = data.ranking, let position {
             let c = ranking.customers[position]
             prediction = Prediction(
                 risk: ChartFormat.percent(1).string(c.churnRisk), riskRaw: "\(c.churnRisk)",
                 alive: c.probabilityAlive.map { ChartFormat.percent(1).string($0) } ?? "–", clv: ChartFormat.money.string(c.predictedCLV),
                 loss: ChartFormat.money.string(c.expectedLoss) + " (rank \(position + 1) of \(ChartFormat.grouped(ranking.customers.count)))",
-                action: c.action.rawValue, reasons: c.reasons.map { "\($0.feature) = \($0.value ?? "missing") (raises the log-odds by \(String(format: "%.2f", $0.contribution)))" })
+                action: c.action.rawValue, reasons: reasons.map { "\($0.feature) = \($0.value ?? "missing") (raises the log-odds by \(String(format: "%.2f", $0.contribution)))" })
             predictionNote = "Churn within \(ranking.horizonDays) days of \(DayNumber.isoString(ranking.cutoffDay)); CLV over 52 weeks."
         } else if let data = atRisk, data.ranking != nil {
             predictionNote = "Not scored: the model scores customers who purchased in the last year."
