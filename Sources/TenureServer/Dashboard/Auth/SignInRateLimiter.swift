@@ -9,12 +9,18 @@ public struct SignInLimit: Sendable {
     /// Take the client address from the first `X-Forwarded-For` entry (only behind a proxy that
     /// sets it); otherwise the TCP peer's address is used.
     public var trustForwardedFor: Bool
+    /// The time failures are stamped with and the window is measured in (a test can move it on).
+    public var now: @Sendable () -> ContinuousClock.Instant
 
     /// 10 failures in 5 minutes.
-    public init(maxFailures: Int = 10, window: Duration = .seconds(300), trustForwardedFor: Bool = false) {
+    public init(
+        maxFailures: Int = 10, window: Duration = .seconds(300), trustForwardedFor: Bool = false,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
         self.maxFailures = maxFailures
         self.window = window
         self.trustForwardedFor = trustForwardedFor
+        self.now = now
     }
 }
 
@@ -27,7 +33,6 @@ public struct SignInLimit: Sendable {
 actor SignInRateLimiter {
     let limit: SignInLimit
     private var failures: [String: [ContinuousClock.Instant]] = [:]
-    private let clock = ContinuousClock()
 
     init(limit: SignInLimit) {
         self.limit = limit
@@ -39,7 +44,7 @@ actor SignInRateLimiter {
 
     /// Seconds until a sign-in with these keys is allowed again, or nil when it is allowed now.
     func retryAfter(_ keys: [String]) -> Int? {
-        let now = clock.now
+        let now = limit.now()
         var wait: Duration = .zero
         for key in keys {
             let recent = prune(key, now: now)
@@ -52,7 +57,7 @@ actor SignInRateLimiter {
     }
 
     func failed(_ keys: [String]) {
-        let now = clock.now
+        let now = limit.now()
         for key in keys {
             var recent = prune(key, now: now)
             recent.append(now)
