@@ -53,7 +53,7 @@ struct CSVFileImport {
                 done.wait()  // the reader thread must not outlive the file handle
             }
             // The first piece's records tell about how many the file holds.
-            let firstRecords = first.withUnsafeBytes { Self.countNewlines($0) }
+            let firstRecords = first.withUnsafeBytes { FileImporter.countNewlines($0) }
             if first.count > 0, firstRecords > 0 { session.reserve(records: Int(Double(totalBytes) / Double(first.count) * Double(firstRecords) * 1.05)) }
             var records = 0, skipped = 0
             var badRows: [BadRow] = []
@@ -91,7 +91,7 @@ struct CSVFileImport {
         try bytes.withUnsafeBytes { raw in
             var start = 0, line = 1
             // Leading blank lines are not records.
-            while let newline = raw[start...].firstIndex(of: 0x0A), isBlank(UnsafeRawBufferPointer(rebasing: raw[start...newline])) {
+            while let newline = raw[start...].firstIndex(of: 0x0A), FileImporter.isBlank(UnsafeRawBufferPointer(rebasing: raw[start...newline])) {
                 start = newline + 1
                 line += 1
             }
@@ -107,7 +107,7 @@ struct CSVFileImport {
             do {
                 if options.hasHeader {
                     let rowReader = try TransactionRowReader(mapping: mapping, header: names, columnCount: names.count)
-                    return Layout(reader: reader, rowReader: rowReader, dataStart: end, firstLine: line + countNewlines(record))
+                    return Layout(reader: reader, rowReader: rowReader, dataStart: end, firstLine: line + FileImporter.countNewlines(record))
                 }
                 let rowReader = try TransactionRowReader(mapping: mapping, header: nil, columnCount: names.count)
                 return Layout(reader: reader, rowReader: rowReader, dataStart: start, firstLine: line)
@@ -115,16 +115,6 @@ struct CSVFileImport {
                 throw ImportFailure.mapping(error.description)
             }
         }
-    }
-
-    static func isBlank(_ record: UnsafeRawBufferPointer) -> Bool {
-        record.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-    }
-
-    static func countNewlines(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var n = 0
-        for byte in bytes where byte == 0x0A { n += 1 }
-        return n
     }
 
     /// The reader side: reads pieces, cuts them, parses the halves on two threads, hands over.
@@ -206,7 +196,7 @@ struct CSVFileImport {
                 {
                     parts = [0..<newline + 1, newline + 1..<bytes.count]
                 }
-                let firstLines = [line, line + CSVFileImport.countNewlines(UnsafeRawBufferPointer(rebasing: bytes[parts[0]]))]
+                let firstLines = [line, line + FileImporter.countNewlines(UnsafeRawBufferPointer(rebasing: bytes[parts[0]]))]
                 let results = WorkerResults<(ImportedTransactions, Int)?>(Array(repeating: nil, count: parts.count))
                 let (layout, receivedAt) = (self.layout, self.receivedAt)
                 nonisolated(unsafe) let shared = bytes
@@ -234,9 +224,9 @@ struct CSVFileImport {
             let end = layout.reader.recordEnd(in: bytes, from: start) ?? bytes.count
             let record = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             let recordLine = line
-            line += countNewlines(record)
+            line += FileImporter.countNewlines(record)
             start = end
-            if isBlank(record) { continue }
+            if FileImporter.isBlank(record) { continue }
             if let error = layout.reader.split(record, into: &fields) {
                 batch.addBadRow(line: recordLine, reason: "field \(error.field + 1): \(error.reason)")
                 continue

@@ -110,9 +110,8 @@ public struct FileImporter: Sendable {
             report.seconds = Self.seconds(since: started)
             return report
         }
-        let fileKey = "\(options.format.rawValue)"
         var report = try await store.bulkImport { session in
-            var state = ImportState(options: options, fileKey: fileKey)
+            var state = ImportState(options: options)
             var carry: [UInt8] = []
             var bytesRead = 0
             var lastProgress = ContinuousClock.now
@@ -144,6 +143,18 @@ public struct FileImporter: Sendable {
     private static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// A record of only spaces, tabs and line breaks: not a record at all (both formats skip it).
+    static func isBlank(_ record: UnsafeRawBufferPointer) -> Bool {
+        record.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+    }
+
+    /// Line breaks in `bytes`: how far a record moves the line count.
+    static func countNewlines(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var n = 0
+        for byte in bytes where byte == 0x0A { n += 1 }
+        return n
     }
 
     /// A stable id for a record without one: `imp-` and 128 bits of SHA-256 over its line number
@@ -181,16 +192,14 @@ public struct FileImporter: Sendable {
 /// The JSONL importer's per-file state: where in the file it is, bad records.
 struct ImportState {
     let options: ImportOptions
-    let fileKey: String
     let receivedAt = Date()
     var line = 1
     var records = 0
     var skipped = 0
     var badRows: [BadRow] = []
 
-    init(options: ImportOptions, fileKey: String) {
+    init(options: ImportOptions) {
         self.options = options
-        self.fileKey = fileKey
     }
 
     /// Reads the complete records in `bytes` (all of them when `final`); returns bytes consumed.
@@ -207,9 +216,9 @@ struct ImportState {
             }
             let record = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             let recordLine = line
-            line += record.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            line += FileImporter.countNewlines(record)
             start = end
-            if CSVFileImport.isBlank(record) { continue }
+            if FileImporter.isBlank(record) { continue }
             try handle(record, line: recordLine, session: &session)
         }
         return start

@@ -123,7 +123,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                                         for i in 0..<times.count {
                                             let key = keys[i]
                                             let orderKey = hasOrderKeys && !orderKeys[i].isZero ? orderKeys[i] : nil
-                                            guard !state.keys.contains(key), !(orderKey.map(state.keys.contains) ?? false) else {
+                                            guard isNew(key, order: orderKey) else {
                                                 outcome.duplicates += 1
                                                 continue
                                             }
@@ -170,10 +170,13 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     /// without an `order_id` is known by its message id, whose key is already kept.
     private func newKeys(messageId: String, orderId: String?) -> (message: MessageKey, order: MessageKey?)? {
         let key = MessageKey(messageId)
-        guard !state.keys.contains(key) else { return nil }
         let orderKey = orderId.flatMap { $0 == messageId ? nil : MessageKey($0, domain: .order) }
-        if let orderKey, state.keys.contains(orderKey) { return nil }
-        return (key, orderKey)
+        return isNew(key, order: orderKey) ? (key, orderKey) : nil
+    }
+
+    /// Whether neither the message key nor the order key (if any) is stored yet.
+    private func isNew(_ key: MessageKey, order orderKey: MessageKey?) -> Bool {
+        !state.keys.contains(key) && !(orderKey.map(state.keys.contains) ?? false)
     }
 
     /// Adds the event to this transaction's block (written out when full) and its keys to the
