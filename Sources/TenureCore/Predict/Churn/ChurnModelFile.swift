@@ -138,9 +138,11 @@ public struct ChurnModelFile: Sendable, Codable, Equatable {
     /// `cutoffDay` (default: the snapshot's last day), in the order given: the same reasons as
     /// ``score(_:attributes:cutoffDay:topReasons:)`` gives them, for one customer's page without
     /// explaining everyone. A customer without events on or before the cutoff gets none.
+    /// `explainer`: this model's trees' TreeSHAP tables prepared once (``TreeExplainer``), for a
+    /// caller that explains page after page; without it they are built for this call.
     public func reasons(
         _ snapshot: ActivitySnapshot, attributes: CustomerAttributes? = nil, cutoffDay: Int32? = nil, customers: [Int],
-        topReasons: Int = 3
+        topReasons: Int = 3, explainer: TreeExplainer? = nil
     ) throws(ChurnPredictionError) -> [[FeatureContributions.Reason]] {
         guard let range = snapshot.dayRange else { throw .emptySnapshot }
         let wanted = Array(Set(customers)).sorted()
@@ -148,10 +150,14 @@ public struct ChurnModelFile: Sendable, Codable, Equatable {
         guard table.matrix.rowCount > 0 else { return customers.map { _ in [] } }
         let x = aligned(table.matrix)
         let scored: ScoredCustomers
-        do throws(LearnError) {
-            scored = try model.score(x, topReasons: topReasons)
-        } catch {
-            throw .model(error)
+        if let explainer {
+            scored = explainer.score(x, topReasons: topReasons)
+        } else {
+            do throws(LearnError) {
+                scored = try model.score(x, topReasons: topReasons)
+            } catch {
+                throw .model(error)
+            }
         }
         return customers.map { c in table.row(ofCustomer: c).map { scored.reasons(row: $0, in: x) } ?? [] }
     }

@@ -53,19 +53,11 @@ struct AtRiskData: Sendable {
         guard let ranking else { return picked.map { _ in [] } }
         let missing = picked.filter { $0 >= Self.explained && segmentReasons[$0] == nil }.map { ranking.customers[$0].customer }
         var computed: [Int: [FeatureContributions.Reason]] = [:]
-        if !missing.isEmpty, let model {
-            if let explainer {
-                // As ChurnModelFile.reasons, with the prepared explainer.
-                let table = model.features.table(
-                    from: snapshot.activity, cutoffDay: ranking.cutoffDay, attributes: attributes, only: Array(Set(missing)).sorted())
-                let x = model.aligned(table.matrix)
-                let scored = explainer.score(x, topReasons: 3)
-                for customer in missing {
-                    computed[customer] = table.row(ofCustomer: customer).map { scored.reasons(row: $0, in: x) } ?? []
-                }
-            } else if let reasons = try? model.reasons(snapshot.activity, attributes: attributes, cutoffDay: ranking.cutoffDay, customers: missing) {
-                for (customer, r) in zip(missing, reasons) { computed[customer] = r }
-            }
+        if !missing.isEmpty, let model,
+            let reasons = try? model.reasons(
+                snapshot.activity, attributes: attributes, cutoffDay: ranking.cutoffDay, customers: missing, explainer: explainer)
+        {
+            for (customer, r) in zip(missing, reasons) { computed[customer] = r }
         }
         return picked.map { i in
             let c = ranking.customers[i]
