@@ -46,6 +46,46 @@ import TenureStore
         #expect(try await store.counts().events == 2)
     }
 
+    /// A file of several pieces (the importer reads 4 MiB at a time and parses each piece in two
+    /// halves on two threads): records that straddle pieces and halves, blank and quoted lines,
+    /// and line numbers counted across all of them.
+    @Test func aFileOfManyPiecesKeepsEveryRecordAndItsLineNumber() async throws {
+        let dir = TemporaryDirectory()
+        var text = "customer,date,amount\n"
+        var expected = 0
+        var badLines: [Int] = []
+        let days = (1...28).map { String(format: "%02d", $0) }
+        for i in 0..<400_000 {
+            let line = i + 2
+            switch i {
+            case 1_000, 180_000, 333_333:
+                text += "c\(i),not-a-date,1\n"
+                badLines.append(line)
+            case 250_000:
+                text += "\n"  // a blank line: not a record
+            case 300_000:
+                text += "\"c\(i)\",2026-01-02,\"4.50\"\n"
+                expected += 1
+            default:
+                text += "c\(i % 5_000),2026-01-\(days[i % 28]),\(i % 97).25\n"
+                expected += 1
+            }
+        }
+        #expect(text.utf8.count > 2 * (4 << 20))  // more than two of the importer's 4 MiB pieces
+        let file = dir.file("big.csv", text)
+        let store = try SQLiteStore.inMemory()
+        let importer = FileImporter(options: ImportOptions(format: .csv, mapping: mapping, skipBadRows: true))
+        let report = try await importer.run(path: file, into: store)
+        #expect(report.records == expected + badLines.count)
+        #expect(report.stored == expected && report.skipped == badLines.count)
+        #expect(report.badRows.map(\.line) == badLines)
+        #expect(try await store.counts().events == expected)
+        #expect(try await store.customer(userId: "c300000") != nil)
+        // Message ids come from line numbers and bytes: the same file again adds nothing.
+        let again = try await importer.run(path: file, into: store)
+        #expect(again.stored == 0 && again.duplicates == expected)
+    }
+
     @Test func jsonlImportReadsSegmentMessages() async throws {
         let dir = TemporaryDirectory()
         let lines = [
