@@ -212,4 +212,55 @@ import TenureCore
             #expect(a == b)
         }
     }
+
+    /// The bulk path over many batches against the message path: rows already stored, rows
+    /// repeated inside a batch, batches that cross block boundaries, and more new customers than
+    /// the writer keeps pending (so some are inserted mid-import and updated at the end).
+    @Test func bulkBatchesOfOldRepeatedAndNewRowsStoreWhatTheMessagePathStores() async throws {
+        let header = ["customer", "date", "amount"]
+        let mapping = TransactionMapping(customerColumn: "customer", dateColumn: "date", amountColumn: "amount")
+        let reader = try TransactionRowReader(mapping: mapping, header: header, columnCount: header.count)
+        let received = at("2026-02-01T00:00:00Z")
+        // 4 batches of 9,000 rows over 21,000 customers; ids repeat within and across batches.
+        let batches: [[(id: String, fields: [String])]] = (0..<4).map { b in
+            (0..<9_000).map { r in
+                let n = b * 9_000 + r
+                let id = n % 7 == 3 ? "m\(n - 3)" : "m\(n)"
+                let customer = b < 2 ? n % 21_000 : (n * 7_919) % 21_000
+                return (id, ["c\(customer)", "2026-01-\(String(format: "%02d", 1 + (n * 13) % 28))T\(String(format: "%02d", n % 24)):00:00Z", "\(n % 50).5"])
+            }
+        }
+        let fast = try SQLiteStore.inMemory()
+        let slow = try SQLiteStore.inMemory()
+        // Some rows are in both stores before the import.
+        let earlier = batches[1].prefix(500).map { try! reader.message(fields: $0.fields, messageId: $0.id, receivedAt: received) }
+        _ = try await fast.ingest([earlier])
+        _ = try await slow.ingest([earlier])
+        let fastOutcome = try await fast.bulkImport { session in
+            for rows in batches {
+                var batch = reader.makeBatch(receivedAt: received)
+                for (i, row) in rows.enumerated() { reader.append(CSVFields(row.fields), line: i + 2, messageId: Array(row.id.utf8), to: &batch) }
+                try session.write(ImportedTransactions(batch))
+            }
+            return session.outcome
+        }
+        let slowOutcome = try await slow.bulkImport { session in
+            for rows in batches {
+                for row in rows { try session.write(try reader.message(fields: row.fields, messageId: row.id, receivedAt: received)) }
+            }
+            return session.outcome
+        }
+        #expect(fastOutcome == slowOutcome)
+        let unique = Set(batches.joined().map(\.id)).count
+        #expect(fastOutcome.stored == unique - Set(batches[1].prefix(500).map(\.id)).count)
+        #expect(try await fast.counts() == (try await slow.counts()))
+        for (b, r) in [(0, 0), (0, 3), (0, 8_999), (1, 0), (1, 7_383), (2, 5), (3, 4_000), (3, 8_998)] {
+            let userId = batches[b][r].fields[0]
+            let f = try #require(try await fast.customer(userId: userId))
+            let s = try #require(try await slow.customer(userId: userId))
+            #expect(f.firstSeen == s.firstSeen && f.lastSeen == s.lastSeen, "\(userId)")
+            #expect(try await fast.events(customerId: f.id, limit: 50) == (try await slow.events(customerId: s.id, limit: 50)), "\(userId)")
+        }
+        #expect(try await fast.counts().events == unique)
+    }
 }

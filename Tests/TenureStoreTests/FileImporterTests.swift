@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TenureCore
 import TenureStore
@@ -84,6 +85,35 @@ import TenureStore
         // Message ids come from line numbers and bytes: the same file again adds nothing.
         let again = try await importer.run(path: file, into: store)
         #expect(again.stored == 0 && again.duplicates == expected)
+    }
+
+    /// A bulk import that has the file to itself writes its pages once (rollback journal, not
+    /// the WAL) and leaves the store in WAL mode; one that shares the file runs in WAL mode.
+    @Test func aBulkImportWritesPagesOnceUnlessTheFileIsShared() async throws {
+        let dir = TemporaryDirectory()
+        var text = "customer,date,amount\n"
+        for i in 0..<60_000 { text += "c\(i % 4_000),2026-01-\(String(format: "%02d", 1 + i % 28)),\(i % 90).5\n" }
+        let file = dir.file("t.csv", text)
+        let importer = FileImporter(options: ImportOptions(format: .csv, mapping: mapping))
+        func walBytes(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0 }
+
+        let alone = dir.path + "/alone.sqlite"
+        let store = try SQLiteStore(path: alone)
+        #expect(try await importer.run(path: file, into: store).stored == 60_000)
+        #expect(walBytes(alone) < 1 << 16)  // nothing of the import went through the WAL
+        #expect(try await store.counts().events == 60_000)
+        let mode = try await DatabaseQueue(path: alone).read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+
+        let shared = dir.path + "/shared.sqlite"
+        let sharedStore = try SQLiteStore(path: shared)
+        let other = try DatabasePool(path: shared)
+        _ = try await other.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customer") }
+        #expect(try await importer.run(path: file, into: sharedStore).stored == 60_000)
+        #expect(walBytes(shared) > 1 << 20)  // the pages went through the WAL
+        let customers = try await other.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customer") }
+        #expect(customers == 4_000)
+        #expect(try await sharedStore.counts().events == 60_000)
     }
 
     @Test func jsonlImportReadsSegmentMessages() async throws {

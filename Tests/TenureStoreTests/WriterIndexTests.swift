@@ -50,4 +50,27 @@ import Testing
         #expect(set.count == reference.count)
         #expect((0..<5_003).allSatisfy { set.contains(key($0, homes: 2_039)) == reference.contains($0) })
     }
+
+    /// First/last seen times: a dictionary while few customers are marked, an array once many
+    /// are, ids past the array's reach in the dictionary throughout.
+    @Test func seenTimesKeepEachCustomersFirstAndLastTime() {
+        var seen = SeenTimes()
+        var reference: [Int64: (first: Int64, last: Int64)] = [:]
+        var random = SystemRandomNumberGenerator()
+        for step in 0..<60_000 {
+            let customer = step % 5 == 0 ? Int64(1 << 30) + Int64.random(in: 0..<50, using: &random) : Int64.random(in: 0..<(step < 3_000 ? 3_000 : 40_000), using: &random)
+            if step % 97 == 0 {
+                #expect(seen.remove(customer).map { [$0.first, $0.last] } == reference.removeValue(forKey: customer).map { [$0.first, $0.last] })
+                continue
+            }
+            let time = Int64.random(in: -1_000...1_000_000, using: &random)
+            seen.mark(customer, time)
+            let old = reference[customer] ?? (.max, .min)
+            reference[customer] = (min(old.first, time), max(old.last, time))
+        }
+        var listed: [(Int64, Int64, Int64)] = []
+        seen.forEach { listed.append(($0, $1, $2)) }
+        #expect(listed.map(\.0) == reference.keys.sorted())
+        #expect(listed.allSatisfy { reference[$0.0]! == ($0.1, $0.2) })
+    }
 }

@@ -79,6 +79,11 @@ struct EventDetails: Sendable {
 
     var count: Int { offsets.count - 1 }
 
+    mutating func reserve(records: Int, bytes count: Int) {
+        offsets.reserveCapacity(offsets.count + records)
+        bytes.reserveCapacity(bytes.count + count)
+    }
+
     mutating func append(receivedDelta: Int64, messageId: String, payload: String?, context: String?, currency: String?) {
         Self.putVarint(&bytes, UInt64(bitPattern: (receivedDelta << 1) ^ (receivedDelta >> 63)))
         put(messageId)
@@ -110,9 +115,18 @@ struct EventDetails: Sendable {
     }
 
     mutating func append(_ other: EventDetails) {
-        let base = UInt32(bytes.count)
-        bytes += other.bytes
-        offsets += other.offsets.dropFirst().map { $0 + base }
+        append(other, rows: 0..<other.count)
+    }
+
+    /// Records `rows` of `other`, in one copy.
+    mutating func append(_ other: EventDetails, rows: Range<Int>) {
+        guard !rows.isEmpty else { return }
+        other.offsets.withUnsafeBufferPointer { from in
+            let start = Int(from[rows.lowerBound]), end = Int(from[rows.upperBound])
+            let shift = UInt32(bytes.count) &- UInt32(start)
+            other.bytes.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<end])) }
+            offsets.append(contentsOf: from[(rows.lowerBound + 1)...rows.upperBound].lazy.map { $0 &+ shift })
+        }
     }
 
     private mutating func put(_ text: String?) {

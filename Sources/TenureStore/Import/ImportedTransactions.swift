@@ -1,7 +1,7 @@
 import TenureCore
 
-/// Parsed transaction records with their dedupe keys, hashed on the parser's thread so the
-/// store's single writer only looks them up.
+/// Parsed transaction records with their dedupe keys, hashed on the parser's thread, and their
+/// event details already encoded, so the store's single writer only looks keys up and copies.
 public struct ImportedTransactions: Sendable {
     public let batch: TransactionBatch
     /// Row `i`'s message key.
@@ -11,6 +11,8 @@ public struct ImportedTransactions: Sendable {
     /// Row `i`'s order key, zero when the order is known by its message id; empty unless the
     /// rows are orders with an order column.
     let orderKeys: [MessageKey]
+    /// Row `i`'s details as the event log stores them.
+    let details: EventDetails
 
     public init(_ batch: TransactionBatch) {
         self.batch = batch
@@ -20,6 +22,7 @@ public struct ImportedTransactions: Sendable {
         userKeys = batch.userIds.bytes.withUnsafeBytes { users in
             (0..<batch.count).map { CustomerIdIndex.key(utf8: UnsafeRawBufferPointer(rebasing: users[batch.userIds.range($0)])) }
         }
+        details = Self.details(of: batch)
         guard batch.isOrder && batch.hasOrderIds else {
             orderKeys = []
             return
@@ -33,5 +36,25 @@ public struct ImportedTransactions: Sendable {
                 }
             }
         }
+    }
+
+    private static func details(of batch: TransactionBatch) -> EventDetails {
+        var details = EventDetails()
+        details.reserve(records: batch.count, bytes: batch.messageIds.bytes.count + batch.payloads.bytes.count + 8 * batch.count)
+        let (receivedAt, currency) = (batch.receivedAt, batch.currency)
+        batch.messageIds.withBuffers { messageIds in
+            batch.payloads.withBuffers { payloads in
+                batch.timestamps.withUnsafeBufferPointer { times in
+                    batch.revenues.withUnsafeBufferPointer { revenues in
+                        for i in 0..<times.count {
+                            details.append(
+                                receivedDelta: receivedAt &- times[i], messageId: messageIds.value(i), payload: payloads.value(i),
+                                currency: revenues[i].isNaN ? nil : currency)
+                        }
+                    }
+                }
+            }
+        }
+        return details
     }
 }

@@ -21,6 +21,10 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     /// once, with their final first and last seen times, in `finish()` (or before a message
     /// that may read their rows).
     private var pendingCustomers: [(id: Int64, userId: String)] = []
+    /// Pending customers a bulk import inserts at once.
+    private static let pendingCustomerLimit = 16_384
+    /// The rows of the bulk import's current range that are new (reused between ranges).
+    private var newRows: [Int] = []
     /// The event type of the previous message: files and batches repeat one name many times.
     private var lastType: (kind: Message.Kind, name: String, id: Int64)?
     private let now: Int64
@@ -42,16 +46,6 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     /// Drops this copy's reference to the state, after the writer was copied into an import session.
     mutating func releaseState() {
         state = SQLiteWriterState()
-    }
-
-    private var userCache: CustomerIdIndex {
-        get { state.userCache }
-        _modify { yield &state.userCache }
-    }
-
-    private var aliasCache: CustomerIdIndex {
-        get { state.aliasCache }
-        _modify { yield &state.aliasCache }
     }
 
     static func typeKey(kind: String, name: String) -> String { kind + "\u{1F}" + name }
@@ -98,7 +92,9 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     }
 
     /// The bulk importer's hot path: parsed transaction records straight into the block, with
-    /// the same dedupe, identity and order rules as `write(_: Message)`.
+    /// the same dedupe, identity and order rules as `write(_: Message)`. Rows are taken a block's
+    /// free room at a time: the writer decides which are new and who they belong to, then copies
+    /// the new rows' columns and encoded details in bulk.
     mutating func write(_ imported: ImportedTransactions) throws -> IngestOutcome {
         let batch = imported.batch
         var outcome = IngestOutcome()
@@ -107,45 +103,74 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         }
         guard batch.count > 0 else { return outcome }
         let typeId = try typeId(kind: .track, name: batch.event)
-        let hasOrderKeys = batch.isOrder && batch.hasOrderIds
-        let (isOrder, receivedAt, currency) = (batch.isOrder, batch.receivedAt, batch.currency)
-        state.keys.reserve(batch.count * (hasOrderKeys ? 2 : 1))
+        state.keys.reserve(batch.count * (batch.isOrder && batch.hasOrderIds ? 2 : 1))
         block.reserve(min(batch.count, SQLiteEventLog.maximumEvents))
-        // Plain buffers for the loop: no array is retained, released or bounds-checked per row.
-        try batch.userIds.withBuffers { users in
-            try batch.messageIds.withBuffers { messageIds in
-                try batch.payloads.withBuffers { payloads in
-                    try imported.keys.withUnsafeBufferPointer { keys in
-                        try imported.userKeys.withUnsafeBufferPointer { userKeys in
-                            try imported.orderKeys.withUnsafeBufferPointer { orderKeys in
-                                try batch.timestamps.withUnsafeBufferPointer { times in
-                                    try batch.revenues.withUnsafeBufferPointer { revenues in
-                                        for i in 0..<times.count {
-                                            let key = keys[i]
-                                            let orderKey = hasOrderKeys && !orderKeys[i].isZero ? orderKeys[i] : nil
-                                            guard isNew(key, order: orderKey) else {
-                                                outcome.duplicates += 1
-                                                continue
-                                            }
-                                            let time = times[i], revenue = revenues[i]
-                                            let customer = findOrReserve(key: userKeys[i], userId: users.value(i))
-                                            block.details.append(
-                                                receivedDelta: receivedAt &- time, messageId: messageIds.value(i), payload: payloads.value(i),
-                                                currency: revenue.isNaN ? nil : currency)
-                                            try appendColumns(
-                                                customer: customer, typeId: typeId, time: time, revenue: revenue, keys: (key, orderKey),
-                                                order: isOrder ? (0, revenue) : nil)
-                                            outcome.stored += 1
-                                        }
-                                    }
-                                }
+        var start = 0
+        while start < batch.count {
+            let end = min(batch.count, start + max(1, SQLiteEventLog.maximumEvents - block.count))
+            let stored = append(imported, rows: start..<end, typeId: typeId)
+            outcome.stored += stored
+            outcome.duplicates += end - start - stored
+            if block.count >= SQLiteEventLog.maximumEvents { try flush() }
+            start = end
+        }
+        // New customers go in while the parsers still work; `finish()` then only updates their times.
+        if pendingCustomers.count >= Self.pendingCustomerLimit { try insertPendingCustomers() }
+        return outcome
+    }
+
+    /// Appends the new ones of `rows` to the block; returns how many were new.
+    private mutating func append(_ imported: ImportedTransactions, rows: Range<Int>, typeId: Int64) -> Int {
+        let batch = imported.batch
+        let hasOrderKeys = batch.isOrder && batch.hasOrderIds
+        newRows.removeAll(keepingCapacity: true)
+        var revenue = 0.0
+        batch.userIds.withBuffers { users in
+            imported.keys.withUnsafeBufferPointer { keys in
+                imported.userKeys.withUnsafeBufferPointer { userKeys in
+                    imported.orderKeys.withUnsafeBufferPointer { orderKeys in
+                        batch.timestamps.withUnsafeBufferPointer { times in
+                            for i in rows {
+                                let key = keys[i]
+                                let orderKey = hasOrderKeys && !orderKeys[i].isZero ? orderKeys[i] : nil
+                                guard isNew(key, order: orderKey) else { continue }
+                                state.keys.insert(key)
+                                if let orderKey { state.keys.insert(orderKey) }
+                                let customer = findOrReserve(key: userKeys[i], userId: users.value(i))
+                                block.customers.append(UInt32(truncatingIfNeeded: customer))
+                                seen.mark(customer, times[i])
+                                newRows.append(i)
                             }
                         }
                     }
                 }
             }
         }
-        return outcome
+        let stored = newRows.count
+        if stored == rows.count {
+            block.times.append(contentsOf: batch.timestamps[rows])
+            block.revenues.append(contentsOf: batch.revenues[rows])
+            block.keys.append(contentsOf: imported.keys[rows])
+            block.details.append(imported.details, rows: rows)
+            if batch.isOrder { revenue = batch.revenues[rows].reduce(0, +) }
+        } else {
+            for i in newRows {
+                block.times.append(batch.timestamps[i])
+                block.revenues.append(batch.revenues[i])
+                block.keys.append(imported.keys[i])
+                block.details.append(imported.details, rows: i..<i + 1)
+                if batch.isOrder { revenue += batch.revenues[i] }
+            }
+        }
+        block.types.append(contentsOf: repeatElement(UInt32(truncatingIfNeeded: typeId), count: stored))
+        if hasOrderKeys {
+            for i in newRows where !imported.orderKeys[i].isZero { block.orderKeys.append(imported.orderKeys[i]) }
+        }
+        if batch.isOrder {
+            block.orders += stored
+            block.orderRevenue += revenue
+        }
+        return stored
     }
 
     /// One event to store, resolved: what `append` writes to the log.
@@ -185,24 +210,14 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         block.details.append(
             receivedDelta: event.receivedAt &- event.time, messageId: event.messageId, payload: event.payload, context: event.context,
             currency: event.currency)
-        try appendColumns(
-            customer: event.customer, typeId: event.typeId, time: event.time, revenue: event.revenue ?? .nan, keys: event.keys,
-            order: event.order)
-    }
-
-    /// The columns of an event whose details were just appended; `revenue` is NaN when none.
-    private mutating func appendColumns(
-        customer: Int64, typeId: Int64, time: Int64, revenue: Double, keys: (message: MessageKey, order: MessageKey?),
-        order: (lines: Int, value: Double)?
-    ) throws {
-        state.keys.insert(keys.message)
-        block.customers.append(UInt32(truncatingIfNeeded: customer))
-        block.types.append(UInt32(truncatingIfNeeded: typeId))
-        block.times.append(time)
-        block.revenues.append(revenue)
-        block.keys.append(keys.message)
-        if let order {
-            if let orderKey = keys.order {
+        state.keys.insert(event.keys.message)
+        block.customers.append(UInt32(truncatingIfNeeded: event.customer))
+        block.types.append(UInt32(truncatingIfNeeded: event.typeId))
+        block.times.append(event.time)
+        block.revenues.append(event.revenue ?? .nan)
+        block.keys.append(event.keys.message)
+        if let order = event.order {
+            if let orderKey = event.keys.order {
                 state.keys.insert(orderKey)
                 block.orderKeys.append(orderKey)
             }
@@ -210,7 +225,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
             block.orderLines += order.lines
             block.orderRevenue += order.value
         }
-        seen.mark(customer, time)
+        seen.mark(event.customer, event.time)
         if block.count >= SQLiteEventLog.maximumEvents { try flush() }
     }
 
@@ -280,14 +295,17 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     /// The customer a user id or alias (by key) points to, following merges since the load.
     private func lookup(_ key: MessageKey) -> Int64? {
-        (userCache[key: key] ?? aliasCache[key: key]).map(resolved)
+        guard let id = state.userCache[key: key] ?? state.aliasCache[key: key] else { return nil }
+        return resolved(id)
     }
 
     private mutating func lookupAlias(_ alias: String) throws -> Int64? {
-        aliasCache[alias].map(resolved)
+        guard let id = state.aliasCache[alias] else { return nil }
+        return resolved(id)
     }
 
     private func resolved(_ customer: Int64) -> Int64 {
+        guard !state.mergedInto.isEmpty else { return customer }
         var id = customer
         while let next = state.mergedInto[id] { id = next }
         return id
@@ -296,7 +314,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     private mutating func findOrCreate(userId: String, at timestamp: Int64) throws -> Int64 {
         if let id = try lookupUser(userId) { return id }
         let id = try createCustomer(userId: userId, at: timestamp)
-        userCache[userId] = id
+        state.userCache[userId] = id
         return id
     }
 
@@ -323,7 +341,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         let id = state.nextCustomerId
         state.nextCustomerId += 1
         pendingCustomers.append((id, String(decoding: userId, as: UTF8.self)))
-        userCache[key: key] = id
+        state.userCache[key: key] = id
         return id
     }
 
@@ -342,7 +360,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         insertIdentity.bind(1, alias)
         insertIdentity.bind(2, customer)
         try insertIdentity.run()
-        aliasCache[alias] = customer
+        state.aliasCache[alias] = customer
     }
 
     /// Ties an anonymous id to a known customer, merging the anonymous visitor's history into them.
@@ -378,8 +396,8 @@ struct SQLiteMessageWriter: ImportSessionWriter {
             // Rename the earlier customer: keep its id, take the new user id, remember the old one.
             try db.execute(sql: "UPDATE customer SET user_id = ? WHERE id = ?", arguments: [userId, previous])
             try setAlias(previousId, previous)
-            userCache[userId] = previous
-            userCache[previousId] = nil
+            state.userCache[userId] = previous
+            state.userCache[previousId] = nil
             return previous
         case (let previous?, let target?):
             if previous != target { try merge(previous, into: target) }
@@ -406,7 +424,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                 arguments: [fromRow["first_seen"] as Int64, fromRow["last_seen"] as Int64, into])
             if let oldUser: String = fromRow["user_id"] {
                 try setAlias(oldUser, into)
-                userCache[oldUser] = into
+                state.userCache[oldUser] = into
             }
         }
         try db.execute(sql: "DELETE FROM customer WHERE id = ?", arguments: [from])

@@ -66,13 +66,41 @@ extension SQLiteStore: EventStore {
     }
 
     public func bulkImport<T: Sendable>(_ body: @Sendable (inout ImportSession) throws -> T) async throws -> T {
-        try await write { messageWriter in
+        let rollbackJournal = try await useRollbackJournal()
+        defer { if rollbackJournal { restoreWAL() } }
+        return try await write { messageWriter in
             var session = ImportSession(writer: messageWriter)
             messageWriter.releaseState()  // the session's copy is now the only one
             let result = try body(&session)
             // The session's writer holds this transaction's state: hand it back.
             messageWriter = session.writer as! SQLiteMessageWriter
             return result
+        }
+    }
+
+    /// Switches the file to a rollback journal for a bulk import, when nothing else has it open.
+    /// A bulk import mostly appends pages to the file, and appended pages need no journal: each is
+    /// written once, where the WAL writes it twice (to the log, then to the file at checkpoint).
+    /// Commits stay durable (`synchronous = FULL`), and a crash mid-import leaves a hot journal
+    /// that SQLite rolls back on the next open. SQLite refuses the switch while another
+    /// connection uses the WAL (it answers "locked"); the import then runs in WAL mode.
+    private func useRollbackJournal() async throws -> Bool {
+        guard path != nil, writer is DatabasePool else { return false }
+        return try await writer.writeWithoutTransaction { db in
+            do {
+                return try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")?.lowercased() == "delete"
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                return false
+            }
+        }
+    }
+
+    private func restoreWAL() {
+        do {
+            try writer.barrierWriteWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+        } catch {
+            // The next open of the store sets WAL mode again.
+            logger.warning("could not return to WAL mode after a bulk import", metadata: ["error": "\(error)"])
         }
     }
 
