@@ -215,7 +215,7 @@ import TenureCore
 
     /// The bulk path over many batches against the message path: rows already stored, rows
     /// repeated inside a batch, batches that cross block boundaries, and more new customers than
-    /// the writer keeps pending (so some are inserted mid-import and updated at the end).
+    /// the writer keeps pending (16,384: some are inserted mid-import and updated at the end).
     @Test func bulkBatchesOfOldRepeatedAndNewRowsStoreWhatTheMessagePathStores() async throws {
         let header = ["customer", "date", "amount"]
         let mapping = TransactionMapping(customerColumn: "customer", dateColumn: "date", amountColumn: "amount")

@@ -84,14 +84,17 @@ public struct TransactionBatch: Sendable {
 
         public func string(_ i: Int) -> String { String(decoding: bytes[range(i)], as: UTF8.self) }
 
-        mutating func append(_ value: some Sequence<UInt8>) {
+        mutating func append(_ value: UnsafeRawBufferPointer) {
             bytes.append(contentsOf: value)
             ends.append(UInt32(bytes.count))
         }
 
+        mutating func append(_ value: [UInt8]) {
+            value.withUnsafeBytes { append($0) }
+        }
+
         mutating func append(_ value: ArraySlice<UInt8>) {
-            value.withUnsafeBytes { bytes.append(contentsOf: $0) }
-            ends.append(UInt32(bytes.count))
+            value.withUnsafeBytes { append($0) }
         }
 
         /// The column as plain buffers, for a loop over many values.
@@ -165,7 +168,7 @@ extension TransactionRowReader {
 
     /// Adds one record, split into `fields`, to `batch`: as a row, as a message (general path),
     /// or as a bad row naming the column and value at fault.
-    public func append(_ fields: CSVFields, line: Int, messageId: some Collection<UInt8>, to batch: inout TransactionBatch) {
+    public func append(_ fields: CSVFields, line: Int, messageId: [UInt8], to batch: inout TransactionBatch) {
         guard let plan = propertyPlan else {
             let strings = (0..<fields.count).map { fields.string($0) }
             let received = Date(timeIntervalSince1970: Double(batch.receivedAt) / 1000)

@@ -11,6 +11,8 @@ struct MessageKey: Hashable, Sendable {
         case order = 2
         /// User ids and aliases (`CustomerIdIndex`).
         case identity = 3
+        /// The records of an imported file, for their message ids (`FileImporter.messageId`).
+        case importedRecord = 4
     }
 
     init(high: UInt64, low: UInt64) {

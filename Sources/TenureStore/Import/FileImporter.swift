@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import TenureCore
 
@@ -157,8 +156,9 @@ public struct FileImporter: Sendable {
         return n
     }
 
-    /// A stable id for a record without one: `imp-` and 128 bits of SHA-256 over its line number
-    /// and bytes, in hex.
+    /// A stable id for a record without one: `imp-` and 128 bits of MurmurHash3 over its bytes,
+    /// seeded with its line number, in hex. The same record at the same line of a file imported
+    /// again gets the same id, so it is found as a duplicate.
     static func messageId(_ record: UnsafeRawBufferPointer, line: Int) -> String {
         var bytes = [UInt8](repeating: 0, count: 36)
         writeMessageId(record, line: line, into: &bytes)
@@ -167,10 +167,7 @@ public struct FileImporter: Sendable {
 
     /// `messageId(_:line:)`'s 36 bytes into `out` (which must hold 36).
     static func writeMessageId(_ record: UnsafeRawBufferPointer, line: Int, into out: inout [UInt8]) {
-        var hasher = SHA256()
-        withUnsafeBytes(of: UInt64(line).littleEndian) { hasher.update(bufferPointer: $0) }
-        hasher.update(bufferPointer: record)
-        let digest = hasher.finalize()
+        let hash = MessageKey.murmur3(record, seed: UInt64(truncatingIfNeeded: line) << 8 | UInt64(MessageKey.Domain.importedRecord.rawValue))
         let hex: StaticString = "0123456789abcdef"
         out.withUnsafeMutableBufferPointer { out in
             out[0] = UInt8(ascii: "i")
@@ -178,11 +175,10 @@ public struct FileImporter: Sendable {
             out[2] = UInt8(ascii: "p")
             out[3] = UInt8(ascii: "-")
             hex.withUTF8Buffer { hex in
-                digest.withUnsafeBytes { digest in
-                    for k in 0..<16 {
-                        out[4 + 2 * k] = hex[Int(digest[k] >> 4)]
-                        out[5 + 2 * k] = hex[Int(digest[k] & 0xF)]
-                    }
+                for nibble in 0..<16 {
+                    let shift = UInt64(60 - 4 * nibble)
+                    out[4 + nibble] = hex[Int(truncatingIfNeeded: hash.high >> shift) & 0xF]
+                    out[20 + nibble] = hex[Int(truncatingIfNeeded: hash.low >> shift) & 0xF]
                 }
             }
         }

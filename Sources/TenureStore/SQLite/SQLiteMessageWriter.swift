@@ -11,6 +11,13 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     private let insertCustomer: FastStatement
     private let insertIdentity: FastStatement
     private let updateSeen: FastStatement
+    /// `customerRows` customers in one statement (prepared when a bulk import first needs it).
+    private var insertCustomers: FastStatement?
+    /// `customerRows` seen-time updates in one statement.
+    private var updateSeenRows: FastStatement?
+    private static let customerRows = 64
+    /// New customers a bulk import holds before inserting them.
+    private static let pendingCustomerLimit = 16_384
     /// What the writer keeps between transactions; handed back by `finish()`.
     private(set) var state: SQLiteWriterState
     /// The events of this transaction not yet written to the log.
@@ -21,8 +28,6 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     /// once, with their final first and last seen times, in `finish()` (or before a message
     /// that may read their rows).
     private var pendingCustomers: [(id: Int64, userId: String)] = []
-    /// Pending customers a bulk import inserts at once.
-    private static let pendingCustomerLimit = 16_384
     /// The rows of the bulk import's current range that are new (reused between ranges).
     private var newRows: [Int] = []
     /// The event type of the previous message: files and batches repeat one name many times.
@@ -114,7 +119,8 @@ struct SQLiteMessageWriter: ImportSessionWriter {
             if block.count >= SQLiteEventLog.maximumEvents { try flush() }
             start = end
         }
-        // New customers go in while the parsers still work; `finish()` then only updates their times.
+        // New customers go in while the parsers still work (the writer has time then); `finish()`
+        // updates their times.
         if pendingCustomers.count >= Self.pendingCustomerLimit { try insertPendingCustomers() }
         return outcome
     }
@@ -244,13 +250,46 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     mutating func finish() throws {
         try flush()
         try insertPendingCustomers()
-        try seen.forEach { customer, first, last in
-            updateSeen.bind(1, first)
-            updateSeen.bind(2, last)
-            updateSeen.bind(3, customer)
-            try updateSeen.run()
-        }
+        try updateSeenTimes()
         seen = SeenTimes()
+    }
+
+    /// Widens the seen customers' first and last times, `customerRows` customers a statement
+    /// (in id order, so SQLite walks the table front to back).
+    private mutating func updateSeenTimes() throws {
+        var group: [(id: Int64, first: Int64, last: Int64)] = []
+        group.reserveCapacity(Self.customerRows)
+        func run(_ rows: [(id: Int64, first: Int64, last: Int64)]) throws {
+            let statement = rows.count == Self.customerRows ? try updateSeenGroup() : updateSeen
+            for (k, row) in rows.enumerated() {
+                let base = Int32(3 * k)
+                statement.bind(base + 1, row.first)
+                statement.bind(base + 2, row.last)
+                statement.bind(base + 3, row.id)
+            }
+            try statement.run()
+        }
+        try seen.forEach { customer, first, last in
+            group.append((customer, first, last))
+            if group.count == Self.customerRows {
+                try run(group)
+                group.removeAll(keepingCapacity: true)
+            }
+        }
+        for row in group { try run([row]) }
+    }
+
+    private mutating func updateSeenGroup() throws -> FastStatement {
+        if let updateSeenRows { return updateSeenRows }
+        let rows = repeatElement("(?, ?, ?)", count: Self.customerRows).joined(separator: ", ")
+        let statement = try FastStatement(
+            db,
+            sql: """
+                UPDATE customer SET first_seen = min(first_seen, v.column1), last_seen = max(last_seen, v.column2)
+                FROM (VALUES \(rows)) AS v WHERE customer.id = v.column3
+                """)
+        updateSeenRows = statement
+        return statement
     }
 
     private mutating func typeId(kind: Message.Kind, name: String) throws -> Int64 {
@@ -346,12 +385,30 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     }
 
     /// Inserts the pending customers with the times seen so far; they leave `seen`, whose later
-    /// times (if any) still reach them through the usual update.
+    /// times (if any) still reach them through the usual update. Rows go in `customerRows` at a
+    /// time: one statement per group costs SQLite far less than one per row.
     private mutating func insertPendingCustomers() throws {
         guard !pendingCustomers.isEmpty else { return }
-        for (id, userId) in pendingCustomers {
-            let range = seen.remove(id) ?? (now, now)
-            try insertCustomer(id: id, userId: userId, first: range.first, last: range.last)
+        var start = 0
+        while start < pendingCustomers.count {
+            let group = pendingCustomers.count - start >= Self.customerRows ? Self.customerRows : 1
+            if group > 1, insertCustomers == nil {
+                let rows = repeatElement("(?, ?, ?, ?, ?)", count: Self.customerRows).joined(separator: ", ")
+                insertCustomers = try FastStatement(db, sql: "INSERT INTO customer (id, user_id, first_seen, last_seen, created_at) VALUES \(rows)")
+            }
+            let statement = group > 1 ? insertCustomers! : insertCustomer
+            for k in 0..<group {
+                let (id, userId) = pendingCustomers[start + k]
+                let range = seen.remove(id) ?? (now, now)
+                let base = Int32(5 * k)
+                statement.bind(base + 1, id)
+                statement.bind(base + 2, userId)
+                statement.bind(base + 3, range.first)
+                statement.bind(base + 4, range.last)
+                statement.bind(base + 5, now)
+            }
+            try statement.run()
+            start += group
         }
         pendingCustomers.removeAll()
     }
