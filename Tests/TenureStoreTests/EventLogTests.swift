@@ -263,4 +263,33 @@ import TenureCore
         }
         #expect(try await fast.counts().events == unique)
     }
+
+    /// v4 moves `customer.user_id`'s uniqueness to a named index: a v3 store keeps its customers,
+    /// lookups, trait search and uniqueness.
+    @Test func aV3StoreKeepsItsCustomersWhenUserIdsMoveToANamedIndex() async throws {
+        let dir = TemporaryDirectory()
+        let path = dir.path + "/v3.sqlite"
+        let v3 = try DatabaseQueue(path: path)
+        try SQLiteMigrations.migrator.migrate(v3, upTo: "v3-customer-trait-search")
+        try await v3.write { db in
+            try db.execute(sql: """
+                INSERT INTO customer (id, user_id, traits, first_seen, last_seen, created_at) VALUES
+                  (1, 'u1', '{"plan":"gold"}', 10, 20, 5), (2, NULL, '{}', 11, 12, 5), (3, 'u3', '{"plan":"silver"}', 30, 40, 5);
+                """)
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.customer(userId: "u3")?.id == 3)
+        #expect(try await store.searchCustomers("silver", limit: 5).map(\.id) == [3])
+        _ = try await store.ingest([[identify("m1", user: "u1", ["plan": "platinum"], "2026-01-02T00:00:00Z")]])
+        #expect(try await store.searchCustomers("platinum", limit: 5).map(\.id) == [1])
+        #expect(try await store.searchCustomers("gold", limit: 5).isEmpty)
+        let duplicateStored = try await store.writer.write { db in
+            (try? db.execute(sql: "INSERT INTO customer (user_id, first_seen, last_seen, created_at) VALUES ('u1', 0, 0, 0)")) != nil
+        }
+        #expect(!duplicateStored)  // still unique
+        let plan = try await store.writer.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id FROM customer WHERE user_id = 'u1'").map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains(SQLiteMigrations.customerUserIndex) })
+    }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TenureCore
-import TenureStore
+@testable import TenureStore
 
 @Suite struct FileImporterTests {
     let mapping = TransactionMapping(customerColumn: "customer", dateColumn: "date", amountColumn: "amount", dateFormat: .iso8601)
@@ -114,6 +114,28 @@ import TenureStore
         let customers = try await other.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customer") }
         #expect(customers == 4_000)
         #expect(try await sharedStore.counts().events == 60_000)
+    }
+
+    /// A large import into a store with few customers builds the user id index once at the end:
+    /// afterwards every customer is found by user id, and the index is unique again.
+    @Test func aLargeImportBuildsTheUserIdIndexAtTheEnd() async throws {
+        let dir = TemporaryDirectory()
+        var text = "customer,date,amount\n"
+        for i in 0..<150_000 { text += "c\(i % 30_000),2026-01-\(String(format: "%02d", 1 + i % 28)),\(i % 90).5\n" }
+        let file = dir.file("t.csv", text)
+        let store = try SQLiteStore(path: dir.path + "/t.sqlite")
+        _ = try await store.ingest([[track("m0", user: "c17", "Page Viewed", "2025-12-01T00:00:00Z")]])
+        let report = try await FileImporter(options: ImportOptions(format: .csv, mapping: mapping)).run(path: file, into: store)
+        #expect(report.stored == 150_000)
+        let c17 = try #require(try await store.customer(userId: "c17"))
+        #expect(c17.firstSeen == at("2025-12-01T00:00:00Z"))
+        for n in [0, 29_999, 12_345] { #expect(try await store.customer(userId: "c\(n)") != nil) }
+        let (indexes, duplicateStored) = try await store.writer.write { db in
+            (try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customer'"),
+             (try? db.execute(sql: "INSERT INTO customer (user_id, first_seen, last_seen, created_at) VALUES ('c5', 0, 0, 0)")) != nil)
+        }
+        #expect(indexes.contains(SQLiteMigrations.customerUserIndex) && !duplicateStored)
+        #expect(try await store.counts().customers == 30_000)
     }
 
     @Test func jsonlImportReadsSegmentMessages() async throws {

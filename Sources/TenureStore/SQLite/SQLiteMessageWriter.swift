@@ -15,6 +15,8 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     private var insertCustomers: FastStatement?
     /// `customerRows` seen-time updates in one statement.
     private var updateSeenRows: FastStatement?
+    /// The user id index was dropped for this transaction and is built again in `finish()`.
+    private var rebuildsUserIndex = false
     private static let customerRows = 64
     /// New customers a bulk import holds before inserting them.
     private static let pendingCustomerLimit = 16_384
@@ -245,6 +247,19 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     mutating func reserve(records: Int) {
         state.keys.reserve(records)
+        // Inserting a customer into the user id index costs about four times what building the
+        // index costs per customer. An import of many records into a store with few customers
+        // (these records likely bring most of them) drops the index and builds it in `finish()`,
+        // inside this transaction: readers never see the store without it, a failed import
+        // restores it, and a duplicate user id would fail the build rather than slip in.
+        if records >= 100_000, state.userCache.count < records / 4, !rebuildsUserIndex {
+            do {
+                try db.execute(sql: "DROP INDEX \(SQLiteMigrations.customerUserIndex)")
+                rebuildsUserIndex = true
+            } catch {
+                // Without the drop the index is kept up to date row by row, as usual.
+            }
+        }
     }
 
     mutating func finish() throws {
@@ -252,6 +267,10 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         try insertPendingCustomers()
         try updateSeenTimes()
         seen = SeenTimes()
+        if rebuildsUserIndex {
+            try db.execute(sql: "CREATE UNIQUE INDEX \(SQLiteMigrations.customerUserIndex) ON customer(user_id)")
+            rebuildsUserIndex = false
+        }
     }
 
     /// Widens the seen customers' first and last times, `customerRows` customers a statement

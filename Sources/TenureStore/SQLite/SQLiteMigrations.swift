@@ -203,6 +203,43 @@ enum SQLiteMigrations {
                     INSERT INTO customer_trait_search (rowid, traits) SELECT id, traits FROM customer WHERE traits <> '{}';
                     """)
         }
+        migrator.registerMigration("v4-customer-user-index") { db in
+            // `customer.user_id` unique through a named index instead of a column constraint, so a
+            // bulk import that brings most of the customers can drop it and build it once at the end
+            // (see `SQLiteMessageWriter.reserve(records:)`). The table is rebuilt the way SQLite
+            // recommends; the trait search triggers go with the old table and are made again.
+            try db.execute(
+                sql: """
+                    CREATE TABLE customer_v4 (
+                      id INTEGER PRIMARY KEY,
+                      user_id TEXT,
+                      traits TEXT NOT NULL DEFAULT '{}',
+                      traits_updated_at INTEGER,
+                      first_seen INTEGER NOT NULL,
+                      last_seen INTEGER NOT NULL,
+                      created_at INTEGER NOT NULL
+                    );
+                    INSERT INTO customer_v4 (id, user_id, traits, traits_updated_at, first_seen, last_seen, created_at)
+                      SELECT id, user_id, traits, traits_updated_at, first_seen, last_seen, created_at FROM customer;
+                    DROP TABLE customer;
+                    ALTER TABLE customer_v4 RENAME TO customer;
+                    CREATE UNIQUE INDEX \(customerUserIndex) ON customer(user_id);
+                    CREATE TRIGGER customer_trait_search_insert AFTER INSERT ON customer WHEN new.traits <> '{}' BEGIN
+                      INSERT INTO customer_trait_search (rowid, traits) VALUES (new.id, new.traits);
+                    END;
+                    CREATE TRIGGER customer_trait_search_delete AFTER DELETE ON customer WHEN old.traits <> '{}' BEGIN
+                      INSERT INTO customer_trait_search (customer_trait_search, rowid, traits) VALUES ('delete', old.id, old.traits);
+                    END;
+                    CREATE TRIGGER customer_trait_search_update AFTER UPDATE OF traits ON customer BEGIN
+                      INSERT INTO customer_trait_search (customer_trait_search, rowid, traits)
+                        SELECT 'delete', old.id, old.traits WHERE old.traits <> '{}';
+                      INSERT INTO customer_trait_search (rowid, traits) SELECT new.id, new.traits WHERE new.traits <> '{}';
+                    END;
+                    """)
+        }
         return migrator
     }
+
+    /// The unique index of `customer.user_id`.
+    static let customerUserIndex = "customer_user_id"
 }
