@@ -189,17 +189,7 @@ enum SQLiteMigrations {
                 sql: """
                     CREATE VIRTUAL TABLE customer_trait_search USING fts5(
                       traits, content='customer', content_rowid='id', tokenize='trigram');
-                    CREATE TRIGGER customer_trait_search_insert AFTER INSERT ON customer WHEN new.traits <> '{}' BEGIN
-                      INSERT INTO customer_trait_search (rowid, traits) VALUES (new.id, new.traits);
-                    END;
-                    CREATE TRIGGER customer_trait_search_delete AFTER DELETE ON customer WHEN old.traits <> '{}' BEGIN
-                      INSERT INTO customer_trait_search (customer_trait_search, rowid, traits) VALUES ('delete', old.id, old.traits);
-                    END;
-                    CREATE TRIGGER customer_trait_search_update AFTER UPDATE OF traits ON customer BEGIN
-                      INSERT INTO customer_trait_search (customer_trait_search, rowid, traits)
-                        SELECT 'delete', old.id, old.traits WHERE old.traits <> '{}';
-                      INSERT INTO customer_trait_search (rowid, traits) SELECT new.id, new.traits WHERE new.traits <> '{}';
-                    END;
+                    \(customerTraitSearchTriggers)
                     INSERT INTO customer_trait_search (rowid, traits) SELECT id, traits FROM customer WHERE traits <> '{}';
                     """)
         }
@@ -224,21 +214,26 @@ enum SQLiteMigrations {
                     DROP TABLE customer;
                     ALTER TABLE customer_v4 RENAME TO customer;
                     CREATE UNIQUE INDEX \(customerUserIndex) ON customer(user_id);
-                    CREATE TRIGGER customer_trait_search_insert AFTER INSERT ON customer WHEN new.traits <> '{}' BEGIN
-                      INSERT INTO customer_trait_search (rowid, traits) VALUES (new.id, new.traits);
-                    END;
-                    CREATE TRIGGER customer_trait_search_delete AFTER DELETE ON customer WHEN old.traits <> '{}' BEGIN
-                      INSERT INTO customer_trait_search (customer_trait_search, rowid, traits) VALUES ('delete', old.id, old.traits);
-                    END;
-                    CREATE TRIGGER customer_trait_search_update AFTER UPDATE OF traits ON customer BEGIN
-                      INSERT INTO customer_trait_search (customer_trait_search, rowid, traits)
-                        SELECT 'delete', old.id, old.traits WHERE old.traits <> '{}';
-                      INSERT INTO customer_trait_search (rowid, traits) SELECT new.id, new.traits WHERE new.traits <> '{}';
-                    END;
+                    \(customerTraitSearchTriggers)
                     """)
         }
         return migrator
     }
+
+    /// The triggers that keep `customer_trait_search` in step with `customer`.
+    static let customerTraitSearchTriggers = """
+        CREATE TRIGGER customer_trait_search_insert AFTER INSERT ON customer WHEN new.traits <> '{}' BEGIN
+          INSERT INTO customer_trait_search (rowid, traits) VALUES (new.id, new.traits);
+        END;
+        CREATE TRIGGER customer_trait_search_delete AFTER DELETE ON customer WHEN old.traits <> '{}' BEGIN
+          INSERT INTO customer_trait_search (customer_trait_search, rowid, traits) VALUES ('delete', old.id, old.traits);
+        END;
+        CREATE TRIGGER customer_trait_search_update AFTER UPDATE OF traits ON customer BEGIN
+          INSERT INTO customer_trait_search (customer_trait_search, rowid, traits)
+            SELECT 'delete', old.id, old.traits WHERE old.traits <> '{}';
+          INSERT INTO customer_trait_search (rowid, traits) SELECT new.id, new.traits WHERE new.traits <> '{}';
+        END;
+        """
 
     /// The unique index of `customer.user_id`.
     static let customerUserIndex = "customer_user_id"
