@@ -46,6 +46,11 @@ struct CustomerIdIndex: Sendable {
         }
     }
 
+    /// Loads the key's first slot (to bring it into the cache before a lookup); returns part of it.
+    func touch(_ key: MessageKey) -> Int64 {
+        slots.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: key.low) & mask].id }
+    }
+
     private mutating func insert(_ key: MessageKey, _ id: Int64) {
         if (count + 1) * 10 > slots.count * 7 { rehash() }
         let mask = self.mask

@@ -111,6 +111,11 @@ struct MessageKeySet: Sendable {
         }
     }
 
+    /// Loads the key's first slot (to bring it into the cache before a probe); returns part of it.
+    func touch(_ key: MessageKey) -> Int64 {
+        slots.withUnsafeBufferPointer { Int64(truncatingIfNeeded: $0[Int(truncatingIfNeeded: key.low) & mask].low) }
+    }
+
     /// Makes room for `additional` more keys without growing on the way.
     mutating func reserve(_ additional: Int) {
         if (count + additional) * 10 > slots.count * 7 { rehash(minimumCapacity: count + additional) }

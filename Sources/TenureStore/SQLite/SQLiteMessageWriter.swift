@@ -32,6 +32,10 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     private var pendingCustomers: [(id: Int64, userId: String)] = []
     /// The rows of the bulk import's current range that are new (reused between ranges).
     private var newRows: [Int] = []
+    /// Rows whose table slots the bulk path touches before probing them.
+    private static let lookahead = 16
+    /// Where the touches' values go, so the loads are not optimised away.
+    private var touchSink: Int64 = 0
     /// The event type of the previous message: files and batches repeat one name many times.
     private var lastType: (kind: Message.Kind, name: String, id: Int64)?
     private let now: Int64
@@ -138,17 +142,28 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                 imported.userKeys.withUnsafeBufferPointer { userKeys in
                     imported.orderKeys.withUnsafeBufferPointer { orderKeys in
                         batch.timestamps.withUnsafeBufferPointer { times in
-                            for i in rows {
-                                let key = keys[i]
-                                let orderKey = hasOrderKeys && !orderKeys[i].isZero ? orderKeys[i] : nil
-                                guard isNew(key, order: orderKey) else { continue }
-                                state.keys.insert(key)
-                                if let orderKey { state.keys.insert(orderKey) }
-                                let customer = findOrReserve(key: userKeys[i], userId: users.value(i))
-                                block.customers.append(UInt32(truncatingIfNeeded: customer))
-                                seen.mark(customer, times[i])
-                                newRows.append(i)
+                            // A few rows at a time, each table's slots are touched before they are
+                            // probed: the touches are independent loads the CPU overlaps, where the
+                            // probes one after another would each wait for memory.
+                            var touched: Int64 = 0
+                            for start in stride(from: rows.lowerBound, to: rows.upperBound, by: Self.lookahead) {
+                                let chunk = start..<min(start + Self.lookahead, rows.upperBound)
+                                for i in chunk { touched &+= state.keys.touch(keys[i]) &+ state.userCache.touch(userKeys[i]) }
+                                let (firstNew, customerBase) = (newRows.count, block.customers.count - newRows.count)
+                                for i in chunk {
+                                    let key = keys[i]
+                                    let orderKey = hasOrderKeys && !orderKeys[i].isZero ? orderKeys[i] : nil
+                                    guard isNew(key, order: orderKey) else { continue }
+                                    state.keys.insert(key)
+                                    if let orderKey { state.keys.insert(orderKey) }
+                                    let customer = findOrReserve(key: userKeys[i], userId: users.value(i))
+                                    block.customers.append(UInt32(truncatingIfNeeded: customer))
+                                    newRows.append(i)
+                                }
+                                for k in firstNew..<newRows.count { touched &+= seen.touch(Int64(block.customers[customerBase + k])) }
+                                for k in firstNew..<newRows.count { seen.mark(Int64(block.customers[customerBase + k]), times[newRows[k]]) }
                             }
+                            touchSink = touched
                         }
                     }
                 }

@@ -41,6 +41,12 @@ struct SeenTimes {
         }
     }
 
+    /// Loads the customer's entry (to bring it into the cache before `mark`); returns part of it.
+    func touch(_ customer: Int64) -> Int64 {
+        guard customer >= 0, customer < ranges.count else { return 0 }
+        return ranges.withUnsafeBufferPointer { $0[Int(customer)].first }
+    }
+
     /// Forgets the customer (merged into another) and returns what was seen of them.
     mutating func remove(_ customer: Int64) -> (first: Int64, last: Int64)? {
         guard !ranges.isEmpty, customer >= 0, customer < Self.arrayLimit else {
