@@ -4,7 +4,8 @@ import Testing
 import TenureStore
 
 /// Kills `tenure serve` with SIGKILL in the middle of a stream of batches and checks that every
-/// batch that was answered 200 is in the store after the restart.
+/// batch that was answered 200 is in the store after the restart; kills `tenure import` in the
+/// middle of a file and checks the store is as before it.
 @Suite struct CrashDurabilityTests {
     @Test func everyAcknowledgedBatchSurvivesAKill() async throws {
         let folder = TemporaryFolder()
@@ -49,6 +50,48 @@ import TenureStore
         var missing = 0
         for id in ids where try await !store.hasMessage(id: id) { missing += 1 }
         #expect(missing == 0, "\(missing) of \(ids.count) acknowledged events were lost")
+    }
+
+    /// A bulk import writes through a rollback journal when it has the file to itself: killed
+    /// mid-file, it leaves a hot journal that the next open rolls back, so the store holds exactly
+    /// what it held before, and the same file then imports whole.
+    @Test func aKilledImportLeavesTheStoreAsItWas() async throws {
+        let folder = TemporaryFolder()
+        let database = folder.path + "/import.sqlite"
+        let columns = ["import", "--database", database, "--customer-column", "customer_id", "--date-column", "date", "--amount-column", "amount"]
+        let small = folder.path + "/small.csv"
+        try Data("customer_id,date,amount\nc1,2026-01-01,5\nc2,2026-01-02,7\n".utf8).write(to: URL(fileURLWithPath: small))
+        try TenureBinary.run(columns + [small])
+        let large = folder.path + "/large.csv"
+        var text = "customer_id,date,amount\n"
+        for i in 0..<1_000_000 { text += "c\(i % 50_000),2026-0\(1 + i % 9)-\(10 + i % 18),\(i % 300).25\n" }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: large))
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TenureBinary.path)
+        process.arguments = columns + [large]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Once the import's journal exists it has begun writing; let it write a while, then kill it.
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: database + "-journal"), process.isRunning, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let killedMidway = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(killedMidway, "the import finished before it could be killed")
+
+        let store = try SQLiteStore(path: database)
+        let counts = try await store.counts()
+        #expect(counts.events == 2 && counts.customers == 2)
+        #expect(try await store.customer(userId: "c1") != nil)
+        let output = try TenureBinary.run(columns + [large])
+        #expect(output.contains("1,000,000 stored"))
+        #expect(try await store.counts().events == 1_000_002)
+        #expect(try await store.counts().customers == 50_000)
     }
 }
 
