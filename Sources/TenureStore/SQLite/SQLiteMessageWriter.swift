@@ -64,14 +64,16 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         guard let keys = newKeys(messageId: message.messageId, orderId: order?.orderId) else { return false }
         let timestamp = Self.millis(message.timestamp)
         let customer = try resolveCustomer(message, at: timestamp)
-        let payload = message.kind == .identify || message.kind == .group ? message.traits : message.properties
+        let payload =
+            message.kind == .identify || message.kind == .group
+            ? (message.traits, message.traitsJSON) : (message.properties, message.propertiesJSON)
         let revenue = order?.value ?? message.revenue
         try append(
             NewEvent(
                 customer: customer, typeId: try typeId(kind: message.kind, name: message.name ?? ""), time: timestamp,
                 receivedAt: Self.millis(message.receivedAt), revenue: revenue, messageId: message.messageId,
-                payload: payload.isEmpty ? nil : JSONWriter.string(payload),
-                context: message.context.isEmpty ? nil : JSONWriter.string(message.context),
+                payload: payload.0.isEmpty ? nil : payload.1 ?? JSONWriter.string(payload.0),
+                context: message.context.isEmpty ? nil : message.contextJSON ?? JSONWriter.string(message.context),
                 currency: revenue == nil ? nil : message.currency, keys: keys,
                 order: order.map { ($0.lines.count, $0.value) }))
         switch message.kind {
