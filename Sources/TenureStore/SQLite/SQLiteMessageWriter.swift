@@ -282,11 +282,14 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     /// The customer a user id or alias (by key) points to, following merges since the load.
     private func lookup(_ key: MessageKey) -> Int64? {
-        (userCache[key: key] ?? aliasCache[key: key]).map(resolved)
+        // Not `.map(resolved)`: a method reference copies the whole writer for every event.
+        guard let customer = userCache[key: key] ?? aliasCache[key: key] else { return nil }
+        return resolved(customer)
     }
 
     private mutating func lookupAlias(_ alias: String) throws -> Int64? {
-        aliasCache[alias].map(resolved)
+        guard let customer = aliasCache[alias] else { return nil }
+        return resolved(customer)
     }
 
     private func resolved(_ customer: Int64) -> Int64 {
