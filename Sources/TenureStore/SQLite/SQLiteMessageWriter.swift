@@ -64,7 +64,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         guard let keys = newKeys(messageId: message.messageId, orderId: order?.orderId) else { return false }
         let timestamp = Self.millis(message.timestamp)
         let customer = try resolveCustomer(message, at: timestamp)
-        let payload =
+        let (payload, payloadJSON) =
             message.kind == .identify || message.kind == .group
             ? (message.traits, message.traitsJSON) : (message.properties, message.propertiesJSON)
         let revenue = order?.value ?? message.revenue
@@ -72,7 +72,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
             NewEvent(
                 customer: customer, typeId: try typeId(kind: message.kind, name: message.name ?? ""), time: timestamp,
                 receivedAt: Self.millis(message.receivedAt), revenue: revenue, messageId: message.messageId,
-                payload: payload.0.isEmpty ? nil : payload.1 ?? JSONWriter.string(payload.0),
+                payload: payload.isEmpty ? nil : payloadJSON ?? JSONWriter.string(payload),
                 context: message.context.isEmpty ? nil : message.contextJSON ?? JSONWriter.string(message.context),
                 currency: revenue == nil ? nil : message.currency, keys: keys,
                 order: order.map { ($0.lines.count, $0.value) }))
