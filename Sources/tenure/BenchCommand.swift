@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import TenureCore
 import TenureServer
 
@@ -94,6 +97,8 @@ struct BenchIngestCommand: AsyncParsableCommand {
         }
         try await Task.sleep(for: .seconds(1))
         let auth = Data((key + ":").utf8).base64EncodedString()
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
+        let cpuBefore = Self.cpuSeconds(of: server.processIdentifier)
         guard let output = runTool(
             ["wrk", "-t2", "-c\(connections)", "-d\(httpSeconds)s", "--latency", "-s", scriptPath("bench/segment_batch.lua"), "http://127.0.0.1:18765"],
             environment: ["TENURE_AUTH": auth, "TENURE_RUN": String(UInt32.random(in: 0 ... .max))])
@@ -102,12 +107,25 @@ struct BenchIngestCommand: AsyncParsableCommand {
         let total = Int(Self.number(before: " requests in", in: output) ?? 0)
         let non2xx = Int(Self.number(after: "Non-2xx or 3xx responses:", in: output) ?? 0)
         let p50 = Self.latency("50%", in: output), p99 = Self.latency("99%", in: output)
-        print("http /v1/batch (100 events each, \(connections) connections): \(ProgressLine.grouped(Int(requests * 100))) events/s sustained, batch latency p50 \(p50) p99 \(p99), \(non2xx) non-2xx")
+        let cpuAfter = Self.cpuSeconds(of: server.processIdentifier)
+        let cpu = cpuBefore.flatMap { before in cpuAfter.map { String(format: "%.1f s", $0 - before) } } ?? "?"
+        print("http /v1/batch (100 events each, \(connections) connections): \(ProgressLine.grouped(Int(requests * 100))) events/s sustained, batch latency p50 \(p50) p99 \(p99), \(non2xx) non-2xx; server CPU \(cpu) in \(httpSeconds) s, load average \(load) before")
         // Every acknowledged event must be in the store.
         server.terminate()
         server.waitUntilExit()
         let stored = runTool(["sqlite3", database, "SELECT coalesce(sum(events), 0) FROM event_block"])?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
         print("acknowledged events \(ProgressLine.grouped((total - non2xx) * 100)); stored \(stored) (wrk may count requests cut off at the end as unanswered)")
+    }
+
+    /// User plus system CPU time the process has used (Linux `/proc`), in seconds.
+    static func cpuSeconds(of pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let afterName = stat.range(of: ") ", options: .backwards)
+        else { return nil }
+        // Fields 14 and 15 (utime, stime), counted after the parenthesized command name (field 2).
+        let fields = stat[afterName.upperBound...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     static func number(after label: String, in text: String) -> Double? {

@@ -15,6 +15,30 @@ import TenureStore
         #expect(counts.events == 3 && counts.orders == 1 && counts.customers == 1 && counts.orderRevenue == 10)
     }
 
+    @Test func objectsSentAsTextReadBackAsWritten() async throws {
+        // Given a batch whose objects the parser keeps as the client's text (keys unsorted, spaces)
+        let body = #"""
+            {"batch":[
+              {"type":"track","userId":"u1","messageId":"m1","event":"Order Completed","timestamp":"2026-01-05T10:00:00Z",
+               "properties":{ "total" : 12.50, "order_id":"o1", "discount": 2.5, "currency":"EUR" },"context":{"ip":"1.2.3.4"}},
+              {"type":"identify","userId":"u1","messageId":"m2","timestamp":"2026-01-06T10:00:00Z","traits":{"plan":"pro","email":"a@b.c"}}
+            ]}
+            """#
+        let messages = try SegmentParser.parse(body: Data(body.utf8), kind: nil, receivedAt: at("2026-01-07T00:00:00Z")).messages
+        #expect(messages[0].propertiesJSON != nil && messages[1].traitsJSON != nil)
+        let store = try SQLiteStore.inMemory()
+        // When they are stored
+        _ = try await store.ingest([messages])
+        // Then the events read back with the same values as if the store had written them
+        let customer = try #require(try await store.customer(userId: "u1"))
+        let events = try await store.events(customerId: customer.id, limit: 10)
+        #expect(events.map(\.properties) == [messages[0].properties, messages[1].traits])
+        #expect(events[0].revenue == 12.5 && events[0].currency == "EUR")
+        // and readers that look into the text find the discount
+        let snapshot = try await store.activitySnapshot()
+        #expect(try await store.customerAttributes(of: snapshot).discountedOrders.count == 1)
+    }
+
     @Test func identifyMergesAnonymousHistory() async throws {
         let store = try SQLiteStore.inMemory()
         _ = try await store.ingest([[

@@ -35,36 +35,56 @@ public struct JSONParser {
         return try parser.parseDocument()
     }
 
-    private let bytes: UnsafeRawBufferPointer
-    private var index = 0
+    let bytes: UnsafeRawBufferPointer
+    /// Offset of the next byte to read.
+    private(set) var index = 0
     private var depth = 0
+    /// How many strings with escapes, and runs of whitespace, were read so far: a value read
+    /// while neither changed is its own compact text with no escapes (see `parseValueText`).
+    private var escapedStrings = 0
+    private var whitespaceRuns = 0
 
-    private init(bytes: UnsafeRawBufferPointer) {
+    init(bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
     private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         let value = try parseValue()
-        skipWhitespace()
-        if index != bytes.count { throw fail("unexpected data after the JSON value") }
+        try expectEnd()
         return value
     }
 
-    private func fail(_ reason: String) -> JSONParseError {
+    /// Checks that only whitespace is left.
+    mutating func expectEnd() throws(JSONParseError) {
+        skipWhitespace()
+        if index != bytes.count { throw fail("unexpected data after the JSON value") }
+    }
+
+    func fail(_ reason: String) -> JSONParseError {
         JSONParseError(offset: index, reason: reason)
     }
 
-    @inline(__always) private mutating func skipWhitespace() {
+    /// The next byte, after any whitespace; nil at the end.
+    mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return index < bytes.count ? bytes[index] : nil
+    }
+
+    @inline(__always) mutating func skipWhitespace() {
+        let start = index
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
-            default: return
+            default:
+                if index != start { whitespaceRuns += 1 }
+                return
             }
         }
+        if index != start { whitespaceRuns += 1 }
     }
 
-    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+    mutating func parseValue() throws(JSONParseError) -> JSONValue {
         guard index < bytes.count else { throw fail("unexpected end of JSON") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -89,64 +109,153 @@ public struct JSONParser {
     }
 
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        guard try enterObject() else { return .object(members) }
+        repeat {
+            let key = try parseKey()
+            members[key] = try parseValue()
+        } while try nextMember()
+        return .object(members)
+    }
+
+    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        var elements: [JSONValue] = []
+        guard try enterArray() else { return .array(elements) }
+        repeat {
+            elements.append(try parseValue())
+        } while try nextElement()
+        return .array(elements)
+    }
+
+    /// Reads the `{` the parser is at; false when the object is empty (its `}` read too).
+    /// Otherwise read its members with `parseKey`, a value and `nextMember`.
+    mutating func enterObject() throws(JSONParseError) -> Bool {
         depth += 1
         if depth > Self.maximumDepth { throw fail("nesting deeper than \(Self.maximumDepth) levels") }
         index += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(members)
+            return false
         }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            skipWhitespace()
-            members[key] = try parseValue()
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of JSON") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                depth -= 1
-                return .object(members)
-            } else {
-                throw fail("expected ',' or '}'")
-            }
-        }
+        return true
     }
 
-    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+    /// A member's key and the `:` after it, leaving the parser at the value.
+    mutating func parseKey() throws(JSONParseError) -> String {
+        try expectKey()
+        let key = try parseString()
+        try expectColon()
+        return key
+    }
+
+    /// A member's key, given to `match` as UTF-8 bytes (without making a `String` when it is
+    /// plain ASCII), and the `:` after it, leaving the parser at the value.
+    mutating func parseKey<Key>(_ match: (UnsafeRawBufferPointer) -> Key) throws(JSONParseError) -> Key {
+        try expectKey()
+        var end = index + 1
+        while end < bytes.count, bytes[end] >= 0x20, bytes[end] < 0x80, bytes[end] != UInt8(ascii: "\\") {
+            if bytes[end] == UInt8(ascii: "\"") {
+                let key = match(UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<end]))
+                index = end + 1
+                try expectColon()
+                return key
+            }
+            end += 1
+        }
+        var key = try parseString()
+        try expectColon()
+        return key.withUTF8 { match(UnsafeRawBufferPointer($0)) }
+    }
+
+    private mutating func expectKey() throws(JSONParseError) {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+    }
+
+    private mutating func expectColon() throws(JSONParseError) {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+        index += 1
+        skipWhitespace()
+    }
+
+    /// After a member's value: true when another member follows, false at the object's end.
+    mutating func nextMember() throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw fail("unexpected end of JSON") }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            return true
+        } else if bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return false
+        }
+        throw fail("expected ',' or '}'")
+    }
+
+    /// Reads the `[` the parser is at; false when the array is empty (its `]` read too).
+    /// Otherwise read its elements with a value and `nextElement`.
+    mutating func enterArray() throws(JSONParseError) -> Bool {
         depth += 1
         if depth > Self.maximumDepth { throw fail("nesting deeper than \(Self.maximumDepth) levels") }
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return .array(elements)
+            return false
         }
-        while true {
+        return true
+    }
+
+    /// After an element: true when another element follows, false at the array's end.
+    mutating func nextElement() throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw fail("unexpected end of JSON") }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
             skipWhitespace()
-            elements.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of JSON") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                depth -= 1
-                return .array(elements)
-            } else {
-                throw fail("expected ',' or ']'")
+            return true
+        } else if bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            return false
+        }
+        throw fail("expected ',' or ']'")
+    }
+
+    /// The next value and its compact JSON text: the bytes it was read from, without the
+    /// whitespace between tokens. The text is nil when a string in it had escapes, so that
+    /// every string in the text is spelled as `JSONWriter` spells it (readers that search the
+    /// text for a key find it).
+    mutating func parseValueText() throws(JSONParseError) -> (value: JSONValue, text: String?) {
+        let start = index
+        let (escapes, whitespace) = (escapedStrings, whitespaceRuns)
+        let value = try parseValue()
+        guard escapes == escapedStrings else { return (value, nil) }
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+        if whitespace == whitespaceRuns { return (value, String(decoding: raw, as: UTF8.self)) }
+        return (value, Self.compact(raw))
+    }
+
+    /// Valid JSON `text` without escapes, less its whitespace outside strings.
+    private static func compact(_ text: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: text.count) { out in
+            var count = 0
+            var inString = false
+            for byte in text {
+                if byte == UInt8(ascii: "\"") {
+                    inString.toggle()
+                } else if !inString && (byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09) {
+                    continue
+                }
+                out[count] = byte
+                count += 1
             }
+            return count
         }
     }
 
@@ -197,7 +306,7 @@ public struct JSONParser {
         return value
     }
 
-    private mutating func parseString() throws(JSONParseError) -> String {
+    mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         let start = index
         // Fast path: no escapes, ASCII or valid UTF-8, no control characters.
@@ -222,6 +331,7 @@ public struct JSONParser {
         }
         guard index < bytes.count else { throw fail("unterminated string") }
         // Slow path with escapes.
+        escapedStrings += 1
         var buffer = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let byte = bytes[index]

@@ -3,6 +3,13 @@ import Foundation
 /// Compact JSON text for a `JSONValue`: what the store keeps for properties, traits and context,
 /// and what event-size limits are measured on (so whitespace a client adds does not count).
 public enum JSONWriter {
+    /// The writer's text of a value is never more than this many times as long as any valid
+    /// JSON text it was read from: whitespace and repeated keys are dropped, a string takes at
+    /// most 3 bytes for each byte sent (`\b` becomes `\u0008`), and a number at most 4.5
+    /// (`1e15` becomes `1000000000000000.0`). So a text within a fifth of a size limit is within
+    /// the limit written too.
+    static let maximumExpansion = 5
+
     public static func string(_ value: JSONValue) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(64)
@@ -22,8 +29,8 @@ public enum JSONWriter {
 
     public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
-        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case .null: writeLiteral("null", into: &out)
+        case .bool(let b): writeLiteral(b ? "true" : "false", into: &out)
         case .number(let n): writeNumber(n, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let elements):
@@ -36,14 +43,18 @@ public enum JSONWriter {
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             // Sorted keys: the same value always gives the same text.
-            for (i, key) in members.keys.sorted().enumerated() {
+            for (i, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, into: &out)
+                writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                write(members[key]!, into: &out)
+                write(member.value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func writeLiteral(_ literal: StaticString, into out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     static func writeNumber(_ n: Double, into out: inout [UInt8]) {
@@ -105,25 +116,43 @@ public enum JSONWriter {
     }
 
     static func writeString(_ s: String, into out: inout [UInt8]) {
-        writeString(utf8: s.utf8, into: &out)
+        var s = s
+        s.withUTF8 { writeString(utf8: $0, into: &out) }
     }
 
     /// `bytes` (valid UTF-8) as a JSON string.
     static func writeString(utf8 bytes: some Sequence<UInt8>, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
-            }
+        if bytes.withContiguousStorageIfAvailable({ writeString(utf8: $0, into: &out) }) == nil {
+            writeString(utf8: Array(bytes), into: &out)
         }
+    }
+
+    /// `bytes` (valid UTF-8) as a JSON string: runs that need no escape are copied in one go.
+    static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        var runStart = 0
+        for i in bytes.indices {
+            let byte = bytes[i]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            runStart = i + 1
+            writeEscape(byte, into: &out)
+        }
+        if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func writeEscape(_ byte: UInt8, into out: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+        case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+        case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+        case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+        case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            let digits = hex.utf8Start
+            out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+        }
     }
 }

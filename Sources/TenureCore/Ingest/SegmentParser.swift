@@ -26,57 +26,59 @@ public enum SegmentParser {
             throw IngestError(
                 .requestTooLarge, "request body is \(body.count) bytes; the limit is \(limits.maxRequestBytes) bytes (500 KB)")
         }
-        let root: JSONValue
+        let document: SegmentDocument
         do {
-            root = try JSONParser.parse(body)
+            document = try body.withUnsafeBytes { raw throws(JSONParseError) in
+                try SegmentDocument(raw, batch: kind == nil, maxEventBytes: limits.maxEventBytes)
+            }
         } catch {
             throw IngestError(.invalidJSON, "body is not valid JSON: \(error)")
         }
-        guard case .object(let object) = root else {
+        switch (document.body, kind) {
+        case (.batch(let batch), _):
+            return IngestRequest(
+                writeKey: batch.writeKey?.stringValue,
+                messages: try parseBatch(batch, receivedAt: receivedAt, limits: limits, makeMessageId: makeMessageId))
+        case (.message(.object(let fields, let size)), let kind?):
+            if let size, size > limits.maxEventBytes {
+                throw IngestError(.eventTooLarge, "event is \(size) bytes; the limit is \(limits.maxEventBytes) bytes (32 KB)")
+            }
+            let message = try message(
+                from: fields, kind: kind, index: nil, receivedAt: receivedAt, batchSentAt: nil,
+                batchContext: [:], batchIntegrations: [:], limits: limits, makeMessageId: makeMessageId)
+            return IngestRequest(writeKey: fields.writeKey?.stringValue, messages: [message])
+        default:
             throw IngestError(.invalidJSON, "body must be a JSON object")
         }
-        let writeKey = object["writeKey"]?.stringValue
-        guard let kind else {
-            return IngestRequest(writeKey: writeKey, messages: try parseBatch(object, receivedAt: receivedAt, limits: limits, makeMessageId: makeMessageId))
-        }
-        let size = JSONWriter.bytes(root).count
-        if size > limits.maxEventBytes {
-            throw IngestError(.eventTooLarge, "event is \(size) bytes; the limit is \(limits.maxEventBytes) bytes (32 KB)")
-        }
-        let message = try message(
-            from: object, kind: kind, index: nil, receivedAt: receivedAt, batchSentAt: nil,
-            batchContext: [:], batchIntegrations: [:], limits: limits, makeMessageId: makeMessageId)
-        return IngestRequest(writeKey: writeKey, messages: [message])
     }
 
     static func parseBatch(
-        _ object: [String: JSONValue], receivedAt: Date, limits: IngestLimits, makeMessageId: () -> String
+        _ batch: SegmentDocument.Batch, receivedAt: Date, limits: IngestLimits, makeMessageId: () -> String
     ) throws(IngestError) -> [Message] {
-        guard let batchValue = object["batch"] else {
-            throw IngestError(.missingField, "a batch request needs a `batch` array", field: "batch")
-        }
-        guard case .array(let items) = batchValue else {
-            throw IngestError(.invalidField, "`batch` must be an array", field: "batch")
+        let items: [SegmentDocument.Item]
+        switch batch.items {
+        case nil: throw IngestError(.missingField, "a batch request needs a `batch` array", field: "batch")
+        case .items(let list)?: items = list
+        case .notArray?: throw IngestError(.invalidField, "`batch` must be an array", field: "batch")
         }
         guard items.count <= limits.maxBatchItems else {
             throw IngestError(.batchTooLarge, "batch has \(items.count) events; the limit is \(limits.maxBatchItems) events per batch")
         }
-        let sentAt = try optionalTimestamp(object, "sentAt", index: nil)
-        let context = try optionalObject(object, "context", index: nil)
-        let integrations = try optionalObject(object, "integrations", index: nil)
+        let sentAt = try optionalTimestamp(batch.sentAt, "sentAt", index: nil)
+        let context = try optionalObject(batch.context, "context", index: nil)
+        let integrations = try optionalObject(batch.integrations, "integrations", index: nil)
         var messages: [Message] = []
         messages.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            guard case .object(let itemObject) = item else {
+            guard case .object(let fields, let size) = item else {
                 throw IngestError(.invalidField, "batch item \(index) must be a JSON object", index: index)
             }
-            let size = JSONWriter.bytes(item).count
-            if size > limits.maxEventBytes {
+            if let size, size > limits.maxEventBytes {
                 throw IngestError(
                     .eventTooLarge, "batch item \(index) is \(size) bytes; the limit is \(limits.maxEventBytes) bytes (32 KB) per event",
                     index: index)
             }
-            guard let typeName = itemObject["type"]?.stringValue else {
+            guard let typeName = fields.type?.stringValue else {
                 throw IngestError(.missingField, "batch item \(index) has no `type`", index: index, field: "type")
             }
             guard let kind = Message.Kind(rawValue: typeName.lowercased()) else {
@@ -86,7 +88,7 @@ public enum SegmentParser {
             }
             messages.append(
                 try message(
-                    from: itemObject, kind: kind, index: index, receivedAt: receivedAt, batchSentAt: sentAt,
+                    from: fields, kind: kind, index: index, receivedAt: receivedAt, batchSentAt: sentAt,
                     batchContext: context, batchIntegrations: integrations, limits: limits, makeMessageId: makeMessageId))
         }
         return messages
@@ -98,19 +100,29 @@ public enum SegmentParser {
         batchContext: [String: JSONValue], batchIntegrations: [String: JSONValue], limits: IngestLimits,
         makeMessageId: () -> String
     ) throws(IngestError) -> Message {
-        let userId = try identifier(object, "userId", index: index, limits: limits)
-        let anonymousId = try identifier(object, "anonymousId", index: index, limits: limits)
+        try message(
+            from: SegmentFields(object), kind: kind, index: index, receivedAt: receivedAt, batchSentAt: batchSentAt,
+            batchContext: batchContext, batchIntegrations: batchIntegrations, limits: limits, makeMessageId: makeMessageId)
+    }
+
+    static func message(
+        from object: SegmentFields, kind: Message.Kind, index: Int?, receivedAt: Date, batchSentAt: Date?,
+        batchContext: [String: JSONValue], batchIntegrations: [String: JSONValue], limits: IngestLimits,
+        makeMessageId: () -> String
+    ) throws(IngestError) -> Message {
+        let userId = try identifier(object.userId, "userId", index: index, limits: limits)
+        let anonymousId = try identifier(object.anonymousId, "anonymousId", index: index, limits: limits)
         if userId == nil && anonymousId == nil && kind != .alias {
             throw IngestError(
                 .noUserAnonId, "\(where_(index))has neither `userId` nor `anonymousId`; send at least one", index: index, field: "userId")
         }
         var message = Message(
-            kind: kind, messageId: try identifier(object, "messageId", index: index, limits: limits) ?? makeMessageId(),
+            kind: kind, messageId: try identifier(object.messageId, "messageId", index: index, limits: limits) ?? makeMessageId(),
             userId: userId, anonymousId: anonymousId, timestamp: receivedAt, receivedAt: receivedAt)
 
         switch kind {
         case .track:
-            guard let event = object["event"]?.stringValue, !event.isEmpty else {
+            guard let event = object.event?.stringValue, !event.isEmpty else {
                 throw IngestError(.missingField, "\(where_(index))is a track call without an `event` name", index: index, field: "event")
             }
             guard event.utf8.count <= limits.maxNameBytes else {
@@ -118,19 +130,19 @@ public enum SegmentParser {
             }
             message.name = event
         case .page, .screen:
-            if let name = object["name"]?.stringValue {
+            if let name = object.name?.stringValue {
                 guard name.utf8.count <= limits.maxNameBytes else {
                     throw IngestError(.invalidField, "\(where_(index))`name` is longer than \(limits.maxNameBytes) bytes", index: index, field: "name")
                 }
                 message.name = name
             }
         case .group:
-            guard let groupId = try identifier(object, "groupId", index: index, limits: limits) else {
+            guard let groupId = try identifier(object.groupId, "groupId", index: index, limits: limits) else {
                 throw IngestError(.missingField, "\(where_(index))is a group call without a `groupId`", index: index, field: "groupId")
             }
             message.groupId = groupId
         case .alias:
-            guard let previousId = try identifier(object, "previousId", index: index, limits: limits) else {
+            guard let previousId = try identifier(object.previousId, "previousId", index: index, limits: limits) else {
                 throw IngestError(.missingField, "\(where_(index))is an alias call without a `previousId`", index: index, field: "previousId")
             }
             guard userId != nil else {
@@ -141,19 +153,28 @@ public enum SegmentParser {
             break
         }
 
-        message.traits = try optionalObject(object, "traits", index: index)
-        message.properties = try optionalObject(object, "properties", index: index)
-        var context = batchContext
-        for (key, value) in try optionalObject(object, "context", index: index) { context[key] = value }
-        // Segment allows traits on context for non-identify calls; keep them where they were sent.
-        var integrations = batchIntegrations
-        for (key, value) in try optionalObject(object, "integrations", index: index) { integrations[key] = value }
-        if !integrations.isEmpty { context["integrations"] = .object(integrations) }
-        message.context = context
+        message.traits = try optionalObject(object.traits?.value, "traits", index: index)
+        message.traitsJSON = object.traits?.text
+        message.properties = try optionalObject(object.properties?.value, "properties", index: index)
+        message.propertiesJSON = object.properties?.text
+        let itemContext = try optionalObject(object.context?.value, "context", index: index)
+        let itemIntegrations = try optionalObject(object.integrations, "integrations", index: index)
+        if batchContext.isEmpty && batchIntegrations.isEmpty && itemIntegrations.isEmpty {
+            message.context = itemContext
+            message.contextJSON = object.context?.text
+        } else {
+            var context = batchContext
+            for (key, value) in itemContext { context[key] = value }
+            // Segment allows traits on context for non-identify calls; keep them where they were sent.
+            var integrations = batchIntegrations
+            for (key, value) in itemIntegrations { integrations[key] = value }
+            if !integrations.isEmpty { context["integrations"] = .object(integrations) }
+            message.context = context
+        }
 
-        let timestamp = try optionalTimestamp(object, "timestamp", index: index)
-        let original = try optionalTimestamp(object, "originalTimestamp", index: index)
-        let sentAt = try optionalTimestamp(object, "sentAt", index: index) ?? batchSentAt
+        let timestamp = try optionalTimestamp(object.timestamp, "timestamp", index: index)
+        let original = try optionalTimestamp(object.originalTimestamp, "originalTimestamp", index: index)
+        let sentAt = try optionalTimestamp(object.sentAt, "sentAt", index: index) ?? batchSentAt
         if let timestamp {
             message.timestamp = timestamp
         } else if let original {
@@ -179,7 +200,11 @@ public enum SegmentParser {
     }
 
     static func identifier(_ object: [String: JSONValue], _ field: String, index: Int?, limits: IngestLimits) throws(IngestError) -> String? {
-        guard let value = object[field] else { return nil }
+        try identifier(object[field], field, index: index, limits: limits)
+    }
+
+    static func identifier(_ value: JSONValue?, _ field: String, index: Int?, limits: IngestLimits) throws(IngestError) -> String? {
+        guard let value else { return nil }
         switch value {
         case .null: return nil
         case .string(let s):
@@ -198,7 +223,11 @@ public enum SegmentParser {
     }
 
     static func optionalObject(_ object: [String: JSONValue], _ field: String, index: Int?) throws(IngestError) -> [String: JSONValue] {
-        switch object[field] {
+        try optionalObject(object[field], field, index: index)
+    }
+
+    static func optionalObject(_ value: JSONValue?, _ field: String, index: Int?) throws(IngestError) -> [String: JSONValue] {
+        switch value {
         case nil, .null?: return [:]
         case .object(let members)?: return members
         default:
@@ -207,7 +236,11 @@ public enum SegmentParser {
     }
 
     static func optionalTimestamp(_ object: [String: JSONValue], _ field: String, index: Int?) throws(IngestError) -> Date? {
-        switch object[field] {
+        try optionalTimestamp(object[field], field, index: index)
+    }
+
+    static func optionalTimestamp(_ value: JSONValue?, _ field: String, index: Int?) throws(IngestError) -> Date? {
+        switch value {
         case nil, .null?: return nil
         case .string(let text)?:
             guard let date = ISO8601Timestamp.parse(text) else {

@@ -26,11 +26,20 @@ public struct Message: Sendable, Hashable {
     /// When Tenure received it.
     public var receivedAt: Date
     /// For `identify` and `group`: the traits set on the customer or account.
-    public var traits: [String: JSONValue]
+    public var traits: [String: JSONValue] { didSet { traitsJSON = nil } }
     /// For `track`, `page`, `screen`: the event's properties.
-    public var properties: [String: JSONValue]
+    public var properties: [String: JSONValue] { didSet { propertiesJSON = nil } }
     /// Client context (library, ip, locale, campaign…), kept as sent.
-    public var context: [String: JSONValue]
+    public var context: [String: JSONValue] { didSet { contextJSON = nil } }
+
+    /// `traits` as compact JSON text, when the parser kept the text the client sent (its keys in
+    /// the client's order), so the store need not write it again; nil means not known. Changing
+    /// `traits` clears it. Not part of equality: it is the same value.
+    public internal(set) var traitsJSON: String?
+    /// `properties` as compact JSON text, when known; see `traitsJSON`.
+    public internal(set) var propertiesJSON: String?
+    /// `context` as compact JSON text, when known; see `traitsJSON`.
+    public internal(set) var contextJSON: String?
 
     public init(
         kind: Kind, messageId: String, userId: String? = nil, anonymousId: String? = nil,
@@ -51,5 +60,29 @@ public struct Message: Sendable, Hashable {
         self.traits = traits
         self.properties = properties
         self.context = context
+    }
+}
+
+extension Message {
+    /// Equal when every field is, whatever JSON text was kept for the objects.
+    public static func == (a: Message, b: Message) -> Bool {
+        a.kind == b.kind && a.messageId == b.messageId && a.userId == b.userId && a.anonymousId == b.anonymousId
+            && a.previousId == b.previousId && a.groupId == b.groupId && a.name == b.name && a.timestamp == b.timestamp
+            && a.receivedAt == b.receivedAt && a.traits == b.traits && a.properties == b.properties && a.context == b.context
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(messageId)
+        hasher.combine(userId)
+        hasher.combine(anonymousId)
+        hasher.combine(previousId)
+        hasher.combine(groupId)
+        hasher.combine(name)
+        hasher.combine(timestamp)
+        hasher.combine(receivedAt)
+        hasher.combine(traits)
+        hasher.combine(properties)
+        hasher.combine(context)
     }
 }

@@ -69,14 +69,16 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         guard let keys = newKeys(messageId: message.messageId, orderId: order?.orderId) else { return false }
         let timestamp = Self.millis(message.timestamp)
         let customer = try resolveCustomer(message, at: timestamp)
-        let payload = message.kind == .identify || message.kind == .group ? message.traits : message.properties
+        let (payload, payloadJSON) =
+            message.kind == .identify || message.kind == .group
+            ? (message.traits, message.traitsJSON) : (message.properties, message.propertiesJSON)
         let revenue = order?.value ?? message.revenue
         try append(
             NewEvent(
                 customer: customer, typeId: try typeId(kind: message.kind, name: message.name ?? ""), time: timestamp,
                 receivedAt: Self.millis(message.receivedAt), revenue: revenue, messageId: message.messageId,
-                payload: payload.isEmpty ? nil : JSONWriter.string(payload),
-                context: message.context.isEmpty ? nil : JSONWriter.string(message.context),
+                payload: payload.isEmpty ? nil : payloadJSON ?? JSONWriter.string(payload),
+                context: message.context.isEmpty ? nil : message.contextJSON ?? JSONWriter.string(message.context),
                 currency: revenue == nil ? nil : message.currency, keys: keys,
                 order: order.map { ($0.lines.count, $0.value) }))
         switch message.kind {
@@ -368,6 +370,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     /// The customer a user id or alias (by key) points to, following merges since the load.
     private func lookup(_ key: MessageKey) -> Int64? {
+        // Not `.map(resolved)`: a method reference copies the whole writer for every event.
         guard let id = state.userCache[key: key] ?? state.aliasCache[key: key] else { return nil }
         return resolved(id)
     }

@@ -52,8 +52,9 @@ extension SQLiteStore: EventStore {
             outcomes.reserveCapacity(batches.count)
             for batch in batches {
                 var outcome = IngestOutcome()
-                for message in batch {
-                    if try messageWriter.write(message) {
+                // By index: `for message in batch` copies (retains) every message first.
+                for i in batch.indices {
+                    if try messageWriter.write(batch[i]) {
                         outcome.stored += 1
                     } else {
                         outcome.duplicates += 1

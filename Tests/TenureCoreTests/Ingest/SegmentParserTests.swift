@@ -112,6 +112,57 @@ import TenureCore
         #expect(tooLarge.code == .requestTooLarge && tooLarge.message.contains("500 KB"))
     }
 
+    @Test func eventSizeIsMeasuredOnTheWrittenJSON() throws {
+        // Whitespace does not count: 40 KB sent, a few bytes written.
+        let padded = #"{"type":"track","userId":"u","event":"a","properties":{"p":1"# + String(repeating: " ", count: 40_000) + "}}"
+        #expect(try parse("{\"batch\":[\(padded)]}").messages.count == 1)
+        // An escape can write longer than it was sent: 24 KB of `\b` is written as 72 KB of `\u0008`.
+        let escapes = #"{"type":"track","userId":"u","event":"a","properties":{"p":""# + String(repeating: #"\b"#, count: 12_000) + #""}}"#
+        let e = try #require(error("{\"batch\":[\(escapes)]}"))
+        #expect(e.code == .eventTooLarge && e.index == 0 && e.message.contains("is 72"))
+    }
+
+    @Test func objectsKeepTheTextTheClientSent() throws {
+        let request = try parse(
+            #"{"batch":[{"type":"track","userId":"u","event":"Order Completed","properties":{"order_id":"o1","total":12.50,"currency":"USD","items":[{"sku":"é"}]},"context":{"ip":"1.2.3.4"}},"#
+                + #"{"type":"identify","userId":"u","traits": { "name" : "Zoë Q" , "plan":"pro" } },"#
+                + #"{"type":"track","userId":"u","event":"x","properties":{"note":"say \"hi\""}}]}"#)
+        let order = request.messages[0], identify = request.messages[1], escaped = request.messages[2]
+        #expect(order.propertiesJSON == #"{"order_id":"o1","total":12.50,"currency":"USD","items":[{"sku":"é"}]}"#)
+        #expect(order.contextJSON == #"{"ip":"1.2.3.4"}"#)
+        #expect(identify.traitsJSON == #"{"name":"Zoë Q","plan":"pro"}"#)
+        // With escapes the store writes the value itself, so every key reads as `JSONWriter` spells it.
+        #expect(escaped.propertiesJSON == nil && escaped.properties["note"] == #"say "hi""#)
+        for (text, value) in [(order.propertiesJSON, order.properties), (order.contextJSON, order.context), (identify.traitsJSON, identify.traits)] {
+            #expect(try JSONParser.parse(Data(try #require(text).utf8)) == .object(value))
+        }
+    }
+
+    @Test func mergedContextIsNotTheTextSent() throws {
+        let request = try parse(
+            #"{"batch":[{"type":"track","userId":"u","event":"a","context":{"ip":"1.2.3.4"}},{"type":"track","userId":"u","event":"b","context":{"ip":"1.2.3.4"},"integrations":{"All":false}}],"#
+                + #""context":{"locale":"fr"}}"#)
+        #expect(request.messages.allSatisfy { $0.contextJSON == nil })
+        #expect(request.messages[0].context == ["ip": "1.2.3.4", "locale": "fr"])
+        #expect(try parse(#"{"userId":"u","event":"a","context":{"ip":"1"},"integrations":{"All":true}}"#, kind: .track).messages[0].contextJSON == nil)
+    }
+
+    @Test func changingAnObjectForgetsItsText() throws {
+        var message = try parse(#"{"userId":"u","event":"a","properties":{"total":1}}"#, kind: .track).messages[0]
+        #expect(message.propertiesJSON == #"{"total":1}"#)
+        message.properties["total"] = 2
+        #expect(message.propertiesJSON == nil)
+    }
+
+    @Test func duplicateMembersKeepTheLastValue() throws {
+        let message = try parse(
+            #"{"batch":[{"type":"track","userId":"first","event":"a","userId":"last","properties":{"a":1},"properties":{"b":2}}],"batch":[{"type":"track","userId":"u2","event":"b"}]}"#
+        ).messages
+        #expect(message.count == 1 && message[0].userId == "u2")
+        let single = try parse(#"{"userId":"first","event":"a","userId":"last","properties":{"a":1},"properties":{"b":2}}"#, kind: .track).messages[0]
+        #expect(single.userId == "last" && single.properties == ["b": 2] && single.propertiesJSON == #"{"b":2}"#)
+    }
+
     @Test func overlongIdentifiersAreRefused() {
         let long = String(repeating: "u", count: 600)
         #expect(error(#"{"userId":"\#(long)","event":"a"}"#, kind: .track)?.field == "userId")
