@@ -21,8 +21,10 @@ import TenureCore
                 timestamp: at("2026-01-01T00:00:00Z").addingTimeInterval(Double(i) * 60), properties: ["i": .number(Double(i))])
             _ = try await store.ingest([[message]])
         }
-        // A binary counter of 300 one-event commits leaves one block per set bit of 300.
-        #expect(try blockCount(path) == 300.nonzeroBitCount)
+        // A base-4 counter of 300 one-event commits leaves as many blocks as the digits of 300 in
+        // base 4 add up to (10230₄: 6).
+        #expect(SQLiteEventLog.mergeFanIn == 4)
+        #expect(try blockCount(path) == String(300, radix: 4).reduce(0) { $0 + Int(String($1))! })
         let a = try #require(try await store.customer(userId: "a"))
         let events = try await store.events(customerId: a.id, limit: 1000)
         #expect(events.map(\.messageId) == stride(from: 0, to: 300, by: 3).map { "m\($0)" })

@@ -3,9 +3,10 @@ import GRDB
 import GRDBSQLite
 
 /// Reads and writes `EventBlock`s in the SQLite file (`event_block` + `event_block_detail`),
-/// and keeps the log's tail compact: a freshly written block is merged with the one before it
-/// while that one is no bigger (a binary counter), so a stream of small commits costs a
-/// logarithmic number of rewrites per event and blocks grow to `maximumEvents`.
+/// and keeps the log's tail compact: a freshly written block is merged with the `mergeFanIn - 1`
+/// blocks before it once none of them is bigger (a base-`mergeFanIn` counter), so a stream of
+/// small commits rewrites each event a logarithmic number of times (log₄, half of a binary
+/// counter's) and blocks grow to `maximumEvents`.
 enum SQLiteEventLog {
     /// Events per block written by a bulk import and the size compaction stops at.
     static let maximumEvents = 16_384
@@ -35,18 +36,27 @@ enum SQLiteEventLog {
             ])
     }
 
+    /// Blocks merged into one at a time by the tail compaction.
+    static let mergeFanIn = 4
+
     /// Writes `block` and merges the tail as described above.
     static func append(_ block: EventBlock, _ db: Database) throws {
         guard !block.isEmpty else { return }
         var newest = block
-        while let previous = try Row.fetchOne(db, sql: "SELECT id, events FROM event_block ORDER BY id DESC LIMIT 1"),
-            (previous["events"] as Int) <= newest.count, (previous["events"] as Int) + newest.count <= maximumEvents
-        {
-            let id: Int64 = previous["id"]
-            var merged = try read(id: id, db)
+        while true {
+            let previous = try Row.fetchAll(
+                db, sql: "SELECT id, events FROM event_block ORDER BY id DESC LIMIT ?", arguments: [mergeFanIn - 1]
+            ).map { (id: $0["id"] as Int64, events: $0["events"] as Int) }
+            guard previous.count == mergeFanIn - 1, previous.allSatisfy({ $0.events <= newest.count }),
+                previous.reduce(newest.count, { $0 + $1.events }) <= maximumEvents
+            else { break }
+            var merged = try read(id: previous.last!.id, db)
+            for earlier in previous.dropLast().reversed() { merged.append(try read(id: earlier.id, db)) }
             merged.append(newest)
-            try db.execute(sql: "DELETE FROM event_block WHERE id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM event_block_detail WHERE block_id = ?", arguments: [id])
+            for earlier in previous {
+                try db.execute(sql: "DELETE FROM event_block WHERE id = ?", arguments: [earlier.id])
+                try db.execute(sql: "DELETE FROM event_block_detail WHERE block_id = ?", arguments: [earlier.id])
+            }
             newest = merged
         }
         try insert(newest, db)
