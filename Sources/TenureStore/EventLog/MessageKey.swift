@@ -84,67 +84,26 @@ struct MessageKey: Hashable, Sendable {
     }
 }
 
-/// An open-addressing set of `MessageKey`s: every stored message and order key, loaded from the
-/// event log when the store first writes, so a duplicate is found without touching the disk.
-/// 16 bytes a slot (one cache line fetch a probe), at most 70 % full.
+/// Every stored message and order key, loaded from the event log when the store first writes,
+/// so a duplicate is found without touching the disk.
 struct MessageKeySet: Sendable {
-    private var slots: [MessageKey]
-    private(set) var count = 0
-    private var mask: Int
+    private var table: KeyedSlots<Void>
 
     init(minimumCapacity: Int = 1024) {
-        var size = 1024
-        while size * 7 / 10 < minimumCapacity { size <<= 1 }
-        slots = [MessageKey](repeating: MessageKey(high: 0, low: 0), count: size)
-        mask = size - 1
+        table = KeyedSlots(minimumCapacity: minimumCapacity, empty: ())
     }
 
-    func contains(_ key: MessageKey) -> Bool {
-        slots.withUnsafeBufferPointer { slots in
-            var slot = Int(truncatingIfNeeded: key.low) & mask
-            while true {
-                let found = slots[slot]
-                if found == key { return true }
-                if found.isZero { return false }
-                slot = (slot + 1) & mask
-            }
-        }
-    }
+    var count: Int { table.count }
 
-    /// Loads the key's first slot (to bring it into the cache before a probe); returns part of it.
-    func touch(_ key: MessageKey) -> Int64 {
-        slots.withUnsafeBufferPointer { Int64(truncatingIfNeeded: $0[Int(truncatingIfNeeded: key.low) & mask].low) }
-    }
+    func contains(_ key: MessageKey) -> Bool { table.value(key) != nil }
+
+    /// Loads the key's slot (to bring it into the cache before a probe); returns part of it.
+    func touch(_ key: MessageKey) -> Int64 { table.touch(key) }
 
     /// Makes room for `additional` more keys without growing on the way.
-    mutating func reserve(_ additional: Int) {
-        if (count + additional) * 10 > slots.count * 7 { rehash(minimumCapacity: count + additional) }
-    }
+    mutating func reserve(_ additional: Int) { table.reserve(additional) }
 
     /// Adds the key; returns false when it was already there.
     @discardableResult
-    mutating func insert(_ key: MessageKey) -> Bool {
-        if (count + 1) * 10 > slots.count * 7 { rehash(minimumCapacity: slots.count) }
-        let mask = self.mask
-        let added = slots.withUnsafeMutableBufferPointer { slots in
-            var slot = Int(truncatingIfNeeded: key.low) & mask
-            while true {
-                let found = slots[slot]
-                if found == key { return false }
-                if found.isZero {
-                    slots[slot] = key
-                    return true
-                }
-                slot = (slot + 1) & mask
-            }
-        }
-        if added { count += 1 }
-        return added
-    }
-
-    private mutating func rehash(minimumCapacity: Int) {
-        var bigger = MessageKeySet(minimumCapacity: minimumCapacity)
-        for key in slots where !key.isZero { bigger.insert(key) }
-        self = bigger
-    }
+    mutating func insert(_ key: MessageKey) -> Bool { table.set(key, ()) }
 }
