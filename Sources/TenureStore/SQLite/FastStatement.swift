@@ -68,3 +68,49 @@ struct FastStatement {
 
     var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(connection) }
 }
+
+/// A statement over many rows run `groupRows` rows a statement (one statement per group costs
+/// SQLite far less than one per row), and one row a statement for the rest. `sql(n)` is the
+/// statement for `n` rows, each row taking `columns` parameters in order; the group statement is
+/// prepared when first needed.
+struct GroupedStatement {
+    static let groupRows = 64
+    private let db: Database
+    private let columns: Int
+    private let sql: (Int) -> String
+    private let one: FastStatement
+    private var group: FastStatement?
+
+    init(_ db: Database, columns: Int, sql: @escaping (Int) -> String) throws {
+        self.db = db
+        self.columns = columns
+        self.sql = sql
+        one = try FastStatement(db, sql: sql(1))
+    }
+
+    /// `n` row placeholders, `(?, ?, …), …`, for `sql`.
+    static func rows(_ n: Int, columns: Int) -> String {
+        let row = "(" + repeatElement("?", count: columns).joined(separator: ", ") + ")"
+        return repeatElement(row, count: n).joined(separator: ", ")
+    }
+
+    /// Runs rows `0..<count`; `bind(statement, firstParameter, row)` binds one row's values
+    /// from its first parameter on.
+    mutating func run(_ count: Int, bind: (FastStatement, Int32, Int) -> Void) throws {
+        var start = 0
+        while start < count {
+            let rows = count - start >= Self.groupRows ? Self.groupRows : 1
+            let statement = rows > 1 ? try groupStatement() : one
+            for k in 0..<rows { bind(statement, Int32(columns * k + 1), start + k) }
+            try statement.run()
+            start += rows
+        }
+    }
+
+    private mutating func groupStatement() throws -> FastStatement {
+        if let group { return group }
+        let statement = try FastStatement(db, sql: sql(Self.groupRows))
+        group = statement
+        return statement
+    }
+}

@@ -8,16 +8,12 @@ import TenureCore
 /// once in `finish()`.
 struct SQLiteMessageWriter: ImportSessionWriter {
     private let db: Database
-    private let insertCustomer: FastStatement
+    private var insertCustomers: GroupedStatement
     private let insertIdentity: FastStatement
-    private let updateSeen: FastStatement
-    /// `customerRows` customers in one statement (prepared when a bulk import first needs it).
-    private var insertCustomers: FastStatement?
-    /// `customerRows` seen-time updates in one statement.
-    private var updateSeenRows: FastStatement?
+    /// Widens customers' first/last seen times.
+    private var updateSeen: GroupedStatement
     /// The user id index was dropped for this transaction and is built again in `finish()`.
     private var rebuildsUserIndex = false
-    private static let customerRows = 64
     /// New customers a bulk import holds before inserting them.
     private static let pendingCustomerLimit = 16_384
     /// What the writer keeps between transactions; handed back by `finish()`.
@@ -42,11 +38,19 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     init(db: Database, state: SQLiteWriterState) throws {
         self.db = db
-        insertCustomer = try FastStatement(
-            db, sql: "INSERT INTO customer (id, user_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?, ?)")
+        insertCustomers = try GroupedStatement(db, columns: 5) { n in
+            "INSERT INTO customer (id, user_id, first_seen, last_seen, created_at) VALUES \(GroupedStatement.rows(n, columns: 5))"
+        }
         insertIdentity = try FastStatement(db, sql: "INSERT OR REPLACE INTO identity (alias, customer_id) VALUES (?, ?)")
-        updateSeen = try FastStatement(
-            db, sql: "UPDATE customer SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ?")
+        // Parameters per row: first, last, id. One row takes the plain form (cheaper to run).
+        updateSeen = try GroupedStatement(db, columns: 3) { n in
+            n == 1
+                ? "UPDATE customer SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ?"
+                : """
+                UPDATE customer SET first_seen = min(first_seen, v.column1), last_seen = max(last_seen, v.column2)
+                FROM (VALUES \(GroupedStatement.rows(n, columns: 3))) AS v WHERE customer.id = v.column3
+                """
+        }
         var state = state
         try state.load(db)
         self.state = state
@@ -290,42 +294,16 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         }
     }
 
-    /// Widens the seen customers' first and last times, `customerRows` customers a statement
-    /// (in id order, so SQLite walks the table front to back).
+    /// Widens the seen customers' first and last times, in id order (so SQLite walks the table
+    /// front to back).
     private mutating func updateSeenTimes() throws {
-        var group: [(id: Int64, first: Int64, last: Int64)] = []
-        group.reserveCapacity(Self.customerRows)
-        func run(_ rows: [(id: Int64, first: Int64, last: Int64)]) throws {
-            let statement = rows.count == Self.customerRows ? try updateSeenGroup() : updateSeen
-            for (k, row) in rows.enumerated() {
-                let base = Int32(3 * k)
-                statement.bind(base + 1, row.first)
-                statement.bind(base + 2, row.last)
-                statement.bind(base + 3, row.id)
-            }
-            try statement.run()
+        var rows: [(id: Int64, first: Int64, last: Int64)] = []
+        seen.forEach { rows.append(($0, $1, $2)) }
+        try updateSeen.run(rows.count) { statement, first, i in
+            statement.bind(first, rows[i].first)
+            statement.bind(first + 1, rows[i].last)
+            statement.bind(first + 2, rows[i].id)
         }
-        try seen.forEach { customer, first, last in
-            group.append((customer, first, last))
-            if group.count == Self.customerRows {
-                try run(group)
-                group.removeAll(keepingCapacity: true)
-            }
-        }
-        for row in group { try run([row]) }
-    }
-
-    private mutating func updateSeenGroup() throws -> FastStatement {
-        if let updateSeenRows { return updateSeenRows }
-        let rows = repeatElement("(?, ?, ?)", count: Self.customerRows).joined(separator: ", ")
-        let statement = try FastStatement(
-            db,
-            sql: """
-                UPDATE customer SET first_seen = min(first_seen, v.column1), last_seen = max(last_seen, v.column2)
-                FROM (VALUES \(rows)) AS v WHERE customer.id = v.column3
-                """)
-        updateSeenRows = statement
-        return statement
     }
 
     private mutating func typeId(kind: Message.Kind, name: String) throws -> Int64 {
@@ -401,13 +379,23 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         return id
     }
 
-    private func insertCustomer(id: Int64, userId: String?, first: Int64, last: Int64) throws {
-        insertCustomer.bind(1, id)
-        insertCustomer.bind(2, userId)
-        insertCustomer.bind(3, first)
-        insertCustomer.bind(4, last)
-        insertCustomer.bind(5, now)
-        try insertCustomer.run()
+    private mutating func insertCustomer(id: Int64, userId: String?, first: Int64, last: Int64) throws {
+        try insertCustomers(1) { _ in (id, userId, first, last) }
+    }
+
+    /// Inserts customers `0..<count`, whose values `customer(i)` gives.
+    private mutating func insertCustomers(
+        _ count: Int, _ customer: (Int) -> (id: Int64, userId: String?, first: Int64, last: Int64)
+    ) throws {
+        let now = self.now
+        try insertCustomers.run(count) { statement, first, i in
+            let row = customer(i)
+            statement.bind(first, row.id)
+            statement.bind(first + 1, row.userId)
+            statement.bind(first + 2, row.first)
+            statement.bind(first + 3, row.last)
+            statement.bind(first + 4, now)
+        }
     }
 
     /// The customer with this user id (known by `key`), or a new id for one inserted later (see
@@ -422,31 +410,14 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     }
 
     /// Inserts the pending customers with the times seen so far; they leave `seen`, whose later
-    /// times (if any) still reach them through the usual update. Rows go in `customerRows` at a
-    /// time: one statement per group costs SQLite far less than one per row.
+    /// times (if any) still reach them through the usual update.
     private mutating func insertPendingCustomers() throws {
         guard !pendingCustomers.isEmpty else { return }
-        var start = 0
-        while start < pendingCustomers.count {
-            let group = pendingCustomers.count - start >= Self.customerRows ? Self.customerRows : 1
-            if group > 1, insertCustomers == nil {
-                let rows = repeatElement("(?, ?, ?, ?, ?)", count: Self.customerRows).joined(separator: ", ")
-                insertCustomers = try FastStatement(db, sql: "INSERT INTO customer (id, user_id, first_seen, last_seen, created_at) VALUES \(rows)")
-            }
-            let statement = group > 1 ? insertCustomers! : insertCustomer
-            for k in 0..<group {
-                let (id, userId) = pendingCustomers[start + k]
-                let range = seen.remove(id) ?? (now, now)
-                let base = Int32(5 * k)
-                statement.bind(base + 1, id)
-                statement.bind(base + 2, userId)
-                statement.bind(base + 3, range.first)
-                statement.bind(base + 4, range.last)
-                statement.bind(base + 5, now)
-            }
-            try statement.run()
-            start += group
+        let rows = pendingCustomers.map { customer in
+            let range = seen.remove(customer.id) ?? (now, now)
+            return (id: customer.id, userId: Optional(customer.userId), first: range.first, last: range.last)
         }
+        try insertCustomers(rows.count) { rows[$0] }
         pendingCustomers.removeAll()
     }
 
