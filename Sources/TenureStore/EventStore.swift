@@ -16,6 +16,8 @@ public struct IngestOutcome: Sendable, Hashable, Codable {
     public static func + (a: IngestOutcome, b: IngestOutcome) -> IngestOutcome {
         IngestOutcome(stored: a.stored + b.stored, duplicates: a.duplicates + b.duplicates)
     }
+
+    public static func += (a: inout IngestOutcome, b: IngestOutcome) { a = a + b }
 }
 
 /// Row counts of the store, for summaries and checks.
@@ -61,7 +63,7 @@ public struct StoredEvent: Sendable, Hashable, Codable {
 public protocol EventStore: Sendable {
     /// Stores the batches in one transaction, durable when this returns. Messages whose
     /// `messageId` is already stored are counted as duplicates and change nothing.
-    func ingest(_ batches: [[Message]]) async throws -> [IngestOutcome]
+    func ingest(_ batches: [PreparedMessages]) async throws -> [IngestOutcome]
 
     /// Runs a bulk import in one transaction: `body` writes messages through the session; when it
     /// throws, nothing it wrote is kept.
@@ -76,10 +78,17 @@ public protocol EventStore: Sendable {
     func userIds(of customerIds: [Int64]) async throws -> [String?]
 }
 
+extension EventStore {
+    /// Stores the batches in one transaction (see `ingest(_: [PreparedMessages])`).
+    public func ingest(_ batches: [[Message]]) async throws -> [IngestOutcome] {
+        try await ingest(batches.map(PreparedMessages.init))
+    }
+}
+
 /// Writes messages inside a bulk import's transaction.
 public protocol ImportSessionWriter {
-    /// Stores one message; returns false when its `messageId` was already stored.
-    mutating func write(_ message: Message) throws -> Bool
+    /// Stores the messages; those whose `messageId` was already stored count as duplicates.
+    mutating func write(_ batch: PreparedMessages) throws -> IngestOutcome
     /// Stores parsed transaction-file records; rows whose `messageId` (or order) was already
     /// stored count as duplicates.
     mutating func write(_ transactions: ImportedTransactions) throws -> IngestOutcome
@@ -93,29 +102,42 @@ extension ImportSessionWriter {
     public mutating func reserve(records: Int) {}
 
     public mutating func write(_ transactions: ImportedTransactions) throws -> IngestOutcome {
-        var outcome = IngestOutcome()
-        for message in transactions.batch.allMessages() {
-            if try write(message) { outcome.stored += 1 } else { outcome.duplicates += 1 }
-        }
-        return outcome
+        try write(PreparedMessages(transactions.batch.allMessages()))
     }
 }
 
-/// The store's writer for one bulk import.
+/// The store's writer for one bulk import. Messages are written a batch at a time (the
+/// store's `finish` step writes the last ones).
 public struct ImportSession {
     var writer: any ImportSessionWriter
-    public private(set) var outcome = IngestOutcome()
+    private var outcomeSoFar = IngestOutcome()
+    /// Messages not yet handed to the writer.
+    private var pending: [Message] = []
+    private static let batchSize = 1024
 
     init(writer: any ImportSessionWriter) {
         self.writer = writer
     }
 
-    public mutating func write(_ message: Message) throws {
-        if try writer.write(message) {
-            outcome.stored += 1
-        } else {
-            outcome.duplicates += 1
+    /// What the session's messages did so far (the pending ones are written first).
+    public var outcome: IngestOutcome {
+        mutating get throws {
+            try flush()
+            return outcomeSoFar
         }
+    }
+
+    public mutating func write(_ message: Message) throws {
+        pending.append(message)
+        if pending.count >= Self.batchSize { try flush() }
+    }
+
+    /// Hands the pending messages to the writer.
+    public mutating func flush() throws {
+        guard !pending.isEmpty else { return }
+        let batch = PreparedMessages(pending)
+        pending.removeAll(keepingCapacity: true)
+        outcomeSoFar += try writer.write(batch)
     }
 
     /// Tells the store about how many records are coming (an estimate).
@@ -124,9 +146,8 @@ public struct ImportSession {
     }
 
     public mutating func write(_ transactions: ImportedTransactions) throws {
-        let written = try writer.write(transactions)
-        outcome.stored += written.stored
-        outcome.duplicates += written.duplicates
+        try flush()
+        outcomeSoFar += try writer.write(transactions)
     }
 }
 

@@ -48,8 +48,21 @@ struct BenchIngestCommand: AsyncParsableCommand {
     @Option(help: "Seconds of HTTP load.") var httpSeconds = 10
     @Option(help: "Concurrent HTTP connections.") var connections = 32
     @Flag(help: "Skip the HTTP part.") var noHTTP = false
+    @Flag(help: "Only measure the HTTP path's stages apart: parsing batches, and writing them as group commits.")
+    var stages = false
+
+    func runStages() async throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let result = try await GroupCommitBenchmark.run(database: folder + "/bench-stages.sqlite", batches: 10_000, batchesPerCommit: 16)
+        print(
+            "stages (\(ProgressLine.grouped(result.events)) events, \(result.commits) commits of 16 batches): "
+                + "parse \(String(format: "%.2f", result.parseMicrosPerEvent)) µs/event, "
+                + "write \(String(format: "%.2f", result.writeMicrosPerEvent)) µs/event (CPU \(String(format: "%.2f", result.writeCPUMicrosPerEvent))) "
+                + "(\(ProgressLine.grouped(Int(Double(result.events) / result.writeSeconds))) events/s on the writer alone)")
+    }
 
     func run() async throws {
+        if stages { return try await runStages() }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let csv = folder + "/transactions-\(events).csv"
         if !FileManager.default.fileExists(atPath: csv) {

@@ -132,7 +132,7 @@ import TenureCore
             var batch = reader.makeBatch(receivedAt: at("2026-02-01T00:00:00Z"))
             reader.append(CSVFields(["imported", "2026-01-05"]), line: 2, messageId: Array("c1".utf8), to: &batch)
             try session.write(ImportedTransactions(batch))
-            return session.outcome
+            return try session.outcome
         }
         let known = try #require(try await store.customer(userId: "known"))
         let fresh = try #require(try await store.customer(userId: "fresh"))
@@ -197,11 +197,11 @@ import TenureCore
                 for (i, fields) in records.enumerated() { reader.append(CSVFields(fields), line: i + 2, messageId: Array("m\(i)".utf8), to: &batch) }
                 #expect(batch.badRows.isEmpty)
                 try session.write(ImportedTransactions(batch))
-                return session.outcome
+                return try session.outcome
             }
             let slowOutcome = try await slow.bulkImport { session in
                 for (i, fields) in records.enumerated() { try session.write(try reader.message(fields: fields, messageId: "m\(i)", receivedAt: received)) }
-                return session.outcome
+                return try session.outcome
             }
             #expect(fastOutcome == slowOutcome)
             for userId in ["c1", "c2", "c3"] {
@@ -244,13 +244,13 @@ import TenureCore
                 for (i, row) in rows.enumerated() { reader.append(CSVFields(row.fields), line: i + 2, messageId: Array(row.id.utf8), to: &batch) }
                 try session.write(ImportedTransactions(batch))
             }
-            return session.outcome
+            return try session.outcome
         }
         let slowOutcome = try await slow.bulkImport { session in
             for rows in batches {
                 for row in rows { try session.write(try reader.message(fields: row.fields, messageId: row.id, receivedAt: received)) }
             }
-            return session.outcome
+            return try session.outcome
         }
         #expect(fastOutcome == slowOutcome)
         let unique = Set(batches.joined().map(\.id)).count

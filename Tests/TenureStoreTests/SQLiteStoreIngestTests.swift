@@ -81,6 +81,42 @@ import TenureStore
         #expect(try await store.counts().customers == 1)
     }
 
+    /// Customers met first in a transaction are written together at its end, with the first and
+    /// last times of all their events in it, and are there for whatever reads their rows before
+    /// that (traits, merges).
+    @Test func customersMetInABatchGetAllTheirTimesAndTraits() async throws {
+        let store = try SQLiteStore.inMemory()
+        _ = try await store.ingest([
+            [
+                track("1", user: "ann", "Viewed", "2026-01-05T00:00:00Z"),
+                track("2", user: "ann", "Viewed", "2026-01-02T00:00:00Z"),
+                identify("3", user: "ann", ["plan": "pro"], "2026-01-06T00:00:00Z"),
+                track("4", user: "ann", "Viewed", "2026-01-09T00:00:00Z"),
+                track("5", user: nil, anon: "v1", "Viewed", "2026-01-01T00:00:00Z"),
+            ],
+            [
+                track("6", user: "bob", "Viewed", "2026-01-03T00:00:00Z"),
+                identify("7", user: "bob", anon: "v1", [:], "2026-01-04T00:00:00Z"),
+                track("8", user: "cat", "Viewed", "2026-01-07T00:00:00Z"),
+            ],
+        ])
+        let ann = try #require(try await store.customer(userId: "ann"))
+        #expect(ann.firstSeen == at("2026-01-02T00:00:00Z") && ann.lastSeen == at("2026-01-09T00:00:00Z"))
+        #expect(ann.traits["plan"] == "pro")
+        // bob took in the anonymous visitor v1 (met in the same transaction) with its earlier time.
+        let bob = try #require(try await store.customer(userId: "bob"))
+        #expect(bob.firstSeen == at("2026-01-01T00:00:00Z") && bob.lastSeen == at("2026-01-04T00:00:00Z"))
+        #expect(bob.aliases == ["v1"])
+        #expect(try await store.events(customerId: bob.id, limit: 10).count == 3)
+        let cat = try #require(try await store.customer(userId: "cat"))
+        #expect(cat.firstSeen == at("2026-01-07T00:00:00Z") && cat.lastSeen == cat.firstSeen)
+        let counts = try await store.counts()
+        #expect(counts.customers == 3 && counts.anonymousVisitors == 0)
+        // A later transaction widens the times of customers written earlier.
+        _ = try await store.ingest([[track("9", user: "cat", "Viewed", "2026-01-01T00:00:00Z")]])
+        #expect(try await store.customer(userId: "cat")?.firstSeen == at("2026-01-01T00:00:00Z"))
+    }
+
     @Test func olderIdentifyDoesNotOverwriteNewerTraits() async throws {
         let store = try SQLiteStore.inMemory()
         _ = try await store.ingest([[identify("n", user: "u", ["plan": "new"], "2026-02-01T00:00:00Z")]])

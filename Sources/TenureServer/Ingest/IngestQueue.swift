@@ -8,7 +8,7 @@ import TenureStore
 /// A request is answered only after its own transaction has committed.
 public actor IngestQueue {
     private struct Pending {
-        var messages: [Message]
+        var batch: PreparedMessages
         var continuation: CheckedContinuation<IngestOutcome, any Error>
     }
 
@@ -25,10 +25,10 @@ public actor IngestQueue {
         self.maxMessagesPerCommit = maxMessagesPerCommit
     }
 
-    /// Stores the messages; returns once they are durably committed.
-    public func submit(_ messages: [Message]) async throws -> IngestOutcome {
+    /// Stores the batch (prepared by the caller, off the writer); returns once it is durably committed.
+    public func submit(_ batch: PreparedMessages) async throws -> IngestOutcome {
         try await withCheckedThrowingContinuation { continuation in
-            pending.append(Pending(messages: messages, continuation: continuation))
+            pending.append(Pending(batch: batch, continuation: continuation))
             if !writing {
                 writing = true
                 Task { await self.drain() }
@@ -40,19 +40,19 @@ public actor IngestQueue {
         while !pending.isEmpty {
             var group: [Pending] = []
             var count = 0
-            while let next = pending.first, group.isEmpty || count + next.messages.count <= maxMessagesPerCommit {
+            while let next = pending.first, group.isEmpty || count + next.batch.count <= maxMessagesPerCommit {
                 group.append(pending.removeFirst())
-                count += next.messages.count
+                count += next.batch.count
             }
             do {
-                let outcomes = try await store.ingest(group.map(\.messages))
+                let outcomes = try await store.ingest(group.map(\.batch))
                 for (item, outcome) in zip(group, outcomes) { item.continuation.resume(returning: outcome) }
             } catch {
                 // Retry one by one so a failure is only reported to the request it belongs to.
                 logger.warning("group commit failed; retrying requests one by one", metadata: ["error": "\(error)", "requests": "\(group.count)"])
                 for item in group {
                     do {
-                        let outcome = try await store.ingest([item.messages])
+                        let outcome = try await store.ingest([item.batch])
                         item.continuation.resume(returning: outcome[0])
                     } catch {
                         item.continuation.resume(throwing: error)

@@ -31,6 +31,8 @@ struct MessageKey: Hashable, Sendable {
 
     /// The all-zero key marks an empty slot in `MessageKeySet`; a real key is never zero.
     var isZero: Bool { high == 0 && low == 0 }
+    /// The all-zero key, for "no key" in a column of keys.
+    static let zero = MessageKey(high: 0, low: 0)
 
     static func murmur3(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> MessageKey {
         let c1: UInt64 = 0x87c3_7b91_1142_53d5

@@ -79,8 +79,9 @@ struct CSVFileImport {
                 }
             }
             progress(ImportProgress(bytesRead: totalBytes, totalBytes: totalBytes, records: records))
+            let outcome = try session.outcome
             return ImportReport(
-                records: records, stored: session.outcome.stored, duplicates: session.outcome.duplicates, skipped: skipped,
+                records: records, stored: outcome.stored, duplicates: outcome.duplicates, skipped: skipped,
                 badRows: badRows, seconds: 0)
         }
     }

@@ -131,8 +131,9 @@ public struct FileImporter: Sendable {
                 if atEnd { break }
             }
             progress(ImportProgress(bytesRead: bytesRead, totalBytes: totalBytes, records: state.records))
+            let outcome = try session.outcome
             return ImportReport(
-                records: state.records, stored: session.outcome.stored, duplicates: session.outcome.duplicates,
+                records: state.records, stored: outcome.stored, duplicates: outcome.duplicates,
                 skipped: state.skipped, badRows: state.badRows, seconds: 0)
         }
         report.seconds = Self.seconds(since: started)

@@ -22,10 +22,16 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     private var block: EventBlock
     /// Customers' (first, last) event times seen in this transaction (ms).
     private var seen = SeenTimes()
-    /// Customers a bulk import met first, given ids but not inserted yet: they are inserted
-    /// once, with their final first and last seen times, in `finish()` (or before a message
-    /// that may read their rows).
-    private var pendingCustomers: [(id: Int64, userId: String)] = []
+    /// Customers met first in this transaction, given ids but not inserted yet: they are
+    /// inserted together, 64 rows a statement, with their final first and last seen times, in
+    /// `finish()` (or before anything reads or changes customer rows: see `insertPendingCustomers`).
+    private var pendingCustomers: [PendingCustomer] = []
+    private struct PendingCustomer {
+        var id: Int64
+        var userId: String?
+        /// When the customer was first met (ms).
+        var at: Int64
+    }
     /// The rows of the bulk import's current range that are new (reused between ranges).
     private var newRows: [Int] = []
     /// Rows whose table slots the bulk path touches before probing them.
@@ -55,7 +61,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         try state.load(db)
         self.state = state
         block = EventBlock(firstSequence: state.nextSequence)
-        now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        now = Self.millis(Date())
     }
 
     /// Drops this copy's reference to the state, after the writer was copied into an import session.
@@ -65,30 +71,52 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     static func typeKey(kind: String, name: String) -> String { kind + "\u{1F}" + name }
 
+    /// How the store writes a time: milliseconds since 1970 UTC, rounded.
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
-    mutating func write(_ message: Message) throws -> Bool {
-        try insertPendingCustomers()
-        let order = Order(message: message)
-        guard let keys = newKeys(messageId: message.messageId, orderId: order?.orderId) else { return false }
-        let timestamp = Self.millis(message.timestamp)
-        let customer = try resolveCustomer(message, at: timestamp)
-        let (payload, payloadJSON) =
-            message.kind == .identify || message.kind == .group
-            ? (message.traits, message.traitsJSON) : (message.properties, message.propertiesJSON)
-        let revenue = order?.value ?? message.revenue
-        try append(
-            NewEvent(
-                customer: customer, typeId: try typeId(kind: message.kind, name: message.name ?? ""), time: timestamp,
-                receivedAt: Self.millis(message.receivedAt), revenue: revenue, messageId: message.messageId,
-                payload: payload.isEmpty ? nil : payloadJSON ?? JSONWriter.string(payload),
-                context: message.context.isEmpty ? nil : message.contextJSON ?? JSONWriter.string(message.context),
-                currency: revenue == nil ? nil : message.currency, keys: keys,
-                order: order.map { ($0.lines.count, $0.value) }))
-        switch message.kind {
+
+    /// Stores a prepared batch, message by message.
+    mutating func write(_ batch: PreparedMessages) throws -> IngestOutcome {
+        var outcome = IngestOutcome()
+        for i in 0..<batch.count {
+            if try write(batch, i) { outcome.stored += 1 } else { outcome.duplicates += 1 }
+        }
+        return outcome
+    }
+
+    /// Stores message `i` of `batch` unless its message id (or the order it carries) is stored.
+    private mutating func write(_ batch: PreparedMessages, _ i: Int) throws -> Bool {
+        let key = batch.keys[i], orderKey = batch.orderKeys[i].isZero ? nil : batch.orderKeys[i]
+        guard isNew(key, order: orderKey) else { return false }
+        let kind = batch.messages[i].kind
+        let timestamp = batch.times[i]
+        let customer = try resolveCustomer(batch, i)
+        let typeId = try typeId(kind: kind, name: batch.messages[i].name ?? "")
+        let orderLines = batch.orderLines[i]
+        block.details.append(batch.details, rows: i..<i + 1)
+        state.keys.insert(key)
+        block.customers.append(UInt32(truncatingIfNeeded: customer))
+        block.types.append(UInt32(truncatingIfNeeded: typeId))
+        block.times.append(timestamp)
+        block.revenues.append(batch.revenues[i])
+        block.keys.append(key)
+        if orderLines >= 0 {
+            if let orderKey {
+                state.keys.insert(orderKey)
+                block.orderKeys.append(orderKey)
+            }
+            block.orders += 1
+            block.orderLines += Int(orderLines)
+            block.orderRevenue += batch.orderValues[i]
+        }
+        seen.mark(customer, timestamp)
+        if block.count >= SQLiteEventLog.maximumEvents { try flush() }
+        switch kind {
         case .identify:
-            if !message.traits.isEmpty { try mergeTraits(message.traits, into: customer, at: timestamp) }
+            let traits = batch.messages[i].traits
+            if !traits.isEmpty { try mergeTraits(traits, into: customer, at: timestamp) }
         case .group:
+            let message = batch.messages[i]
             if let groupId = message.groupId {
                 try db.execute(
                     sql: """
@@ -97,9 +125,9 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                         """, arguments: [customer, groupId, JSONWriter.string(message.traits)])
             }
         case .track:
-            if order == nil, let change = SubscriptionChange(message: message) {
+            if let change = batch.subscriptionChanges[i] {
                 try store(change, customer: customer)
-            } else if order == nil, let feedback = ExitFeedback(message: message) {
+            } else if let feedback = batch.exitFeedback[i] {
                 try Self.store(feedback, customer: customer, db)
             }
         default:
@@ -115,9 +143,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     mutating func write(_ imported: ImportedTransactions) throws -> IngestOutcome {
         let batch = imported.batch
         var outcome = IngestOutcome()
-        for message in batch.messages {
-            if try write(message) { outcome.stored += 1 } else { outcome.duplicates += 1 }
-        }
+        if !batch.messages.isEmpty { outcome += try write(PreparedMessages(batch.messages)) }
         guard batch.count > 0 else { return outcome }
         let typeId = try typeId(kind: .track, name: batch.event)
         state.keys.reserve(batch.count * (batch.isOrder && batch.hasOrderIds ? 2 : 1))
@@ -162,7 +188,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                                     guard isNew(key, order: orderKey) else { continue }
                                     state.keys.insert(key)
                                     if let orderKey { state.keys.insert(orderKey) }
-                                    let customer = findOrReserve(key: userKeys[i], userId: users.value(i))
+                                    let customer = findOrReserve(key: userKeys[i], userId: users.value(i), at: times[i])
                                     block.customers.append(UInt32(truncatingIfNeeded: customer))
                                     newRows.append(i)
                                 }
@@ -202,60 +228,9 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         return stored
     }
 
-    /// One event to store, resolved: what `append` writes to the log.
-    private struct NewEvent {
-        var customer: Int64
-        var typeId: Int64
-        /// Milliseconds since 1970 UTC.
-        var time: Int64
-        var receivedAt: Int64
-        var revenue: Double?
-        var messageId: String
-        var payload: String?
-        var context: String?
-        var currency: String?
-        var keys: (message: MessageKey, order: MessageKey?)
-        /// For an order: its line count and value.
-        var order: (lines: Int, value: Double)?
-    }
-
-    /// The dedupe keys a new event stores, or nil when its message (or the order it carries) is
-    /// already stored. The same order sent twice under two message ids counts once; an order
-    /// without an `order_id` is known by its message id, whose key is already kept.
-    private func newKeys(messageId: String, orderId: String?) -> (message: MessageKey, order: MessageKey?)? {
-        let key = MessageKey(messageId)
-        let orderKey = orderId.flatMap { $0 == messageId ? nil : MessageKey($0, domain: .order) }
-        return isNew(key, order: orderKey) ? (key, orderKey) : nil
-    }
-
     /// Whether neither the message key nor the order key (if any) is stored yet.
     private func isNew(_ key: MessageKey, order orderKey: MessageKey?) -> Bool {
         !state.keys.contains(key) && !(orderKey.map(state.keys.contains) ?? false)
-    }
-
-    /// Adds the event to this transaction's block (written out when full) and its keys to the
-    /// writer's state.
-    private mutating func append(_ event: NewEvent) throws {
-        block.details.append(
-            receivedDelta: event.receivedAt &- event.time, messageId: event.messageId, payload: event.payload, context: event.context,
-            currency: event.currency)
-        state.keys.insert(event.keys.message)
-        block.customers.append(UInt32(truncatingIfNeeded: event.customer))
-        block.types.append(UInt32(truncatingIfNeeded: event.typeId))
-        block.times.append(event.time)
-        block.revenues.append(event.revenue ?? .nan)
-        block.keys.append(event.keys.message)
-        if let order = event.order {
-            if let orderKey = event.keys.order {
-                state.keys.insert(orderKey)
-                block.orderKeys.append(orderKey)
-            }
-            block.orders += 1
-            block.orderLines += order.lines
-            block.orderRevenue += order.value
-        }
-        seen.mark(event.customer, event.time)
-        if block.count >= SQLiteEventLog.maximumEvents { try flush() }
     }
 
     /// Writes the events gathered so far as one block of the log.
@@ -324,21 +299,31 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     // MARK: Identity
 
-    private mutating func resolveCustomer(_ message: Message, at timestamp: Int64) throws -> Int64 {
-        if message.kind == .alias, let userId = message.userId, let previousId = message.previousId {
+    /// The customer message `i` of `batch` belongs to (created, linked or merged as it says).
+    private mutating func resolveCustomer(_ batch: PreparedMessages, _ i: Int) throws -> Int64 {
+        // Fields one at a time: copying the whole message would retain every one of them.
+        let timestamp = batch.times[i]
+        if batch.messages[i].kind == .alias, let userId = batch.messages[i].userId, let previousId = batch.messages[i].previousId {
             return try alias(previousId, into: userId, at: timestamp)
         }
-        if let userId = message.userId {
-            let customer = try findOrCreate(userId: userId, at: timestamp)
-            if let anonymousId = message.anonymousId, anonymousId != userId {
+        let anonymousId = batch.messages[i].anonymousId
+        if !batch.userKeys[i].isZero {
+            let customer: Int64
+            if let id = lookup(batch.userKeys[i]) {
+                customer = id
+            } else {
+                customer = createCustomer(userId: batch.messages[i].userId!, at: timestamp)
+                state.userCache[key: batch.userKeys[i]] = customer
+            }
+            if let anonymousId, anonymousId != batch.messages[i].userId {
                 try link(alias: anonymousId, to: customer)
             }
             return customer
         }
-        let anonymousId = message.anonymousId!
-        if let customer = try lookupAlias(anonymousId) { return customer }
-        let customer = try createCustomer(userId: nil, at: timestamp)
-        try setAlias(anonymousId, customer)
+        let anonymous = anonymousId!
+        if let customer = try lookupAlias(anonymous) { return customer }
+        let customer = createCustomer(userId: nil, at: timestamp)
+        try setAlias(anonymous, customer)
         return customer
     }
 
@@ -367,20 +352,17 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     private mutating func findOrCreate(userId: String, at timestamp: Int64) throws -> Int64 {
         if let id = try lookupUser(userId) { return id }
-        let id = try createCustomer(userId: userId, at: timestamp)
+        let id = createCustomer(userId: userId, at: timestamp)
         state.userCache[userId] = id
         return id
     }
 
-    private mutating func createCustomer(userId: String?, at timestamp: Int64) throws -> Int64 {
+    /// A new customer's id; the row goes in with the other pending customers.
+    private mutating func createCustomer(userId: String?, at timestamp: Int64) -> Int64 {
         let id = state.nextCustomerId
-        try insertCustomer(id: id, userId: userId, first: timestamp, last: timestamp)
         state.nextCustomerId += 1
+        pendingCustomers.append(PendingCustomer(id: id, userId: userId, at: timestamp))
         return id
-    }
-
-    private mutating func insertCustomer(id: Int64, userId: String?, first: Int64, last: Int64) throws {
-        try insertCustomers(1) { _ in (id, userId, first, last) }
     }
 
     /// Inserts customers `0..<count`, whose values `customer(i)` gives.
@@ -400,22 +382,22 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     /// The customer with this user id (known by `key`), or a new id for one inserted later (see
     /// `pendingCustomers`).
-    private mutating func findOrReserve(key: MessageKey, userId: UnsafeRawBufferPointer) -> Int64 {
+    private mutating func findOrReserve(key: MessageKey, userId: UnsafeRawBufferPointer, at time: Int64) -> Int64 {
         if let id = lookup(key) { return id }
-        let id = state.nextCustomerId
-        state.nextCustomerId += 1
-        pendingCustomers.append((id, String(decoding: userId, as: UTF8.self)))
+        let id = createCustomer(userId: String(decoding: userId, as: UTF8.self), at: time)
         state.userCache[key: key] = id
         return id
     }
 
     /// Inserts the pending customers with the times seen so far; they leave `seen`, whose later
-    /// times (if any) still reach them through the usual update.
+    /// times (if any) still reach them through the usual update. Runs before anything that reads
+    /// or updates customer rows (traits, merges, renames), so those always find the row.
     private mutating func insertPendingCustomers() throws {
         guard !pendingCustomers.isEmpty else { return }
         let rows = pendingCustomers.map { customer in
-            let range = seen.remove(customer.id) ?? (now, now)
-            return (id: customer.id, userId: Optional(customer.userId), first: range.first, last: range.last)
+            let seenRange = seen.remove(customer.id) ?? (customer.at, customer.at)
+            let range = (first: min(seenRange.first, customer.at), last: max(seenRange.last, customer.at))
+            return (id: customer.id, userId: customer.userId, first: range.first, last: range.last)
         }
         try insertCustomers(rows.count) { rows[$0] }
         pendingCustomers.removeAll()
@@ -441,8 +423,9 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         }
     }
 
-    private func isAnonymous(_ customer: Int64) throws -> Bool {
-        try Row.fetchOne(db, sql: "SELECT user_id IS NULL FROM customer WHERE id = ?", arguments: [customer])?[0] ?? false
+    private mutating func isAnonymous(_ customer: Int64) throws -> Bool {
+        try insertPendingCustomers()
+        return try Row.fetchOne(db, sql: "SELECT user_id IS NULL FROM customer WHERE id = ?", arguments: [customer])?[0] ?? false
     }
 
     /// `alias previousId → userId`: afterwards both ids find the same customer.
@@ -459,6 +442,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
             return id
         case (let previous?, nil):
             // Rename the earlier customer: keep its id, take the new user id, remember the old one.
+            try insertPendingCustomers()
             try db.execute(sql: "UPDATE customer SET user_id = ? WHERE id = ?", arguments: [userId, previous])
             try setAlias(previousId, previous)
             state.userCache[userId] = previous
@@ -473,6 +457,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     /// Moves everything of customer `from` to `into` and deletes `from`.
     private mutating func merge(_ from: Int64, into: Int64) throws {
+        try insertPendingCustomers()
         // The log keeps `from` on its events; readers follow `customer_merge` to `into`.
         try db.execute(sql: "UPDATE identity SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
         try db.execute(sql: "UPDATE exit_feedback SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
@@ -503,7 +488,8 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     /// Merges traits into the customer's. A newer identify overwrites; an older one (or a merged
     /// visitor's traits, `at == nil`) only fills keys the customer does not have yet.
-    private func mergeTraits(_ traits: [String: JSONValue], into customer: Int64, at timestamp: Int64?) throws {
+    private mutating func mergeTraits(_ traits: [String: JSONValue], into customer: Int64, at timestamp: Int64?) throws {
+        try insertPendingCustomers()
         guard let row = try Row.fetchOne(db, sql: "SELECT traits, traits_updated_at FROM customer WHERE id = ?", arguments: [customer])
         else { return }
         var current = (try? JSONParser.parse(Data((row["traits"] as String? ?? "{}").utf8)))?.objectValue ?? [:]
@@ -523,7 +509,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     static func store(_ feedback: ExitFeedback, customer: Int64, _ db: Database) throws {
         try db.execute(
             sql: "INSERT INTO exit_feedback (customer_id, at, source, reason) VALUES (?, ?, ?, ?)",
-            arguments: [customer, millis(feedback.at), feedback.source.rawValue, feedback.reason])
+            arguments: [customer, Self.millis(feedback.at), feedback.source.rawValue, feedback.reason])
     }
 
     private func store(_ change: SubscriptionChange, customer: Int64) throws {

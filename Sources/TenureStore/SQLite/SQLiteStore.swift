@@ -11,9 +11,17 @@ public final class SQLiteStore: Sendable {
     let logger: Logger
     /// The writer's in-memory indexes; only touched inside `writer`'s serialized write closures.
     let writerState = Mutex(SQLiteWriterState())
+    /// Takes the WAL checkpoints off the writer's commits (file stores only).
+    let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public convenience init(path: String, logger: Logger = Logger(label: "tenure.store")) throws {
+        try self.init(path: path, logger: logger, checkpointFrames: (background: 1000, writer: 8000))
+    }
+
+    /// `checkpointFrames`: the WAL sizes (pages) at which a commit starts a background checkpoint,
+    /// and at which the writer finishes one itself (see `WALCheckpointer`).
+    convenience init(path: String, logger: Logger = Logger(label: "tenure.store"), checkpointFrames: (background: Int32, writer: Int32)) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // WAL + synchronous=FULL: a commit is durable when it returns, even on power loss.
@@ -23,7 +31,9 @@ public final class SQLiteStore: Sendable {
         }
         configuration.busyMode = .timeout(30)
         let pool = try DatabasePool(path: path, configuration: configuration)
-        try self.init(writer: pool, logger: logger)
+        let checkpointer = WALCheckpointer(
+            path: path, logger: logger, backgroundFrames: checkpointFrames.background, writerFrames: checkpointFrames.writer)
+        try self.init(writer: pool, logger: logger, checkpointer: checkpointer)
     }
 
     /// An in-memory store, for tests.
@@ -31,12 +41,19 @@ public final class SQLiteStore: Sendable {
         try SQLiteStore(writer: DatabaseQueue(), logger: logger)
     }
 
-    init(writer: any DatabaseWriter, logger: Logger) throws {
+    init(writer: any DatabaseWriter, logger: Logger, checkpointer: WALCheckpointer? = nil) throws {
         self.writer = writer
         self.logger = logger
+        self.checkpointer = checkpointer
         try SQLiteMigrations.migrator.migrate(writer)
         try SQLiteLegacyEvents.moveIntoLog(writer)
         try SQLiteExitFeedbackBackfill.runIfPending(writer)
+        if let checkpointer { writer.writeWithoutTransaction { checkpointer.install(on: $0) } }
+    }
+
+    deinit {
+        // The writer connection's WAL hook points at the checkpointer, which goes away with us.
+        if let checkpointer { writer.writeWithoutTransaction { checkpointer.uninstall(from: $0) } }
     }
 
     /// The database file's path, or nil for an in-memory store.
@@ -46,24 +63,8 @@ public final class SQLiteStore: Sendable {
 }
 
 extension SQLiteStore: EventStore {
-    public func ingest(_ batches: [[Message]]) async throws -> [IngestOutcome] {
-        try await write { messageWriter in
-            var outcomes: [IngestOutcome] = []
-            outcomes.reserveCapacity(batches.count)
-            for batch in batches {
-                var outcome = IngestOutcome()
-                // By index: `for message in batch` copies (retains) every message first.
-                for i in batch.indices {
-                    if try messageWriter.write(batch[i]) {
-                        outcome.stored += 1
-                    } else {
-                        outcome.duplicates += 1
-                    }
-                }
-                outcomes.append(outcome)
-            }
-            return outcomes
-        }
+    public func ingest(_ batches: [PreparedMessages]) async throws -> [IngestOutcome] {
+        try await write { messageWriter in try batches.map { try messageWriter.write($0) } }
     }
 
     public func bulkImport<T: Sendable>(_ body: @Sendable (inout ImportSession) throws -> T) async throws -> T {
@@ -73,6 +74,7 @@ extension SQLiteStore: EventStore {
             var session = ImportSession(writer: messageWriter)
             messageWriter.releaseState()  // the session's copy is now the only one
             let result = try body(&session)
+            try session.flush()
             // The session's writer holds this transaction's state: hand it back.
             messageWriter = session.writer as! SQLiteMessageWriter
             return result
