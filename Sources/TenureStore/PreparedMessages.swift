@@ -46,7 +46,7 @@ public struct PreparedMessages: Sendable {
         orderLines.reserveCapacity(messages.count)
         orderValues.reserveCapacity(messages.count)
         details.reserve(records: messages.count, bytes: messages.count * 128)
-        for (i, message) in messages.enumerated() {
+        func add(_ message: Message, at i: Int) {
             let order = Order(message: message)
             var revenue = order?.value
             if message.kind == .track, order == nil {
@@ -74,7 +74,11 @@ public struct PreparedMessages: Sendable {
                 receivedDelta: received &- time, messageId: message.messageId,
                 payload: payload.isEmpty ? nil : payloadJSON ?? JSONWriter.string(payload),
                 context: message.context.isEmpty ? nil : message.contextJSON ?? JSONWriter.string(message.context),
-                currency: revenue == nil ? nil : message.currency)
+                currency: revenue == nil ? nil : order?.currency ?? message.currency)
+        }
+        // Through the buffer: `for message in messages` would copy (retain and release) each one.
+        messages.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices { add(buffer[i], at: i) }
         }
         (self.keys, self.orderKeys, self.userKeys) = (keys, orderKeys, userKeys)
         (self.times, self.receivedAt, self.revenues) = (times, receivedAt, revenues)

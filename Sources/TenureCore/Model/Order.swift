@@ -35,14 +35,25 @@ public struct Order: Sendable, Hashable, Codable {
     /// An order without `order_id` takes the message's id, so a resent message is still one order.
     public init?(message: Message) {
         guard message.kind == .track, message.name == StandardEvent.orderCompleted else { return nil }
-        let p = message.properties
-        orderId = p["order_id"]?.identifierValue ?? p["orderId"]?.identifierValue ?? message.messageId
-        total = p["total"]?.doubleValue
-        revenue = p["revenue"]?.doubleValue
-        discount = p["discount"]?.doubleValue
-        coupon = p["coupon"]?.stringValue
-        currency = p["currency"]?.stringValue
-        lines = (p["products"]?.arrayValue ?? []).compactMap { product in
+        // One pass over the properties: cheaper than a hashed lookup for each name (this runs for
+        // every order that arrives).
+        var snakeOrderId: JSONValue?, camelOrderId: JSONValue?, products: JSONValue?
+        (total, revenue, discount, coupon, currency) = (nil, nil, nil, nil, nil)
+        for (key, value) in message.properties {
+            switch key {
+            case "order_id": snakeOrderId = value
+            case "orderId": camelOrderId = value
+            case "total": total = value.doubleValue
+            case "revenue": revenue = value.doubleValue
+            case "discount": discount = value.doubleValue
+            case "coupon": coupon = value.stringValue
+            case "currency": currency = value.stringValue
+            case "products": products = value
+            default: break
+            }
+        }
+        orderId = snakeOrderId?.identifierValue ?? camelOrderId?.identifierValue ?? message.messageId
+        lines = (products?.arrayValue ?? []).compactMap { product in
             guard case .object(let item) = product else { return nil }
             return Line(
                 productId: item["product_id"]?.identifierValue ?? item["id"]?.identifierValue,
