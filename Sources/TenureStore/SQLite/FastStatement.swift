@@ -16,8 +16,9 @@ struct FastStatement {
         return UnsafePointer(p)
     }()
 
+    /// The statement is the connection's cached one for `sql` (compiled once, not per transaction).
     init(_ db: Database, sql: String) throws {
-        statement = try db.makeStatement(sql: sql)
+        statement = try db.cachedStatement(sql: sql)
         handle = statement.sqliteStatement
         connection = db.sqliteConnection!
     }

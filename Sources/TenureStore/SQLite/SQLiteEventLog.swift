@@ -17,20 +17,21 @@ enum SQLiteEventLog {
     }
 
     static func insert(_ block: EventBlock, id: Int64? = nil, _ db: Database) throws {
-        try db.execute(
+        // Cached statements: a stream of small commits runs these many times a second.
+        try db.cachedStatement(
             sql: """
                 INSERT INTO event_block (id, first_seq, events, first_time, last_time, orders, order_lines, order_revenue,
                                          customers, types, times, revenues)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 id, block.firstSequence, block.count, block.firstTime, block.lastTime, block.orders, block.orderLines,
                 block.orderRevenue, EventBlockCoding.blob(block.customers), EventBlockCoding.blob(block.types),
                 EventBlockCoding.blob(block.times), EventBlockCoding.blob(block.revenues),
             ])
         let blockId = id ?? db.lastInsertedRowID
-        try db.execute(
-            sql: "INSERT INTO event_block_detail (block_id, keys, order_keys, details) VALUES (?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO event_block_detail (block_id, keys, order_keys, details) VALUES (?, ?, ?, ?)").execute(
             arguments: [
                 blockId, EventBlockCoding.blob(block.keys), EventBlockCoding.blob(block.orderKeys), EventBlockCoding.blob(block.details),
             ])
@@ -45,7 +46,7 @@ enum SQLiteEventLog {
         var newest = block
         while true {
             let previous = try Row.fetchAll(
-                db, sql: "SELECT id, events FROM event_block ORDER BY id DESC LIMIT ?", arguments: [mergeFanIn - 1]
+                db.cachedStatement(sql: "SELECT id, events FROM event_block ORDER BY id DESC LIMIT ?"), arguments: [mergeFanIn - 1]
             ).map { (id: $0["id"] as Int64, events: $0["events"] as Int) }
             guard previous.count == mergeFanIn - 1, previous.allSatisfy({ $0.events <= newest.count }),
                 previous.reduce(newest.count, { $0 + $1.events }) <= maximumEvents
@@ -54,8 +55,8 @@ enum SQLiteEventLog {
             for earlier in previous.dropLast().reversed() { merged.append(try read(id: earlier.id, db)) }
             merged.append(newest)
             for earlier in previous {
-                try db.execute(sql: "DELETE FROM event_block WHERE id = ?", arguments: [earlier.id])
-                try db.execute(sql: "DELETE FROM event_block_detail WHERE block_id = ?", arguments: [earlier.id])
+                try db.cachedStatement(sql: "DELETE FROM event_block WHERE id = ?").execute(arguments: [earlier.id])
+                try db.cachedStatement(sql: "DELETE FROM event_block_detail WHERE block_id = ?").execute(arguments: [earlier.id])
             }
             newest = merged
         }
@@ -66,12 +67,12 @@ enum SQLiteEventLog {
     static func read(id: Int64, _ db: Database) throws -> EventBlock {
         guard
             let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT b.first_seq, b.orders, b.order_lines, b.order_revenue, b.customers, b.types, b.times, b.revenues,
-                           d.keys, d.order_keys, d.details
-                    FROM event_block b JOIN event_block_detail d ON d.block_id = b.id WHERE b.id = ?
-                    """, arguments: [id])
+                db.cachedStatement(
+                    sql: """
+                        SELECT b.first_seq, b.orders, b.order_lines, b.order_revenue, b.customers, b.types, b.times, b.revenues,
+                               d.keys, d.order_keys, d.details
+                        FROM event_block b JOIN event_block_detail d ON d.block_id = b.id WHERE b.id = ?
+                        """), arguments: [id])
         else { throw EventLogError.corruptBlock("block \(id) is missing") }
         var block = EventBlock(firstSequence: row[0])
         block.orders = row[1]
