@@ -61,7 +61,7 @@ public struct PreparedMessages: Sendable {
             keys.append(MessageKey(message.messageId))
             orderKeys.append(order.flatMap { $0.orderId == message.messageId ? nil : MessageKey($0.orderId, domain: .order) } ?? .zero)
             userKeys.append(message.userId.map(CustomerIdIndex.key) ?? .zero)
-            let time = SQLiteMessageWriter.millis(message.timestamp), received = SQLiteMessageWriter.millis(message.receivedAt)
+            let time = message.timestamp.storeMillis, received = message.receivedAt.storeMillis
             times.append(time)
             receivedAt.append(received)
             revenues.append(revenue ?? .nan)

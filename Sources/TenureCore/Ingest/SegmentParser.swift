@@ -94,6 +94,56 @@ public enum SegmentParser {
         return messages
     }
 
+    /// What is wrong with a file record `message(record:…)` refused.
+    public enum RecordProblem: Error, Sendable {
+        case notJSON(String)
+        case notObject
+        case unknownType
+        case invalid(IngestError)
+
+        public var reason: String {
+            switch self {
+            case .notJSON(let detail): "not valid JSON: \(detail)"
+            case .notObject: "must be a JSON object"
+            case .unknownType: "`type` must be identify, track, page, screen, group or alias"
+            case .invalid(let error): "\(error.code.rawValue): \(error.message)"
+            }
+        }
+    }
+
+    /// One Segment message object read from `bytes` (a JSONL file's record), member by member
+    /// like a batch item: its `properties`, `traits` and `context` keep the text sent. A record
+    /// without `type` but with an `event` is a track call.
+    public static func message(
+        record bytes: UnsafeRawBufferPointer, receivedAt: Date, limits: IngestLimits = .segment, makeMessageId: () -> String
+    ) throws(RecordProblem) -> Message {
+        var parser = JSONParser(bytes: bytes)
+        let fields: SegmentFields
+        do {
+            guard parser.peek() == UInt8(ascii: "{") else {
+                _ = try parser.parseValue()
+                try parser.expectEnd()
+                throw RecordProblem.notObject
+            }
+            fields = try SegmentFields(reading: &parser)
+            try parser.expectEnd()
+        } catch let error as RecordProblem {
+            throw error
+        } catch {
+            throw .notJSON("\(error)")
+        }
+        guard let typeName = fields.type?.stringValue ?? (fields.event != nil ? "track" : nil),
+            let kind = Message.Kind(rawValue: typeName.lowercased())
+        else { throw .unknownType }
+        do {
+            return try message(
+                from: fields, kind: kind, index: nil, receivedAt: receivedAt, batchSentAt: nil, batchContext: [:],
+                batchIntegrations: [:], limits: limits, makeMessageId: makeMessageId)
+        } catch {
+            throw .invalid(error)
+        }
+    }
+
     /// Validates one Segment message object. `index` is its position in a batch, for error messages.
     public static func message(
         from object: [String: JSONValue], kind: Message.Kind, index: Int?, receivedAt: Date, batchSentAt: Date?,

@@ -236,24 +236,11 @@ struct ImportState {
     }
 
     private func jsonMessage(_ record: UnsafeRawBufferPointer, line: Int) throws -> Message {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(record)
-        } catch {
-            throw RowProblem(reason: "not valid JSON: \(error)")
-        }
-        guard case .object(let object) = value else { throw RowProblem(reason: "must be a JSON object") }
-        guard let typeName = object["type"]?.stringValue ?? (object["event"] != nil ? "track" : nil),
-            let kind = Message.Kind(rawValue: typeName.lowercased())
-        else {
-            throw RowProblem(reason: "`type` must be identify, track, page, screen, group or alias")
-        }
         do {
             return try SegmentParser.message(
-                from: object, kind: kind, index: nil, receivedAt: receivedAt, batchSentAt: nil, batchContext: [:],
-                batchIntegrations: [:], limits: .segment, makeMessageId: { FileImporter.messageId(record, line: line) })
+                record: record, receivedAt: receivedAt, makeMessageId: { FileImporter.messageId(record, line: line) })
         } catch {
-            throw RowProblem(reason: "\(error.code.rawValue): \(error.message)")
+            throw RowProblem(reason: error.reason)
         }
     }
 

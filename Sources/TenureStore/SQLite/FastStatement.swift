@@ -16,11 +16,21 @@ struct FastStatement {
         return UnsafePointer(p)
     }()
 
-    /// The statement is the connection's cached one for `sql` (compiled once, not per transaction).
+    /// The statement is the connection's cached one for `sql` (compiled once, not per
+    /// transaction). GRDB may run the same statement in between (`execute(sql:)` through the
+    /// cache) and leave it unreset, when binding would fail: so `run` resets before it binds.
     init(_ db: Database, sql: String) throws {
         statement = try db.cachedStatement(sql: sql)
         handle = statement.sqliteStatement
         connection = db.sqliteConnection!
+    }
+
+    /// Binds the parameters with `bind` and runs the statement; returns the number of rows it changed.
+    @discardableResult
+    func run(binding bind: (FastStatement) -> Void) throws -> Int {
+        sqlite3_reset(handle)
+        bind(self)
+        return try run()
     }
 
     func bind(_ index: Int32, _ value: String?) {
@@ -45,9 +55,7 @@ struct FastStatement {
         if let value { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
     }
 
-    /// Runs the statement; returns the number of rows it changed.
-    @discardableResult
-    func run() throws -> Int {
+    private func run() throws -> Int {
         let code = sqlite3_step(handle)
         defer { sqlite3_reset(handle) }
         guard code == SQLITE_DONE || code == SQLITE_ROW else {
@@ -56,18 +64,6 @@ struct FastStatement {
         return Int(sqlite3_changes(connection))
     }
 
-    /// Runs a query and returns the first column of its first row, if any.
-    func int64() throws -> Int64? {
-        let code = sqlite3_step(handle)
-        defer { sqlite3_reset(handle) }
-        if code == SQLITE_ROW { return sqlite3_column_int64(handle, 0) }
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
-        }
-        return nil
-    }
-
-    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(connection) }
 }
 
 /// A statement over many rows run `groupRows` rows a statement (one statement per group costs
@@ -102,8 +98,9 @@ struct GroupedStatement {
         while start < count {
             let rows = count - start >= Self.groupRows ? Self.groupRows : 1
             let statement = rows > 1 ? try groupStatement() : one
-            for k in 0..<rows { bind(statement, Int32(columns * k + 1), start + k) }
-            try statement.run()
+            try statement.run { statement in
+                for k in 0..<rows { bind(statement, Int32(columns * k + 1), start + k) }
+            }
             start += rows
         }
     }

@@ -61,7 +61,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         try state.load(db)
         self.state = state
         block = EventBlock(firstSequence: state.nextSequence)
-        now = Self.millis(Date())
+        now = Date().storeMillis
     }
 
     /// Drops this copy's reference to the state, after the writer was copied into an import session.
@@ -70,9 +70,6 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     }
 
     static func typeKey(kind: String, name: String) -> String { kind + "\u{1F}" + name }
-
-    /// How the store writes a time: milliseconds since 1970 UTC, rounded.
-    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
 
     /// Stores a prepared batch, message by message.
@@ -118,7 +115,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         case .group:
             let message = batch.messages[i]
             if let groupId = message.groupId {
-                try db.execute(
+                try execute(
                     sql: """
                         INSERT INTO group_membership (customer_id, group_id, traits) VALUES (?, ?, ?)
                         ON CONFLICT(customer_id, group_id) DO UPDATE SET traits = excluded.traits
@@ -291,7 +288,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     private mutating func lookupTypeId(kind: Message.Kind, name: String) throws -> Int64 {
         let key = Self.typeKey(kind: kind.rawValue, name: name)
         if let id = state.typeIds[key] { return id }
-        try db.execute(sql: "INSERT INTO event_type (kind, name) VALUES (?, ?)", arguments: [kind.rawValue, name])
+        try execute(sql: "INSERT INTO event_type (kind, name) VALUES (?, ?)", arguments: [kind.rawValue, name])
         let id = db.lastInsertedRowID
         state.typeIds[key] = id
         return id
@@ -404,9 +401,10 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     }
 
     private mutating func setAlias(_ alias: String, _ customer: Int64) throws {
-        insertIdentity.bind(1, alias)
-        insertIdentity.bind(2, customer)
-        try insertIdentity.run()
+        try insertIdentity.run {
+            $0.bind(1, alias)
+            $0.bind(2, customer)
+        }
         state.aliasCache[alias] = customer
     }
 
@@ -425,7 +423,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     private mutating func isAnonymous(_ customer: Int64) throws -> Bool {
         try insertPendingCustomers()
-        return try Row.fetchOne(db, sql: "SELECT user_id IS NULL FROM customer WHERE id = ?", arguments: [customer])?[0] ?? false
+        return try fetchRow(sql: "SELECT user_id IS NULL FROM customer WHERE id = ?", arguments: [customer])?[0] ?? false
     }
 
     /// `alias previousId → userId`: afterwards both ids find the same customer.
@@ -443,7 +441,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         case (let previous?, nil):
             // Rename the earlier customer: keep its id, take the new user id, remember the old one.
             try insertPendingCustomers()
-            try db.execute(sql: "UPDATE customer SET user_id = ? WHERE id = ?", arguments: [userId, previous])
+            try execute(sql: "UPDATE customer SET user_id = ? WHERE id = ?", arguments: [userId, previous])
             try setAlias(previousId, previous)
             state.userCache[userId] = previous
             state.userCache[previousId] = nil
@@ -459,17 +457,17 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     private mutating func merge(_ from: Int64, into: Int64) throws {
         try insertPendingCustomers()
         // The log keeps `from` on its events; readers follow `customer_merge` to `into`.
-        try db.execute(sql: "UPDATE identity SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
-        try db.execute(sql: "UPDATE exit_feedback SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
+        try execute(sql: "UPDATE identity SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
+        try execute(sql: "UPDATE exit_feedback SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
         for table in ["subscription", "group_membership"] {
-            try db.execute(sql: "UPDATE OR IGNORE \(table) SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
-            try db.execute(sql: "DELETE FROM \(table) WHERE customer_id = ?", arguments: [from])
+            try execute(sql: "UPDATE OR IGNORE \(table) SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
+            try execute(sql: "DELETE FROM \(table) WHERE customer_id = ?", arguments: [from])
         }
-        let fromRow = try Row.fetchOne(db, sql: "SELECT user_id, traits, first_seen, last_seen FROM customer WHERE id = ?", arguments: [from])
+        let fromRow = try fetchRow(sql: "SELECT user_id, traits, first_seen, last_seen FROM customer WHERE id = ?", arguments: [from])
         if let fromRow {
             let traits = (try? JSONParser.parse(Data((fromRow["traits"] as String? ?? "{}").utf8)))?.objectValue ?? [:]
             if !traits.isEmpty { try mergeTraits(traits, into: into, at: nil) }
-            try db.execute(
+            try execute(
                 sql: "UPDATE customer SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ?",
                 arguments: [fromRow["first_seen"] as Int64, fromRow["last_seen"] as Int64, into])
             if let oldUser: String = fromRow["user_id"] {
@@ -477,8 +475,8 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                 state.userCache[oldUser] = into
             }
         }
-        try db.execute(sql: "DELETE FROM customer WHERE id = ?", arguments: [from])
-        try db.execute(sql: "INSERT INTO customer_merge (from_id, into_id, merged_at) VALUES (?, ?, ?)", arguments: [from, into, now])
+        try execute(sql: "DELETE FROM customer WHERE id = ?", arguments: [from])
+        try execute(sql: "INSERT INTO customer_merge (from_id, into_id, merged_at) VALUES (?, ?, ?)", arguments: [from, into, now])
         state.mergedInto[from] = into
         if let range = seen.remove(from) {
             seen.mark(into, range.first)
@@ -490,7 +488,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     /// visitor's traits, `at == nil`) only fills keys the customer does not have yet.
     private mutating func mergeTraits(_ traits: [String: JSONValue], into customer: Int64, at timestamp: Int64?) throws {
         try insertPendingCustomers()
-        guard let row = try Row.fetchOne(db, sql: "SELECT traits, traits_updated_at FROM customer WHERE id = ?", arguments: [customer])
+        guard let row = try fetchRow(sql: "SELECT traits, traits_updated_at FROM customer WHERE id = ?", arguments: [customer])
         else { return }
         var current = (try? JSONParser.parse(Data((row["traits"] as String? ?? "{}").utf8)))?.objectValue ?? [:]
         let updatedAt: Int64? = row["traits_updated_at"]
@@ -499,24 +497,33 @@ struct SQLiteMessageWriter: ImportSessionWriter {
             current[key] = value
         }
         let stamp: Int64 = timestamp ?? updatedAt ?? 0
-        try db.execute(
+        try execute(
             sql: "UPDATE customer SET traits = ?, traits_updated_at = max(coalesce(traits_updated_at, ?), ?) WHERE id = ?",
             arguments: [JSONWriter.string(current), stamp, stamp, customer])
+    }
+
+    /// Runs `sql` through the connection's statement cache: the writer runs the same few
+    /// statements for message after message, and compiling one costs more than running it.
+    private func execute(sql: String, arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    private func fetchRow(sql: String, arguments: StatementArguments) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
     // MARK: Derived facts
 
     static func store(_ feedback: ExitFeedback, customer: Int64, _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO exit_feedback (customer_id, at, source, reason) VALUES (?, ?, ?, ?)",
-            arguments: [customer, Self.millis(feedback.at), feedback.source.rawValue, feedback.reason])
+        try db.cachedStatement(sql: "INSERT INTO exit_feedback (customer_id, at, source, reason) VALUES (?, ?, ?, ?)").execute(
+            arguments: [customer, feedback.at.storeMillis, feedback.source.rawValue, feedback.reason])
     }
 
     private func store(_ change: SubscriptionChange, customer: Int64) throws {
-        let at = Self.millis(change.at)
+        let at = change.at.storeMillis
         switch change.action {
         case .started:
-            try db.execute(
+            try execute(
                 sql: """
                     INSERT INTO subscription (customer_id, subscription_id, plan, status, amount, currency, interval_months, started_at)
                     VALUES (?, ?, ?, 'active', ?, ?, ?, ?)
@@ -528,7 +535,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                     """,
                 arguments: [customer, change.subscriptionId, change.plan, change.amount, change.currency, change.intervalMonths, at])
         case .renewed:
-            try db.execute(
+            try execute(
                 sql: """
                     INSERT INTO subscription (customer_id, subscription_id, plan, status, amount, currency, interval_months, started_at, renewed_at, renewals)
                     VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, 1)
@@ -544,7 +551,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                     customer, change.subscriptionId, change.plan, change.amount, change.currency, change.intervalMonths, at, at,
                 ])
         case .cancelled:
-            try db.execute(
+            try execute(
                 sql: """
                     INSERT INTO subscription (customer_id, subscription_id, plan, status, started_at, cancelled_at, cancel_reason)
                     VALUES (?, ?, ?, 'cancelled', ?, ?, ?)

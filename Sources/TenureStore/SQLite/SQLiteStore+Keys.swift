@@ -11,7 +11,7 @@ extension SQLiteStore: APIKeyStore {
         let id = try await writer.write { db in
             try db.execute(
                 sql: "INSERT INTO api_key (name, scope, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [name, scope.rawValue, prefix, Data(hash), SQLiteMessageWriter.millis(now)])
+                arguments: [name, scope.rawValue, prefix, Data(hash), now.storeMillis])
             return db.lastInsertedRowID
         }
         return (APIKey(id: id, name: name, scope: scope, prefix: prefix, hash: hash, createdAt: now, revokedAt: nil), secret)
@@ -43,7 +43,7 @@ extension SQLiteStore: APIKeyStore {
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                arguments: [SQLiteMessageWriter.millis(Date()), id])
+                arguments: [Date().storeMillis, id])
             return db.changesCount > 0
         }
     }

@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteStore: SessionStore {
     public func createSession(token: String, _ session: DashboardSessionRecord) async throws {
-        let now = SQLiteMessageWriter.millis(Date())
+        let now = Date().storeMillis
         try await writer.write { db in
             try db.execute(
                 sql: """
@@ -11,7 +11,7 @@ extension SQLiteStore: SessionStore {
                     VALUES (?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    Data(APIKeySecret.hash(token)), session.subject, session.csrfToken, now, SQLiteMessageWriter.millis(session.expiresAt),
+                    Data(APIKeySecret.hash(token)), session.subject, session.csrfToken, now, session.expiresAt.storeMillis,
                 ])
         }
     }
@@ -27,7 +27,7 @@ extension SQLiteStore: SessionStore {
                 subject: row["subject"], csrfToken: row["csrf_token"], expiresAt: Date(timeIntervalSince1970: Double(expiresAt) / 1000)), expiresAt)
         }
         guard let found else { return nil }
-        guard found.expiresAt > SQLiteMessageWriter.millis(now) else {
+        guard found.expiresAt > now.storeMillis else {
             _ = try await deleteSession(token: token)
             return nil
         }
@@ -39,7 +39,7 @@ extension SQLiteStore: SessionStore {
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE dashboard_session SET expires_at = ? WHERE token_hash = ?",
-                arguments: [SQLiteMessageWriter.millis(expiresAt), hash])
+                arguments: [expiresAt.storeMillis, hash])
         }
     }
 
@@ -53,7 +53,7 @@ extension SQLiteStore: SessionStore {
 
     public func purgeExpiredSessions(now: Date) async throws -> Int {
         try await writer.write { db in
-            try db.execute(sql: "DELETE FROM dashboard_session WHERE expires_at <= ?", arguments: [SQLiteMessageWriter.millis(now)])
+            try db.execute(sql: "DELETE FROM dashboard_session WHERE expires_at <= ?", arguments: [now.storeMillis])
             return db.changesCount
         }
     }

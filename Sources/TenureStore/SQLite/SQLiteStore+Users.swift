@@ -11,7 +11,7 @@ extension SQLiteStore: UserStore {
             }
             try db.execute(
                 sql: "INSERT INTO dashboard_user (name, password_hash, created_at) VALUES (?, ?, ?)",
-                arguments: [name, passwordHash, SQLiteMessageWriter.millis(now)])
+                arguments: [name, passwordHash, now.storeMillis])
             return db.lastInsertedRowID
         }
         guard let id else { throw UserStoreError.userExists(name) }
