@@ -145,6 +145,12 @@ public struct ImportSession {
         writer.reserve(records: records)
     }
 
+    /// Writes a batch prepared off the writer's thread.
+    public mutating func write(_ batch: PreparedMessages) throws {
+        try flush()
+        outcomeSoFar += try writer.write(batch)
+    }
+
     public mutating func write(_ transactions: ImportedTransactions) throws {
         try flush()
         outcomeSoFar += try writer.write(transactions)

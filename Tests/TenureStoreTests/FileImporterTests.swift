@@ -87,6 +87,48 @@ import TenureCore
         #expect(again.stored == 0 && again.duplicates == expected)
     }
 
+    /// A JSONL file of several pieces, read and parsed on the reader thread: every record is
+    /// stored once, bad ones are reported with their own line numbers, and without
+    /// `--skip-bad-rows` the first bad one stops the import with nothing stored.
+    @Test func aJSONLFileOfManyPiecesKeepsEveryRecordAndItsLineNumber() async throws {
+        let dir = TemporaryDirectory()
+        var text = ""
+        var expected = 0
+        var badLines: [Int] = []
+        for i in 0..<90_000 {
+            switch i {
+            case 10, 40_000, 77_777:
+                text += "{\"type\":\"track\",\"userId\":\"u\(i)\",\"event\":\"Viewed\",\"timestamp\":\"yesterday\"}\n"
+                badLines.append(i + 1)
+            case 50_000:
+                text += "\n"  // a blank line: not a record
+            default:
+                text += #"{"type":"track","userId":"u\#(i % 3_000)","event":"Page Viewed","messageId":"m\#(i)","timestamp":"2026-01-02T03:04:05Z","properties":{"path":"/products/\#(i % 500)","note":"a line long enough to fill pieces"}}"# + "\n"
+                expected += 1
+            }
+        }
+        #expect(text.utf8.count > 2 * (4 << 20))  // more than two of the reader's 4 MiB pieces
+        let file = dir.file("big.jsonl", text)
+        let store = try SQLiteStore.inMemory()
+        let importer = FileImporter(options: ImportOptions(format: .jsonl, skipBadRows: true))
+        let report = try await importer.run(path: file, into: store)
+        #expect(report.records == expected + badLines.count)
+        #expect(report.stored == expected && report.skipped == badLines.count)
+        #expect(report.badRows.map(\.line) == badLines)
+        let counts = try await store.counts()
+        #expect(counts.events == expected && counts.customers == 3_000)
+        #expect(try await importer.run(path: file, into: store).duplicates == expected)
+
+        let strict = try SQLiteStore.inMemory()
+        await #expect(throws: ImportFailure.self) { try await FileImporter(options: ImportOptions(format: .jsonl)).run(path: file, into: strict) }
+        do {
+            _ = try await FileImporter(options: ImportOptions(format: .jsonl)).run(path: file, into: strict)
+        } catch ImportFailure.badRow(let row, let recordsBefore) {
+            #expect(row.line == 11 && recordsBefore == 10)
+        }
+        #expect(try await strict.counts().events == 0)
+    }
+
     /// A bulk import that has the file to itself writes its pages once (rollback journal, not
     /// the WAL) and leaves the store in WAL mode; one that shares the file runs in WAL mode.
     @Test func aBulkImportWritesPagesOnceUnlessTheFileIsShared() async throws {

@@ -109,33 +109,7 @@ public struct FileImporter: Sendable {
             report.seconds = Self.seconds(since: started)
             return report
         }
-        var report = try await store.bulkImport { session in
-            var state = ImportState(options: options)
-            var carry: [UInt8] = []
-            var bytesRead = 0
-            var lastProgress = ContinuousClock.now
-            while true {
-                let chunk = try handle.read(upToCount: 4 << 20) ?? Data()
-                bytesRead += chunk.count
-                let atEnd = chunk.isEmpty
-                if atEnd && carry.isEmpty { break }
-                carry.append(contentsOf: chunk)
-                let consumed = try carry.withUnsafeBytes { bytes in
-                    try state.consume(bytes, final: atEnd, session: &session)
-                }
-                carry.removeFirst(consumed)
-                if ContinuousClock.now - lastProgress > .milliseconds(200) {
-                    progress(ImportProgress(bytesRead: bytesRead, totalBytes: totalBytes, records: state.records))
-                    lastProgress = ContinuousClock.now
-                }
-                if atEnd { break }
-            }
-            progress(ImportProgress(bytesRead: bytesRead, totalBytes: totalBytes, records: state.records))
-            let outcome = try session.outcome
-            return ImportReport(
-                records: state.records, stored: outcome.stored, duplicates: outcome.duplicates,
-                skipped: state.skipped, badRows: state.badRows, seconds: 0)
-        }
+        var report = try await JSONLFileImport(options: options, path: path).run(store: store, totalBytes: totalBytes, progress: progress)
         report.seconds = Self.seconds(since: started)
         return report
     }
@@ -183,70 +157,5 @@ public struct FileImporter: Sendable {
                 }
             }
         }
-    }
-}
-
-/// The JSONL importer's per-file state: where in the file it is, bad records.
-struct ImportState {
-    let options: ImportOptions
-    let receivedAt = Date()
-    var line = 1
-    var records = 0
-    var skipped = 0
-    var badRows: [BadRow] = []
-
-    init(options: ImportOptions) {
-        self.options = options
-    }
-
-    /// Reads the complete records in `bytes` (all of them when `final`); returns bytes consumed.
-    mutating func consume(_ bytes: UnsafeRawBufferPointer, final: Bool, session: inout ImportSession) throws -> Int {
-        var start = 0
-        while start < bytes.count {
-            let end: Int
-            if let newline = bytes[start...].firstIndex(of: 0x0A) {
-                end = newline + 1
-            } else if final {
-                end = bytes.count
-            } else {
-                return start
-            }
-            let record = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-            let recordLine = line
-            line += FileImporter.countNewlines(record)
-            start = end
-            if FileImporter.isBlank(record) { continue }
-            try handle(record, line: recordLine, session: &session)
-        }
-        return start
-    }
-
-    private mutating func handle(_ record: UnsafeRawBufferPointer, line: Int, session: inout ImportSession) throws {
-        records += 1
-        do {
-            let message = try jsonMessage(record, line: line)
-            try session.write(message)
-        } catch let error as RowProblem {
-            try bad(BadRow(line: line, reason: error.reason))
-        }
-    }
-
-    private struct RowProblem: Error {
-        var reason: String
-    }
-
-    private func jsonMessage(_ record: UnsafeRawBufferPointer, line: Int) throws -> Message {
-        do {
-            return try SegmentParser.message(
-                record: record, receivedAt: receivedAt, makeMessageId: { FileImporter.messageId(record, line: line) })
-        } catch {
-            throw RowProblem(reason: error.reason)
-        }
-    }
-
-    private mutating func bad(_ row: BadRow) throws {
-        guard options.skipBadRows else { throw ImportFailure.badRow(row, recordsBefore: records - 1) }
-        skipped += 1
-        if badRows.count < options.maxReportedBadRows { badRows.append(row) }
     }
 }
