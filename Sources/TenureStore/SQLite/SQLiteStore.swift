@@ -52,8 +52,10 @@ public final class SQLiteStore: Sendable {
     }
 
     deinit {
-        // The writer connection's WAL hook points at the checkpointer, which goes away with us.
-        if let checkpointer { writer.writeWithoutTransaction { checkpointer.uninstall(from: $0) } }
+        // The writer connection's WAL hook points at the checkpointer: take it off, after any
+        // write still queued (the block keeps the checkpointer alive until then). Not a blocking
+        // write: the last reference may go away on the writer's own queue.
+        if let checkpointer { writer.asyncWriteWithoutTransaction { checkpointer.uninstall(from: $0) } }
     }
 
     /// The database file's path, or nil for an in-memory store.
