@@ -166,5 +166,13 @@ struct DashboardStoreTests {
         #expect(try await store.searchCustomers("Gold_100", limit: 5).isEmpty)
         #expect(try await store.searchCustomers("platinum", limit: 5).map(\.userId) == ["Zoë-1"])
         #expect(try await store.searchCustomers("pixel mü", limit: 5).map(\.userId) == ["pixel"])
+        // The index holds exactly what the customer table holds (FTS5 compares the two).
+        try await db.write { db in
+            try db.execute(sql: "INSERT INTO customer_trait_search (customer_trait_search, rank) VALUES ('integrity-check', 1)")
+        }
+        let trigger = try await db.read { db in
+            try String.fetchOne(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = 'customer_trait_search_update'")
+        }
+        #expect(trigger == nil)
     }
 }

@@ -52,10 +52,13 @@ public final class SQLiteStore: Sendable {
     }
 
     deinit {
-        // The writer connection's WAL hook points at the checkpointer: take it off, after any
-        // write still queued (the block keeps the checkpointer alive until then). Not a blocking
-        // write: the last reference may go away on the writer's own queue.
-        if let checkpointer { writer.asyncWriteWithoutTransaction { checkpointer.uninstall(from: $0) } }
+        // The writer connection's WAL hook points at the checkpointer, which goes away with us.
+        // Taken off now (the store closes when released), reentrantly: the last reference may
+        // go away on the writer's own queue.
+        // A checkpoint still running ends first, so the file is not open behind the caller's back.
+        guard let checkpointer else { return }
+        writer.unsafeReentrantWrite { checkpointer.uninstall(from: $0) }
+        checkpointer.waitUntilIdle()
     }
 
     /// The database file's path, or nil for an in-memory store.
