@@ -52,7 +52,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
             let done = clock.now
             print(String(
                 format: "scheduled scoring run: %.1f s wall (train on %d customers with backtest %.1f s, score and rank %d, explain %d: %.1f s)",
-                seconds(done - start), model.trainCount, seconds(trained - start), report.scoredCount, report.customers.count, seconds(done - trained)))
+                (done - start).inSeconds, model.trainCount, (trained - start).inSeconds, report.scoredCount, report.customers.count, (done - trained).inSeconds))
         }
         let result = try await DashboardBenchmark.run(snapshot: snapshot, store: store, pages: pages, runs: runs, trainModel: !noModel)
         print(String(format: "first visit of every page (caches cold): %.1f s, of which at-risk model + backtest %.1f s", result.warmSeconds, result.modelSeconds))
@@ -66,7 +66,4 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         }
     }
 
-    private func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
 }

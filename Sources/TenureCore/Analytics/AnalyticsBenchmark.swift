@@ -109,7 +109,7 @@ public enum AnalyticsBenchmark {
             let c = processCPUSeconds()
             let d = clock.measure(body)
             cpu.append(processCPUSeconds() - c)
-            times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+            times.append(d.inSeconds)
         }
         times.sort()
         return Measurement(
@@ -117,12 +117,6 @@ public enum AnalyticsBenchmark {
     }
 
     /// CPU time used so far by every thread of this process, in seconds.
-    public static func processCPUSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-
     /// The settings used by ``run(on:runs:)`` and by the DuckDB side of the benchmark: the whole
     /// data range, monthly, purchases as activity, a fixed 60-day window, scoring on the last day.
     public static func range(of snapshot: ActivitySnapshot) -> DayRange {

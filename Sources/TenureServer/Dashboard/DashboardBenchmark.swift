@@ -56,9 +56,9 @@ public enum DashboardBenchmark {
             }
             _ = try await controller.cache.value("backtest", version: snapshot.version, wait: true) { await ChurnPage.backtest(snapshot) }
         }
-        let modelSeconds = seconds(clock.now - modelStart)
+        let modelSeconds = (clock.now - modelStart).inSeconds
         for page in pages { _ = try await render(page) }
-        let warmSeconds = seconds(clock.now - warmStart)
+        let warmSeconds = (clock.now - warmStart).inSeconds
         var measurements: [Measurement] = []
         for page in pages {
             var times: [Double] = []
@@ -66,7 +66,7 @@ public enum DashboardBenchmark {
             for _ in 0..<max(runs, 1) {
                 let start = clock.now
                 let result = try await render(page)
-                times.append(seconds(clock.now - start) * 1000)
+                times.append((clock.now - start).inSeconds * 1000)
                 bytes = result.html.utf8.count
             }
             times.sort()
@@ -79,7 +79,4 @@ public enum DashboardBenchmark {
             scoredCustomers: scored, trainCustomers: trained, pages: measurements)
     }
 
-    private static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
 }

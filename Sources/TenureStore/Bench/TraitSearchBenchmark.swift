@@ -53,7 +53,7 @@ public enum TraitSearchBenchmark {
                 _ = try await store.ingest([messages])
                 progress(min(customers, low + batch))
             }
-            loadSeconds = seconds(clock.now - start)
+            loadSeconds = (clock.now - start).inSeconds
         }
         let count = try await store.counts().customers
         let middle = count / 2
@@ -73,7 +73,7 @@ public enum TraitSearchBenchmark {
             for _ in 0..<max(runs, 1) {
                 let start = clock.now
                 matches = try await store.searchCustomers(query, limit: 50).count
-                times.append(seconds(clock.now - start) * 1000)
+                times.append((clock.now - start).inSeconds * 1000)
             }
             times.sort()
             searches.append(Measurement(query: query, matches: matches, p50Milliseconds: times[times.count / 2], maxMilliseconds: times.last ?? 0))
@@ -82,12 +82,9 @@ public enum TraitSearchBenchmark {
         _ = try await store.writer.read { db in
             try Int64.fetchAll(db, sql: "SELECT id FROM customer WHERE traits LIKE '%no such trait value%' ORDER BY id LIMIT 50")
         }
-        let scan = seconds(clock.now - scanStart) * 1000
+        let scan = (clock.now - scanStart).inSeconds * 1000
         let size = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
         return Result(loadSeconds: loadSeconds, customers: count, fileBytes: size, searches: searches, scanMilliseconds: scan)
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
 }

@@ -115,8 +115,7 @@ public struct FileImporter: Sendable {
     }
 
     private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        (ContinuousClock.now - start).inSeconds
     }
 
     /// A record of only spaces, tabs and line breaks: not a record at all (both formats skip it).

@@ -56,9 +56,9 @@ public enum BTYDBenchmark {
             results["\(prefix).fit_cpu_seconds"] = cpuEnd - cpuCollapsed
             results["\(prefix).total_cpu_seconds"] = cpuEnd - cpuStart
             results["\(prefix).patterns"] = Double(patterns.count)
-            results["\(prefix).collapse_seconds"] = seconds(collapsed - start)
-            results["\(prefix).fit_seconds"] = seconds(end - collapsed)
-            results["\(prefix).total_seconds"] = seconds(end - start)
+            results["\(prefix).collapse_seconds"] = (collapsed - start).inSeconds
+            results["\(prefix).fit_seconds"] = (end - collapsed).inSeconds
+            results["\(prefix).total_seconds"] = (end - start).inSeconds
             results["\(prefix).iterations"] = Double(result.iterations)
             results["\(prefix).evaluations"] = Double(result.evaluations)
             results["\(prefix).log_likelihood"] = result.logLikelihood
@@ -68,14 +68,5 @@ public enum BTYDBenchmark {
         }
     }
 
-    /// CPU time of the process, all threads: on a shared machine wall time also counts other processes.
-    static func processCPUSeconds() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-    }
 
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
 }

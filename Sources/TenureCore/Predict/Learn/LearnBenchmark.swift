@@ -32,15 +32,15 @@ public enum LearnBenchmark {
         var start = clock.now
         let train = SyntheticChurnData.generate(seed: seed, start: 0, count: rows, features: features)
         let test = SyntheticChurnData.generate(seed: seed, start: rows, count: testRows, features: features)
-        let generation = seconds(clock.now - start)
+        let generation = (clock.now - start).inSeconds
         start = clock.now
         let options = GradientBoostedTreesModel.Options(trees: trees, learningRate: learningRate, maxDepth: depth, seed: seed)
         // The generator's data always has both classes, so fitting cannot fail.
         let model = try! GradientBoostedTreesModel.fit(train.x, labels: train.labels, options: options)
-        let training = seconds(clock.now - start)
+        let training = (clock.now - start).inSeconds
         start = clock.now
         let scores = try! model.margins(test.x)
-        let scoring = seconds(clock.now - start)
+        let scoring = (clock.now - start).inSeconds
         let auc = ClassificationMetrics.rocAUC(scores: scores, labels: test.labels)
         var explainSeconds: Double?
         if explainRows > 0 {
@@ -50,7 +50,7 @@ public enum LearnBenchmark {
             start = clock.now
             let explainer = TreeExplainer(model: model)
             _ = explainer.score(data, topReasons: 3)
-            explainSeconds = seconds(clock.now - start)
+            explainSeconds = (clock.now - start).inSeconds
         }
         return Result(rows: rows, testRows: testRows, features: features, trees: trees, depth: depth,
                       learningRate: learningRate, seed: seed, threads: LearnParallel.workerCount,
@@ -58,9 +58,6 @@ public enum LearnBenchmark {
                       explainedRows: explainRows, explainSeconds: explainSeconds)
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
 
     /// What ``runExplanations(table:labelColumn:idColumn:customers:topReasons:seed:)`` measured.
     public struct ExplanationResult: Sendable, Codable, Equatable {
@@ -94,19 +91,19 @@ public enum LearnBenchmark {
         } catch {
             throw .learning(error)
         }
-        let training = seconds(clock.now - start)
+        let training = (clock.now - start).inSeconds
         var generator = SeededGenerator(seed: seed)
         let n = customerTable.features.rowCount
         let sample = (0..<customers).map { _ in Int(generator.next() % UInt64(n)) }
         let x = customerTable.features.rows(sample)
         start = clock.now
         let explainer = TreeExplainer(model: model)
-        let preparation = seconds(clock.now - start)
+        let preparation = (clock.now - start).inSeconds
         start = clock.now
-        let cpuStart = BTYDBenchmark.processCPUSeconds()
+        let cpuStart = processCPUSeconds()
         _ = explainer.score(x, topReasons: topReasons)
-        let scoring = seconds(clock.now - start)
-        let scoringCPU = BTYDBenchmark.processCPUSeconds() - cpuStart
+        let scoring = (clock.now - start).inSeconds
+        let scoringCPU = processCPUSeconds() - cpuStart
         return ExplanationResult(tableRows: n, trees: model.trees.count, maxDepth: options.maxDepth, customers: customers,
                                  topReasons: topReasons, threads: LearnParallel.workerCount, trainingSeconds: training,
                                  preparationSeconds: preparation, scoringSeconds: scoring, scoringCPUSeconds: scoringCPU)

@@ -1,4 +1,5 @@
 import Foundation
+import TenureCore
 
 /// How many failed dashboard sign-ins are tolerated before further attempts are refused.
 public struct SignInLimit: Sendable {
@@ -53,7 +54,7 @@ actor SignInRateLimiter {
             }
         }
         guard wait > .zero else { return nil }
-        return max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
+        return max(1, Int(wait.inSeconds.rounded(.up)))
     }
 
     func failed(_ keys: [String]) {

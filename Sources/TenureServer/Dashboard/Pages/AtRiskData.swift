@@ -103,7 +103,7 @@ struct AtRiskData: Sendable {
         if case .boostedTrees(let trees) = model.model { explainer = TreeExplainer(model: trees) }
         var data = AtRiskData(
             ranking: ranking, model: model, attributes: attributes, explainer: explainer, error: nil, segments: segments, positions: positions, valuableCount: count, valuableLoss: loss,
-            trainSeconds: seconds(trained - start), rankSeconds: seconds(ranked - trained))
+            trainSeconds: (trained - start).inSeconds, rankSeconds: (ranked - trained).inSeconds)
         // The largest page a segment filter can show, for every segment.
         let shown = AtRiskPage.limitChoices.max() ?? 0
         var perSegment: [RFMSegment?: Int] = [:]
@@ -116,9 +116,6 @@ struct AtRiskData: Sendable {
         return data
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
 }
 
 /// At risk: the valuable-at-risk table, filterable by RFM segment, exportable as CSV.
