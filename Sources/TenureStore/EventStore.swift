@@ -106,8 +106,8 @@ extension ImportSessionWriter {
     }
 }
 
-/// The store's writer for one bulk import. Messages are written a batch at a time (the
-/// store's `finish` step writes the last ones).
+/// The store's writer for one bulk import. Messages are handed to the writer a batch at a time
+/// (the store flushes the last ones when the import's body returns).
 public struct ImportSession {
     var writer: any ImportSessionWriter
     private var outcomeSoFar = IngestOutcome()

@@ -14,9 +14,8 @@ public struct PreparedMessages: Sendable {
     let orderKeys: [MessageKey]
     /// The user id's key in the customer index; zero without a user id.
     let userKeys: [MessageKey]
-    /// Event time and received-at time (ms since 1970 UTC).
+    /// Event time (ms since 1970 UTC).
     let times: [Int64]
-    let receivedAt: [Int64]
     /// Money the message brought in (`Message.revenue`), NaN for none.
     let revenues: [Double]
     /// For an order: its line count (else -1), and its value.
@@ -33,7 +32,7 @@ public struct PreparedMessages: Sendable {
     public init(_ messages: [Message]) {
         self.messages = messages
         var keys: [MessageKey] = [], orderKeys: [MessageKey] = [], userKeys: [MessageKey] = []
-        var times: [Int64] = [], receivedAt: [Int64] = [], revenues: [Double] = []
+        var times: [Int64] = [], revenues: [Double] = []
         var orderLines: [Int32] = [], orderValues: [Double] = []
         var subscriptionChanges: [Int: SubscriptionChange] = [:], exitFeedback: [Int: ExitFeedback] = [:]
         var details = EventDetails()
@@ -41,7 +40,6 @@ public struct PreparedMessages: Sendable {
         orderKeys.reserveCapacity(messages.count)
         userKeys.reserveCapacity(messages.count)
         times.reserveCapacity(messages.count)
-        receivedAt.reserveCapacity(messages.count)
         revenues.reserveCapacity(messages.count)
         orderLines.reserveCapacity(messages.count)
         orderValues.reserveCapacity(messages.count)
@@ -63,7 +61,6 @@ public struct PreparedMessages: Sendable {
             userKeys.append(message.userId.map(CustomerIdIndex.key) ?? .zero)
             let time = message.timestamp.storeMillis, received = message.receivedAt.storeMillis
             times.append(time)
-            receivedAt.append(received)
             revenues.append(revenue ?? .nan)
             orderLines.append(order.map { Int32(clamping: $0.lines.count) } ?? -1)
             orderValues.append(order?.value ?? 0)
@@ -81,7 +78,7 @@ public struct PreparedMessages: Sendable {
             for i in buffer.indices { add(buffer[i], at: i) }
         }
         (self.keys, self.orderKeys, self.userKeys) = (keys, orderKeys, userKeys)
-        (self.times, self.receivedAt, self.revenues) = (times, receivedAt, revenues)
+        (self.times, self.revenues) = (times, revenues)
         (self.orderLines, self.orderValues) = (orderLines, orderValues)
         (self.subscriptionChanges, self.exitFeedback, self.details) = (subscriptionChanges, exitFeedback, details)
     }

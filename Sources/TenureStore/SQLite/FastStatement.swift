@@ -63,7 +63,6 @@ struct FastStatement {
         }
         return Int(sqlite3_changes(connection))
     }
-
 }
 
 /// A statement over many rows run `groupRows` rows a statement (one statement per group costs

@@ -71,7 +71,6 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     static func typeKey(kind: String, name: String) -> String { kind + "\u{1F}" + name }
 
-
     /// Stores a prepared batch, message by message.
     mutating func write(_ batch: PreparedMessages) throws -> IngestOutcome {
         var outcome = IngestOutcome()
@@ -185,7 +184,8 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                                     guard isNew(key, order: orderKey) else { continue }
                                     state.keys.insert(key)
                                     if let orderKey { state.keys.insert(orderKey) }
-                                    let customer = findOrReserve(key: userKeys[i], userId: users.value(i), at: times[i])
+                                    let customer = findOrCreate(
+                                        key: userKeys[i], userId: String(decoding: users.value(i), as: UTF8.self), at: times[i])
                                     block.customers.append(UInt32(truncatingIfNeeded: customer))
                                     newRows.append(i)
                                 }
@@ -305,26 +305,20 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         }
         let anonymousId = batch.messages[i].anonymousId
         if !batch.userKeys[i].isZero {
-            let customer: Int64
-            if let id = lookup(batch.userKeys[i]) {
-                customer = id
-            } else {
-                customer = createCustomer(userId: batch.messages[i].userId!, at: timestamp)
-                state.userCache[key: batch.userKeys[i]] = customer
-            }
+            let customer = findOrCreate(key: batch.userKeys[i], userId: batch.messages[i].userId!, at: timestamp)
             if let anonymousId, anonymousId != batch.messages[i].userId {
                 try link(alias: anonymousId, to: customer)
             }
             return customer
         }
         let anonymous = anonymousId!
-        if let customer = try lookupAlias(anonymous) { return customer }
+        if let customer = lookupAlias(anonymous) { return customer }
         let customer = createCustomer(userId: nil, at: timestamp)
         try setAlias(anonymous, customer)
         return customer
     }
 
-    private mutating func lookupUser(_ userId: String) throws -> Int64? {
+    private func lookupUser(_ userId: String) -> Int64? {
         lookup(CustomerIdIndex.key(userId))
     }
 
@@ -335,7 +329,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         return resolved(id)
     }
 
-    private mutating func lookupAlias(_ alias: String) throws -> Int64? {
+    private func lookupAlias(_ alias: String) -> Int64? {
         guard let id = state.aliasCache[alias] else { return nil }
         return resolved(id)
     }
@@ -347,10 +341,12 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         return id
     }
 
-    private mutating func findOrCreate(userId: String, at timestamp: Int64) throws -> Int64 {
-        if let id = try lookupUser(userId) { return id }
-        let id = createCustomer(userId: userId, at: timestamp)
-        state.userCache[userId] = id
+    /// The customer with this user id (known by `key`, its `CustomerIdIndex` key), or a new one
+    /// whose row goes in with the other pending customers (`userId` is only read then).
+    private mutating func findOrCreate(key: MessageKey, userId: @autoclosure () -> String, at timestamp: Int64) -> Int64 {
+        if let id = lookup(key) { return id }
+        let id = createCustomer(userId: userId(), at: timestamp)
+        state.userCache[key: key] = id
         return id
     }
 
@@ -362,41 +358,24 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         return id
     }
 
-    /// Inserts customers `0..<count`, whose values `customer(i)` gives.
-    private mutating func insertCustomers(
-        _ count: Int, _ customer: (Int) -> (id: Int64, userId: String?, first: Int64, last: Int64)
-    ) throws {
-        let now = self.now
-        try insertCustomers.run(count) { statement, first, i in
-            let row = customer(i)
-            statement.bind(first, row.id)
-            statement.bind(first + 1, row.userId)
-            statement.bind(first + 2, row.first)
-            statement.bind(first + 3, row.last)
-            statement.bind(first + 4, now)
-        }
-    }
-
-    /// The customer with this user id (known by `key`), or a new id for one inserted later (see
-    /// `pendingCustomers`).
-    private mutating func findOrReserve(key: MessageKey, userId: UnsafeRawBufferPointer, at time: Int64) -> Int64 {
-        if let id = lookup(key) { return id }
-        let id = createCustomer(userId: String(decoding: userId, as: UTF8.self), at: time)
-        state.userCache[key: key] = id
-        return id
-    }
 
     /// Inserts the pending customers with the times seen so far; they leave `seen`, whose later
     /// times (if any) still reach them through the usual update. Runs before anything that reads
     /// or updates customer rows (traits, merges, renames), so those always find the row.
     private mutating func insertPendingCustomers() throws {
         guard !pendingCustomers.isEmpty else { return }
-        let rows = pendingCustomers.map { customer in
+        let times = pendingCustomers.map { customer in
             let seenRange = seen.remove(customer.id) ?? (customer.at, customer.at)
-            let range = (first: min(seenRange.first, customer.at), last: max(seenRange.last, customer.at))
-            return (id: customer.id, userId: customer.userId, first: range.first, last: range.last)
+            return (first: min(seenRange.first, customer.at), last: max(seenRange.last, customer.at))
         }
-        try insertCustomers(rows.count) { rows[$0] }
+        let (customers, now) = (pendingCustomers, self.now)
+        try insertCustomers.run(customers.count) { statement, first, i in
+            statement.bind(first, customers[i].id)
+            statement.bind(first + 1, customers[i].userId)
+            statement.bind(first + 2, times[i].first)
+            statement.bind(first + 3, times[i].last)
+            statement.bind(first + 4, now)
+        }
         pendingCustomers.removeAll()
     }
 
@@ -411,7 +390,7 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     /// Ties an anonymous id to a known customer, merging the anonymous visitor's history into them.
     /// An id already tied to another *known* customer (a shared device) stays where it is.
     private mutating func link(alias: String, to customer: Int64) throws {
-        guard let existing = try lookupAlias(alias) else {
+        guard let existing = lookupAlias(alias) else {
             try setAlias(alias, customer)
             return
         }
@@ -428,14 +407,14 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     /// `alias previousId → userId`: afterwards both ids find the same customer.
     private mutating func alias(_ previousId: String, into userId: String, at timestamp: Int64) throws -> Int64 {
-        let previous = try lookupUser(previousId)
-        let target = try lookupUser(userId)
+        let previous = lookupUser(previousId)
+        let target = lookupUser(userId)
         switch (previous, target) {
         case (nil, let target?):
             try setAlias(previousId, target)
             return target
         case (nil, nil):
-            let id = try findOrCreate(userId: userId, at: timestamp)
+            let id = findOrCreate(key: CustomerIdIndex.key(userId), userId: userId, at: timestamp)
             try setAlias(previousId, id)
             return id
         case (let previous?, nil):

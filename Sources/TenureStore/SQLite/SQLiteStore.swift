@@ -52,10 +52,10 @@ public final class SQLiteStore: Sendable {
     }
 
     deinit {
-        // The writer connection's WAL hook points at the checkpointer, which goes away with us.
-        // Taken off now (the store closes when released), reentrantly: the last reference may
-        // go away on the writer's own queue.
-        // A checkpoint still running ends first, so the file is not open behind the caller's back.
+        // The writer connection's WAL hook points at the checkpointer, which goes away with us:
+        // take it off now (the store closes when released), reentrantly, since the last reference
+        // may go away on the writer's own queue; then let a running checkpoint end, so the file is
+        // not open behind the caller's back.
         guard let checkpointer else { return }
         writer.unsafeReentrantWrite { checkpointer.uninstall(from: $0) }
         checkpointer.waitUntilIdle()
