@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// A first-in, first-out hand-over between one producer thread and one consumer thread that
@@ -50,5 +51,23 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         closed = true
         condition.broadcast()
         condition.unlock()
+    }
+}
+
+extension BoundedQueue {
+    /// Runs `produce` on a thread of its own while `consume` takes the items here. Returns (or
+    /// throws) only after that thread has ended, closing the queue first so a producer waiting
+    /// for room stops: the thread never outlives what it reads, such as an open file.
+    func consume<T>(producedBy produce: @escaping @Sendable () -> Void, _ consume: () throws -> T) rethrows -> T {
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            produce()
+            done.signal()
+        }
+        defer {
+            close()
+            done.wait()
+        }
+        return try consume()
     }
 }

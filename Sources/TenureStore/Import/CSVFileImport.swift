@@ -40,49 +40,42 @@ struct CSVFileImport {
         let options = self.options
         return try await store.bulkImport { session in
             let queue = BoundedQueue<Handover>(capacity: 4)
-            let done = DispatchSemaphore(value: 0)
             let reading = ReaderThread(
                 path: path, handle: handle, first: first, layout: layout, receivedAt: receivedAt, queue: queue)
-            Thread.detachNewThread {
-                reading.run()
-                done.signal()
-            }
-            defer {
-                queue.close()
-                done.wait()  // the reader thread must not outlive the file handle
-            }
-            // The first piece's records tell about how many the file holds.
-            let firstRecords = first.withUnsafeBytes { FileImporter.countNewlines($0) }
-            if first.count > 0, firstRecords > 0 { session.reserve(records: Int(Double(totalBytes) / Double(first.count) * Double(firstRecords) * 1.05)) }
-            var records = 0, skipped = 0
-            var badRows: [BadRow] = []
-            var lastProgress = ContinuousClock.now
-            while let handover = queue.pop() {
-                switch handover {
-                case .failed(let failure): throw failure
-                case .parsed(let imported, let bytesRead):
-                    let batch = imported.batch
-                    for bad in batch.badRows {
-                        let row = BadRow(line: bad.line, reason: bad.reason)
-                        guard options.skipBadRows else {
-                            throw ImportFailure.badRow(row, recordsBefore: records + batch.lines.prefix { $0 < bad.line }.count)
+            return try queue.consume(producedBy: reading.run) {
+                // The first piece's records tell about how many the file holds.
+                let firstRecords = first.withUnsafeBytes { FileImporter.countNewlines($0) }
+                if first.count > 0, firstRecords > 0 { session.reserve(records: Int(Double(totalBytes) / Double(first.count) * Double(firstRecords) * 1.05)) }
+                var records = 0, skipped = 0
+                var badRows: [BadRow] = []
+                var lastProgress = ContinuousClock.now
+                while let handover = queue.pop() {
+                    switch handover {
+                    case .failed(let failure): throw failure
+                    case .parsed(let imported, let bytesRead):
+                        let batch = imported.batch
+                        for bad in batch.badRows {
+                            let row = BadRow(line: bad.line, reason: bad.reason)
+                            guard options.skipBadRows else {
+                                throw ImportFailure.badRow(row, recordsBefore: records + batch.lines.prefix { $0 < bad.line }.count)
+                            }
+                            skipped += 1
+                            if badRows.count < options.maxReportedBadRows { badRows.append(row) }
                         }
-                        skipped += 1
-                        if badRows.count < options.maxReportedBadRows { badRows.append(row) }
-                    }
-                    records += batch.records
-                    try session.write(imported)
-                    if ContinuousClock.now - lastProgress > .milliseconds(200) {
-                        progress(ImportProgress(bytesRead: bytesRead, totalBytes: totalBytes, records: records))
-                        lastProgress = ContinuousClock.now
+                        records += batch.records
+                        try session.write(imported)
+                        if ContinuousClock.now - lastProgress > .milliseconds(200) {
+                            progress(ImportProgress(bytesRead: bytesRead, totalBytes: totalBytes, records: records))
+                            lastProgress = ContinuousClock.now
+                        }
                     }
                 }
+                progress(ImportProgress(bytesRead: totalBytes, totalBytes: totalBytes, records: records))
+                let outcome = try session.outcome
+                return ImportReport(
+                    records: records, stored: outcome.stored, duplicates: outcome.duplicates, skipped: skipped,
+                    badRows: badRows, seconds: 0)
             }
-            progress(ImportProgress(bytesRead: totalBytes, totalBytes: totalBytes, records: records))
-            let outcome = try session.outcome
-            return ImportReport(
-                records: records, stored: outcome.stored, duplicates: outcome.duplicates, skipped: skipped,
-                badRows: badRows, seconds: 0)
         }
     }
 

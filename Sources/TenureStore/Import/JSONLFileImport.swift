@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import TenureCore
 
@@ -27,39 +26,32 @@ struct JSONLFileImport {
         defer { try? handle.close() }
         let reader = ReaderThread(path: path, handle: handle, options: options)
         return try await store.bulkImport { session in
-            let done = DispatchSemaphore(value: 0)
-            Thread.detachNewThread {
-                reader.run()
-                done.signal()
-            }
-            defer {
-                reader.queue.close()
-                done.wait()  // the reader thread must not outlive the file handle
-            }
-            var records = 0
-            var lastProgress = ContinuousClock.now
-            var summary: (skipped: Int, badRows: [BadRow])?
-            while let handover = reader.queue.pop() {
-                switch handover {
-                case .failed(let failure): throw failure
-                case .finished(let skipped, let badRows): summary = (skipped, badRows)
-                case .parsed(let batch, let count, let bytesRead):
-                    // The first piece's records tell about how many the file holds.
-                    if records == 0, bytesRead > 0, count > 0 { session.reserve(records: Int(Double(totalBytes) / Double(bytesRead) * Double(count) * 1.05)) }
-                    try session.write(batch)
-                    records += count
-                    if ContinuousClock.now - lastProgress > .milliseconds(200) {
-                        progress(ImportProgress(bytesRead: bytesRead, totalBytes: totalBytes, records: records))
-                        lastProgress = ContinuousClock.now
+            try reader.queue.consume(producedBy: reader.run) {
+                var records = 0
+                var lastProgress = ContinuousClock.now
+                var summary: (skipped: Int, badRows: [BadRow])?
+                while let handover = reader.queue.pop() {
+                    switch handover {
+                    case .failed(let failure): throw failure
+                    case .finished(let skipped, let badRows): summary = (skipped, badRows)
+                    case .parsed(let batch, let count, let bytesRead):
+                        // The first piece's records tell about how many the file holds.
+                        if records == 0, bytesRead > 0, count > 0 { session.reserve(records: Int(Double(totalBytes) / Double(bytesRead) * Double(count) * 1.05)) }
+                        try session.write(batch)
+                        records += count
+                        if ContinuousClock.now - lastProgress > .milliseconds(200) {
+                            progress(ImportProgress(bytesRead: bytesRead, totalBytes: totalBytes, records: records))
+                            lastProgress = ContinuousClock.now
+                        }
                     }
                 }
+                guard let summary else { throw ImportFailure.unreadable(path: path, reason: "the reader stopped early") }
+                progress(ImportProgress(bytesRead: totalBytes, totalBytes: totalBytes, records: records))
+                let outcome = try session.outcome
+                return ImportReport(
+                    records: records, stored: outcome.stored, duplicates: outcome.duplicates, skipped: summary.skipped,
+                    badRows: summary.badRows, seconds: 0)
             }
-            guard let summary else { throw ImportFailure.unreadable(path: path, reason: "the reader stopped early") }
-            progress(ImportProgress(bytesRead: totalBytes, totalBytes: totalBytes, records: records))
-            let outcome = try session.outcome
-            return ImportReport(
-                records: records, stored: outcome.stored, duplicates: outcome.duplicates, skipped: summary.skipped,
-                badRows: summary.badRows, seconds: 0)
         }
     }
 
