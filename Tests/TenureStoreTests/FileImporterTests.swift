@@ -204,6 +204,18 @@ import TenureCore
         }
         let skipped = try await FileImporter(options: ImportOptions(format: .jsonl, skipBadRows: true)).run(path: bad, into: try SQLiteStore.inMemory())
         #expect(skipped.stored == 1 && skipped.badRows.map(\.line) == [2, 3])
+        // Each kind of bad record is named: not an object, an unknown type, not JSON, a bad field.
+        let kinds = dir.file("kinds.jsonl", [
+            "[1, 2]", #"{"type":"purchase","userId":"u"}"#, #"{"type":"track","userId":"u","event":"E"} trailing"#,
+            #"{"type":"track","userId":"u","event":"E","timestamp":"soon"}"#, lines[1],
+        ].joined(separator: "\n"))
+        let report = try await FileImporter(options: ImportOptions(format: .jsonl, skipBadRows: true)).run(path: kinds, into: try SQLiteStore.inMemory())
+        #expect(report.stored == 1 && report.badRows.map(\.line) == [1, 2, 3, 4])
+        let reasons = report.badRows.map(\.reason)
+        #expect(reasons[0] == "must be a JSON object")
+        #expect(reasons[1].hasPrefix("`type` must be identify"))
+        #expect(reasons[2].hasPrefix("not valid JSON"))
+        #expect(reasons[3].hasPrefix("invalid_timestamp") && reasons[3].contains("timestamp"))
     }
 
     @Test func missingFileAndColumnsAreClearErrors() async throws {
