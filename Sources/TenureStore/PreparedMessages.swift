@@ -53,7 +53,7 @@ public struct PreparedMessages: Sendable {
                     revenue = change.action == .cancelled ? nil : change.amount
                 } else {
                     if let feedback = ExitFeedback(message: message) { exitFeedback[i] = feedback }
-                    revenue = message.properties["revenue"]?.doubleValue
+                    revenue = message.revenue
                 }
             }
             keys.append(MessageKey(message.messageId))

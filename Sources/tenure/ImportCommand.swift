@@ -29,6 +29,10 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "CSV: comma, tab, semicolon, whitespace (default: guessed).") var delimiter: String?
     @Flag(help: "CSV: the first record is data, not column names (name columns by number).") var noHeader = false
     @Flag(help: "Skip malformed records, listing them, instead of stopping.") var skipBadRows = false
+    @Option(help: "With --skip-bad-rows: write every skipped record's line and reason (tab-separated) to this file.")
+    var rejected: String?
+    @Option(help: "Earliest event date accepted (YYYY-MM-DD, default 1990-01-01, not before 1900-01-01): set it to import older history.")
+    var earliest: String?
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
@@ -51,8 +55,16 @@ struct ImportCommand: AsyncParsableCommand {
         case "whitespace", "space", " ": delimiterValue = .whitespace
         case let other?: throw ValidationError("unknown --delimiter \(other); use comma, tab, semicolon or whitespace")
         }
+        var values = ValuePolicy.live
+        if let earliest {
+            guard let date = ISO8601Timestamp.parse(earliest), date >= ValuePolicy.earliestAllowed else {
+                throw ValidationError("--earliest must be a date such as 1970-01-01, not before 1900-01-01")
+            }
+            values.earliestTimestamp = date
+        }
         let options = ImportOptions(
-            format: format, mapping: mapping, delimiter: delimiterValue, hasHeader: !noHeader, skipBadRows: skipBadRows)
+            format: format, mapping: mapping, delimiter: delimiterValue, hasHeader: !noHeader, skipBadRows: skipBadRows,
+            values: values, rejectedPath: rejected)
         let store = try database.open()
         let terminal = isatty(STDERR_FILENO) != 0
         let started = Date()

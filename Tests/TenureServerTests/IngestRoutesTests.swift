@@ -1,4 +1,3 @@
-import CompressNIO
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -143,25 +142,65 @@ func decode<T: Decodable>(_ type: T.Type, _ buffer: ByteBuffer) throws -> T {
         #expect(try await server.store.counts().events == 0)
     }
 
-    @Test func gzipBodiesAreAccepted() async throws {
+    @Test func compressedBodiesAreReadByTheBookAndBrokenOnesStoreNothing() async throws {
         let server = try await TestServer()
-        try await server.run { client in
-            var plain = ByteBuffer(string: #"{"batch":[{"type":"track","userId":"u","event":"A","messageId":"g1"}]}"#)
-            let compressed = try plain.compress(with: .gzip())
-            var headers = server.basic
-            headers[.contentEncoding] = "gzip"
-            try await client.execute(uri: "/v1/batch", method: .post, headers: headers, body: compressed) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/v1/batch", method: .post, headers: headers, body: ByteBuffer(string: "not gzip")) { response in
-                #expect(response.status == .badRequest)
-            }
-            // A small gzip body that inflates past 500 KB is refused.
-            var bomb = ByteBuffer(string: String(repeating: " ", count: 2_000_000))
-            let bombed = try bomb.compress(with: .gzip())
-            try await client.execute(uri: "/v1/batch", method: .post, headers: headers, body: bombed) { response in
-                #expect(response.status == .contentTooLarge)
-            }
+        @Sendable func batch(_ id: String) -> [UInt8] {
+            Array(#"{"batch":[{"type":"track","userId":"u","event":"A","messageId":"\#(id)"}]}"#.utf8)
         }
-        #expect(try await server.store.hasMessage(id: "g1"))
+        try await server.run { client in
+            func post(_ body: [UInt8], encoding: String?, query: String = "") async throws -> (HTTPResponse.Status, String) {
+                var headers = server.basic
+                if let encoding { headers[.contentEncoding] = encoding }
+                return try await client.execute(uri: "/v1/batch" + query, method: .post, headers: headers, body: ByteBuffer(bytes: body)) {
+                    ($0.status, String(buffer: $0.body))
+                }
+            }
+            // gzip, x-gzip, deflate (zlib-wrapped and raw) are read.
+            #expect(try await post(ContentDecoding.gzip.encode(batch("g1")), encoding: "gzip").0 == .ok)
+            #expect(try await post(ContentDecoding.gzip.encode(batch("g2")), encoding: "X-Gzip").0 == .ok)
+            #expect(try await post(ContentDecoding.deflate.encode(batch("d1")), encoding: "deflate").0 == .ok)
+            let zlib = ContentDecoding.deflate.encode(batch("d2"))
+            let raw = Array(zlib.dropFirst(2).dropLast(4))  // the zlib header and Adler-32 trailer taken off
+            #expect(try await post(raw, encoding: "deflate").0 == .ok)
+            // Two gzip members back to back are one body (RFC 1952): here two halves of one batch.
+            let whole = batch("g3")
+            let members = ContentDecoding.gzip.encode(Array(whole.prefix(20))) + ContentDecoding.gzip.encode(Array(whole.dropFirst(20)))
+            #expect(try await post(members, encoding: "gzip").0 == .ok)
+            // PostHog's clients say so in the query instead.
+            #expect(try await post(ContentDecoding.gzip.encode(batch("g4")), encoding: nil, query: "?compression=gzip-js").0 == .ok)
+
+            // Broken streams: 400 invalid_body, nothing stored.
+            let gzip = ContentDecoding.gzip.encode(batch("bad1"))
+            var broken: [(String, [UInt8], String)] = [
+                ("gzip", Array(gzip.dropLast(4)), "cut off"),  // the CRC trailer's length field cut
+                ("gzip", Array(gzip.dropLast(8)), "cut off"),  // the whole trailer cut
+                ("gzip", Array(gzip.prefix(gzip.count / 2)), "cut off"),
+                ("gzip", Array("not gzip".utf8), "not valid gzip"),
+                ("gzip", gzip + Array("trailing".utf8), "after the end"),
+                ("deflate", Array(ContentDecoding.deflate.encode(batch("bad2")).dropLast(2)), "cut off"),
+                ("gzip", [], "empty"),
+            ]
+            var corrupt = gzip
+            corrupt[corrupt.count - 6] ^= 0xFF  // the CRC-32 no longer matches
+            broken.append(("gzip", corrupt, "not valid gzip"))
+            for (encoding, body, reason) in broken {
+                let (status, text) = try await post(body, encoding: encoding)
+                #expect(status == .badRequest, "\(encoding) \(reason)")
+                #expect(text.contains(#""code":"invalid_body""#) && text.contains(reason), "\(text)")
+            }
+            // Anything else is a 415 that lists what is supported; the body is not read as JSON.
+            for encoding in ["br", "zstd", "compress", "gzip, br"] {
+                let (status, text) = try await post(batch("bad3"), encoding: encoding)
+                #expect(status == .unsupportedMediaType, "\(encoding)")
+                #expect(text.contains("unsupported_encoding") && text.contains("gzip, deflate, identity"))
+            }
+            // A small gzip body that inflates past 500 KB is refused, and so is a deflate one.
+            let bomb = [UInt8](repeating: UInt8(ascii: " "), count: 20_000_000)
+            #expect(try await post(ContentDecoding.gzip.encode(bomb, level: 9), encoding: "gzip").0 == .contentTooLarge)
+            #expect(try await post(ContentDecoding.deflate.encode(bomb, level: 9), encoding: "deflate").0 == .contentTooLarge)
+        }
+        for id in ["g1", "g2", "d1", "d2", "g3", "g4"] { #expect(try await server.store.hasMessage(id: id), "\(id)") }
+        for id in ["bad1", "bad2", "bad3"] { #expect(try await !server.store.hasMessage(id: id), "\(id)") }
     }
 
     @Test func resentBatchesStoreNothingTwice() async throws {

@@ -80,6 +80,8 @@ extension ActivitySnapshot {
         }
 
         dayRange = lo...hi
+        // New events widen the default report range only at the new end; a compaction works it out again.
+        reportRange = reportRange.map { min($0.lowerBound, max(lo, hi - Self.longestReportDays))...max($0.upperBound, hi) } ?? (lo...hi)
         customerCount = newCount
         deltaCustomers = customers
         deltaSlot = slots
@@ -123,6 +125,7 @@ extension ActivitySnapshot {
             eventTypes: eventTypes, customerCount: n, firstSeenDays: firstSeenDays,
             base: EventColumns(offsets: offsets, days: days, types: types, values: values))
         result.dayRange = dayRange
+        result.reportRange = Self.reportRange(days: days, dayRange: dayRange)
         return result
     }
 }

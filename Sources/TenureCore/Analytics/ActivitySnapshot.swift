@@ -21,6 +21,9 @@ public struct ActivitySnapshot: Sendable {
     public internal(set) var firstSeenDays: [Int32]
     /// Earliest and latest event day, `nil` when there are no events.
     public internal(set) var dayRange: ClosedRange<Int32>?
+    /// The days reports cover by default: ``dayRange`` without far outliers (see
+    /// ``reportRange(days:dayRange:)``); `nil` when there are no events.
+    public internal(set) var reportRange: ClosedRange<Int32>?
 
     /// Events of customers `0..<base.slotCount`, slot = customer.
     var base: EventColumns
@@ -43,6 +46,7 @@ public struct ActivitySnapshot: Sendable {
         deltaCustomers = []
         deltaSlot = []
         dayRange = base.days.isEmpty ? nil : (base.days.min()!...base.days.max()!)
+        reportRange = Self.reportRange(days: base.days, dayRange: dayRange)
     }
 
     /// A snapshot of no customers.

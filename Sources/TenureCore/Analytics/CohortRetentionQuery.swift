@@ -48,7 +48,7 @@ public struct CohortRetentionQuery: Sendable, Hashable, Codable {
     /// Computes the table: one pass over the events, split over the cores.
     public func run(on snapshot: ActivitySnapshot) -> CohortRetentionMatrix {
         let grid = PeriodGrid(unit: unit, range: range)
-        let asOf = asOf ?? snapshot.dayRange?.upperBound ?? range.last
+        let asOf = asOf ?? snapshot.reportRange?.upperBound ?? range.last
         let lookup = grid.lookup(covering: snapshot.dayRange)
         let p = grid.count
         let startMask = startEvent.mask(), returnMask = returnEvent.mask()

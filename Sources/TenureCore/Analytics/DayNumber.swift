@@ -4,9 +4,9 @@ import Foundation
 /// 1970-01-01; negative days are before it. Conversions use Howard Hinnant's civil-calendar
 /// algorithms (proleptic Gregorian), so no `Calendar` or time zone is involved.
 public enum DayNumber {
-    /// The UTC day holding `date`.
+    /// The UTC day holding `date` (clamped to `Int32`'s range: never traps).
     public static func day(of date: Date) -> Int32 {
-        Int32((date.timeIntervalSince1970 / 86_400).rounded(.down))
+        Int32(saturating: (date.timeIntervalSince1970 / 86_400).rounded(.down))
     }
 
     /// Midnight UTC at the start of `day`.

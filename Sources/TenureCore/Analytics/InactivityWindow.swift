@@ -40,7 +40,7 @@ public struct InactivityWindow: Sendable, Hashable, Codable {
         asOf: Int32? = nil
     ) -> InactivityWindow {
         precondition(percentile > 0 && percentile <= 1, "percentile is a fraction in (0, 1]")
-        let asOf = asOf ?? snapshot.dayRange?.upperBound ?? 0
+        let asOf = asOf ?? snapshot.reportRange?.upperBound ?? 0
         let mask = activity.mask()
         let ranges = snapshot.workRanges()
         let histograms = ParallelWork.map(ranges.count) { part in

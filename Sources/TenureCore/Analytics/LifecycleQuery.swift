@@ -19,7 +19,7 @@ public struct LifecycleQuery: Sendable, Hashable, Codable {
 
     public func run(on snapshot: ActivitySnapshot) -> LifecycleReport {
         let grid = PeriodGrid(unit: unit, range: range)
-        let asOf = asOf ?? snapshot.dayRange?.upperBound ?? range.last
+        let asOf = asOf ?? snapshot.reportRange?.upperBound ?? range.last
         let lookup = grid.lookup(covering: snapshot.dayRange)
         let mask = activity.mask()
         let p = grid.count

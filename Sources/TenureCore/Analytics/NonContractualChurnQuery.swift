@@ -28,7 +28,7 @@ public struct NonContractualChurnQuery: Sendable, Hashable, Codable {
     }
 
     public func run(on snapshot: ActivitySnapshot) -> ChurnReport {
-        let asOf = asOf ?? snapshot.dayRange?.upperBound ?? range.last
+        let asOf = asOf ?? snapshot.reportRange?.upperBound ?? range.last
         let window = windowDays.map { InactivityWindow.fixed(days: $0) }
             ?? InactivityWindow.derived(from: snapshot, activity: activity, asOf: asOf)
         let grid = PeriodGrid(unit: unit, range: range)

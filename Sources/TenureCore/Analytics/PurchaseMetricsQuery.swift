@@ -16,7 +16,7 @@ public struct PurchaseMetricsQuery: Sendable, Hashable, Codable {
 
     public func run(on snapshot: ActivitySnapshot) -> PurchaseMetricsReport {
         let grid = PeriodGrid(unit: unit, range: range)
-        let asOf = asOf ?? snapshot.dayRange?.upperBound ?? range.last
+        let asOf = asOf ?? snapshot.reportRange?.upperBound ?? range.last
         let lookup = grid.lookup(covering: snapshot.dayRange)
         let mask = purchases.mask()
         let p = grid.count

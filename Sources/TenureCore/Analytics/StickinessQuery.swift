@@ -16,7 +16,7 @@ public struct StickinessQuery: Sendable, Hashable, Codable {
 
     public func run(on snapshot: ActivitySnapshot) -> StickinessReport {
         let grid = PeriodGrid(unit: unit, range: range)
-        let asOf = asOf ?? snapshot.dayRange?.upperBound ?? range.last
+        let asOf = asOf ?? snapshot.reportRange?.upperBound ?? range.last
         let lookup = grid.lookup(covering: snapshot.dayRange)
         let mask = activity.mask()
         let p = grid.count

@@ -12,10 +12,9 @@ public struct IngestLimits: Sendable, Hashable {
     public var maxIdentifierBytes = 512
     /// Longest event or page name, in bytes.
     public var maxNameBytes = 512
-    /// Earliest accepted event time.
-    public var earliestTimestamp = Date(timeIntervalSince1970: -2_208_988_800)  // 1900-01-01
-    /// How far past the receive time an event may claim to be (client clocks drift), in seconds.
-    public var maxFutureSkew: TimeInterval = 86_400
+    /// The bounds of numbers and event times (``ValuePolicy``): a record outside them is refused
+    /// alone, the rest of its batch is stored.
+    public var values = ValuePolicy.live
 
     public init() {}
 

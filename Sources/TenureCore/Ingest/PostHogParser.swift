@@ -41,8 +41,8 @@ public enum PostHogParser {
         guard items.count <= limits.maxBatchItems else {
             throw IngestError(.batchTooLarge, "batch has \(items.count) events; the limit is \(limits.maxBatchItems) events per batch")
         }
-        var messages: [Message] = []
-        messages.reserveCapacity(items.count)
+        var request = IngestRequest(writeKey: nil, messages: [])
+        request.messages.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             guard case .object(let object) = item else {
                 throw IngestError(.invalidField, "batch item \(index) must be a JSON object", index: index)
@@ -52,17 +52,23 @@ public enum PostHogParser {
                 throw IngestError(.eventTooLarge, "batch item \(index) is \(size) bytes; the limit is \(limits.maxEventBytes) bytes (32 KB) per event", index: index)
             }
             if apiKey == nil { apiKey = object["api_key"]?.stringValue ?? object["token"]?.stringValue }
-            messages.append(try message(from: object, index: index, receivedAt: receivedAt, sentAt: sentAt, limits: limits, makeMessageId: makeMessageId))
+            request.admit(
+                try message(from: object, index: index, receivedAt: receivedAt, sentAt: sentAt, limits: limits, makeMessageId: makeMessageId),
+                index: index, limits: limits)
         }
-        return IngestRequest(writeKey: apiKey, messages: messages)
+        request.writeKey = apiKey
+        return request
     }
 
     static func message(
         from object: [String: JSONValue], index: Int, receivedAt: Date, sentAt: Date?, limits: IngestLimits,
         makeMessageId: () -> String
     ) throws(IngestError) -> Message {
-        guard let event = object["event"]?.stringValue, !event.isEmpty else {
-            throw IngestError(.missingField, "batch item \(index) has no `event`", index: index, field: "event")
+        let event: String
+        switch object["event"] {
+        case nil, .null?: throw IngestError(.missingField, "batch item \(index) has no `event`", index: index, field: "event")
+        case .string(let name)? where !name.isEmpty: event = name
+        default: throw IngestError(.invalidField, "batch item \(index) `event` must be a non-empty string", index: index, field: "event")
         }
         var properties = try SegmentParser.optionalObject(object, "properties", index: index)
         var distinctId = try SegmentParser.identifier(object, "distinct_id", index: index, limits: limits)

@@ -1,19 +1,35 @@
 import Foundation
 
-/// A parsed tracking request: the write key it carried in its body (if any) and its messages.
+/// A parsed tracking request: the write key it carried in its body (if any), its messages, and
+/// the records refused by the value policy (``ValuePolicy``), which are left out of `messages`.
 public struct IngestRequest: Sendable {
     public var writeKey: String?
     public var messages: [Message]
+    /// One error per refused record, naming its index in the batch and the field.
+    public var rejected: [IngestError]
 
-    public init(writeKey: String?, messages: [Message]) {
+    public init(writeKey: String?, messages: [Message], rejected: [IngestError] = []) {
         self.writeKey = writeKey
         self.messages = messages
+        self.rejected = rejected
+    }
+
+    /// Adds `message` unless `limits.values` refuses it, which adds the reason to `rejected`.
+    mutating func admit(_ message: Message, index: Int?, limits: IngestLimits) {
+        do {
+            try limits.values.check(message, index: index)
+            messages.append(message)
+        } catch {
+            rejected.append(error)
+        }
     }
 }
 
 /// Reads Segment HTTP Tracking API bodies (`/v1/identify`, `track`, `page`, `screen`, `group`,
-/// `alias`, `batch`) into validated messages. All-or-nothing: one bad item refuses the request,
-/// and the error names the item's index and the field.
+/// `alias`, `batch`) into validated messages. A malformed request or item (not JSON, no user id,
+/// a missing field, an unknown type) refuses the whole request, and the error names the item's
+/// index and the field; an item whose values or time are outside ``IngestLimits/values`` is
+/// refused alone (``IngestRequest/rejected``) and the rest are kept.
 public enum SegmentParser {
     /// - Parameters:
     ///   - kind: the endpoint's message kind, or `nil` for `/v1/batch`.
@@ -36,9 +52,9 @@ public enum SegmentParser {
         }
         switch (document.body, kind) {
         case (.batch(let batch), _):
-            return IngestRequest(
-                writeKey: batch.writeKey?.stringValue,
-                messages: try parseBatch(batch, receivedAt: receivedAt, limits: limits, makeMessageId: makeMessageId))
+            var request = try parseBatch(batch, receivedAt: receivedAt, limits: limits, makeMessageId: makeMessageId)
+            request.writeKey = batch.writeKey?.stringValue
+            return request
         case (.message(.object(let fields, let size)), let kind?):
             if let size, size > limits.maxEventBytes {
                 throw IngestError(.eventTooLarge, "event is \(size) bytes; the limit is \(limits.maxEventBytes) bytes (32 KB)")
@@ -46,7 +62,9 @@ public enum SegmentParser {
             let message = try message(
                 from: fields, kind: kind, index: nil, receivedAt: receivedAt, batchSentAt: nil,
                 batchContext: [:], batchIntegrations: [:], limits: limits, makeMessageId: makeMessageId)
-            return IngestRequest(writeKey: fields.writeKey?.stringValue, messages: [message])
+            var request = IngestRequest(writeKey: fields.writeKey?.stringValue, messages: [])
+            request.admit(message, index: nil, limits: limits)
+            return request
         default:
             throw IngestError(.invalidJSON, "body must be a JSON object")
         }
@@ -54,7 +72,7 @@ public enum SegmentParser {
 
     static func parseBatch(
         _ batch: SegmentDocument.Batch, receivedAt: Date, limits: IngestLimits, makeMessageId: () -> String
-    ) throws(IngestError) -> [Message] {
+    ) throws(IngestError) -> IngestRequest {
         let items: [SegmentDocument.Item]
         switch batch.items {
         case nil: throw IngestError(.missingField, "a batch request needs a `batch` array", field: "batch")
@@ -67,8 +85,8 @@ public enum SegmentParser {
         let sentAt = try optionalTimestamp(batch.sentAt, "sentAt", index: nil)
         let context = try optionalObject(batch.context, "context", index: nil)
         let integrations = try optionalObject(batch.integrations, "integrations", index: nil)
-        var messages: [Message] = []
-        messages.reserveCapacity(items.count)
+        var request = IngestRequest(writeKey: nil, messages: [])
+        request.messages.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             guard case .object(let fields, let size) = item else {
                 throw IngestError(.invalidField, "batch item \(index) must be a JSON object", index: index)
@@ -86,12 +104,13 @@ public enum SegmentParser {
                     .invalidType, "batch item \(index) has unknown type \"\(typeName)\"; expected identify, track, page, screen, group or alias",
                     index: index, field: "type")
             }
-            messages.append(
+            request.admit(
                 try message(
                     from: fields, kind: kind, index: index, receivedAt: receivedAt, batchSentAt: sentAt,
-                    batchContext: context, batchIntegrations: integrations, limits: limits, makeMessageId: makeMessageId))
+                    batchContext: context, batchIntegrations: integrations, limits: limits, makeMessageId: makeMessageId),
+                index: index, limits: limits)
         }
-        return messages
+        return request
     }
 
     /// What is wrong with a file record `message(record:…)` refused.
@@ -136,9 +155,11 @@ public enum SegmentParser {
             let kind = Message.Kind(rawValue: typeName.lowercased())
         else { throw .unknownType }
         do {
-            return try message(
+            let message = try message(
                 from: fields, kind: kind, index: nil, receivedAt: receivedAt, batchSentAt: nil, batchContext: [:],
                 batchIntegrations: [:], limits: limits, makeMessageId: makeMessageId)
+            try limits.values.check(message)
+            return message
         } catch {
             throw .invalid(error)
         }
@@ -172,8 +193,12 @@ public enum SegmentParser {
 
         switch kind {
         case .track:
-            guard let event = object.event?.stringValue, !event.isEmpty else {
-                throw IngestError(.missingField, "\(where_(index))is a track call without an `event` name", index: index, field: "event")
+            let event: String
+            switch object.event {
+            case nil, .null?: throw IngestError(.missingField, "\(where_(index))is a track call without an `event` name", index: index, field: "event")
+            case .string(let name)? where !name.isEmpty: event = name
+            case .string?: throw IngestError(.invalidField, "\(where_(index))`event` is empty; name the event", index: index, field: "event")
+            default: throw IngestError(.invalidField, "\(where_(index))`event` must be a string", index: index, field: "event")
             }
             guard event.utf8.count <= limits.maxNameBytes else {
                 throw IngestError(.invalidField, "\(where_(index))`event` is longer than \(limits.maxNameBytes) bytes", index: index, field: "event")
@@ -230,17 +255,6 @@ public enum SegmentParser {
         } else if let original {
             // Correct the client's clock skew the way Segment does.
             message.timestamp = sentAt.map { receivedAt.addingTimeInterval(original.timeIntervalSince($0)) } ?? original
-        }
-        if message.timestamp < limits.earliestTimestamp {
-            throw IngestError(
-                .invalidTimestamp, "\(where_(index))`timestamp` \(ISO8601Timestamp.format(message.timestamp)) is before 1900", index: index,
-                field: "timestamp")
-        }
-        if message.timestamp > receivedAt.addingTimeInterval(limits.maxFutureSkew) {
-            throw IngestError(
-                .invalidTimestamp,
-                "\(where_(index))`timestamp` \(ISO8601Timestamp.format(message.timestamp)) is more than \(Int(limits.maxFutureSkew / 3600)) hours in the future",
-                index: index, field: "timestamp")
         }
         return message
     }

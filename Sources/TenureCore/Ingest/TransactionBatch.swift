@@ -216,7 +216,7 @@ extension TransactionRowReader {
             }
         }
         // An order's value is its revenue (= total here), 0 without an amount column.
-        let revenue = batch.isOrder ? (amount ?? 0) : amount
+        let revenue = batch.isOrder ? (amount ?? 0) : mapping.event == StandardEvent.orderRefunded ? amount.map { -abs($0) } : amount
         batch.lines.append(line)
         batch.userIds.append(fields.bytes[checked.customer])
         batch.messageIds.append(messageId)

@@ -56,11 +56,22 @@ public struct TransactionRowReader: Sendable {
     let propertyPlan: [PropertySource]?
     /// `"key":` in JSON for each entry of `propertyPlan`.
     let propertyKeys: [[UInt8]]
+    /// The bounds of amounts and dates; a record outside them is a bad row.
+    public let values: ValuePolicy
+    /// The latest date a record may have (`values.maxFutureSkew` past the reader's creation).
+    let latest: Date
 
-    /// - Parameter header: the file's column names, or nil when it has none (columns are then
-    ///   named by 1-based number).
-    public init(mapping: TransactionMapping, header: [String]?, columnCount: Int) throws(TransactionMappingError) {
+    /// - Parameters:
+    ///   - header: the file's column names, or nil when it has none (columns are then named by
+    ///     1-based number).
+    ///   - values: the bounds of amounts and dates (for history older than 1990, an earlier
+    ///     `earliestTimestamp`).
+    public init(
+        mapping: TransactionMapping, header: [String]?, columnCount: Int, values: ValuePolicy = .live, now: Date = Date()
+    ) throws(TransactionMappingError) {
         self.mapping = mapping
+        self.values = values
+        latest = now.addingTimeInterval(values.maxFutureSkew)
         let names = header ?? (1...max(columnCount, 1)).map(String.init)
         self.header = names
         func index(_ column: String, _ option: String) throws(TransactionMappingError) -> Int {
@@ -100,11 +111,23 @@ public struct TransactionRowReader: Sendable {
             throw TransactionRowError(
                 "date \"\(fields.string(dateRange).prefix(40))\" in column \"\(header[dateIndex])\" does not match the date format \(mapping.dateFormat.rawValue)")
         }
+        guard date >= values.earliestTimestamp, date <= latest else {
+            throw TransactionRowError(
+                "date \"\(fields.string(dateRange).prefix(40))\" in column \"\(header[dateIndex])\" is outside the accepted window \(ISO8601Timestamp.format(values.earliestTimestamp)) … \(ISO8601Timestamp.format(latest)) (import older history with --earliest)")
+        }
         var amount: Double?
         if let amountIndex {
             let range = fields.trimmedRange(amountIndex)
             guard let value = fields.withBytes(range, DecimalText.parse), value.isFinite else {
                 throw TransactionRowError("amount \"\(fields.string(range).prefix(40))\" in column \"\(header[amountIndex])\" is not a number")
+            }
+            guard abs(value) <= values.maxMoney else {
+                throw TransactionRowError(
+                    "amount \(ValuePolicy.show(value)) in column \"\(header[amountIndex])\" is outside ±\(ValuePolicy.show(values.maxMoney))")
+            }
+            guard value >= 0 || mapping.event == StandardEvent.orderRefunded else {
+                throw TransactionRowError(
+                    "amount \(ValuePolicy.show(value)) in column \"\(header[amountIndex])\" is negative; amounts must be ≥ 0 (import refunds with --event \"Order Refunded\")")
             }
             amount = value
         }
@@ -135,9 +158,15 @@ public struct TransactionRowReader: Sendable {
         for (index, name) in extra {
             if let value = Self.extraValue(fields, index) { properties[name] = value }
         }
-        return Message(
+        let message = Message(
             kind: .track, messageId: messageId, userId: fields.string(checked.customer), name: mapping.event, timestamp: checked.date,
             receivedAt: receivedAt, properties: properties)
+        do {
+            try values.check(message)
+        } catch {
+            throw TransactionRowError(error.message.replacingOccurrences(of: "event `properties.", with: "column `"))
+        }
+        return message
     }
 
     static func parseDate(_ bytes: UnsafeRawBufferPointer, format: TransactionMapping.DateFormat) -> Date? {

@@ -23,11 +23,14 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// The number as a `Double`; numeric strings such as `"12.50"` count too, because many
-    /// tracking plans send money as strings.
+    /// tracking plans send money as strings. Never NaN or infinite: a string such as `"nan"`,
+    /// `"inf"` or `"1e400"` is not a number here.
     public var doubleValue: Double? {
         switch self {
-        case .number(let n): return n
-        case .string(let s): return Double(s.trimmingCharacters(in: .whitespaces))
+        case .number(let n): return n.isFinite ? n : nil
+        case .string(let s):
+            guard s.utf8.count <= 64, let n = Double(s.trimmingCharacters(in: .whitespaces)), n.isFinite else { return nil }
+            return n
         default: return nil
         }
     }

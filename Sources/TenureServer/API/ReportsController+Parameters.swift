@@ -21,12 +21,18 @@ extension ReportsController {
             "unit", query["unit"], Dictionary(uniqueKeysWithValues: PeriodUnit.allCases.map { ($0.rawValue, $0) }), default: .month)
         let stored = try await cache.current()
         let snapshot = stored.activity
-        guard let data = snapshot.dayRange else {
+        guard let data = snapshot.reportRange else {
             throw APIError(status: .notFound, code: "no_data", message: "the store has no events yet")
         }
-        let first = try Self.day("from", query["from"]) ?? data.lowerBound
-        let last = try Self.day("through", query["through"]) ?? data.upperBound
-        guard first <= last, last - first <= 366 * 20 else { throw Self.bad("from", "a day before `through`, at most 20 years apart") }
+        // By default the data's days without far outliers (`ActivitySnapshot.reportRange`), so an
+        // odd old event cannot push the default past the 20-year limit.
+        let explicitFirst = try Self.day("from", query["from"]), explicitLast = try Self.day("through", query["through"])
+        let last = explicitLast ?? data.upperBound
+        let first = explicitFirst ?? (explicitLast == nil ? data.lowerBound : min(max(data.lowerBound, last - 366 * 20), last))
+        guard first <= last else { throw Self.bad("from", "a day on or before `through` (\(DayNumber.isoString(last)))") }
+        guard Int64(last) - Int64(first) <= 366 * 20 else {
+            throw Self.bad("from", "at most 20 years before `through`: narrow the range with `from` and `through`")
+        }
         return Parameters(store: stored, snapshot: snapshot, unit: unit, range: DayRange(first: first, last: last))
     }
 
@@ -37,8 +43,10 @@ extension ReportsController {
     /// A date parameter (YYYY-MM-DD) as a day number, `nil` when absent.
     static func day(_ name: String, _ text: Substring?) throws -> Int32? {
         guard let text else { return nil }
-        guard text.count <= 40, let date = ISO8601Timestamp.parse(String(text)) else { throw bad(name, "a date such as 2026-01-31") }
-        return Int32((date.timeIntervalSince1970 / 86_400).rounded(.down))
+        guard text.count <= 40, let date = ISO8601Timestamp.parse(String(text)), date >= ValuePolicy.earliestAllowed,
+            date.timeIntervalSince1970 < 1e11
+        else { throw bad(name, "a date such as 2026-01-31, from 1900 on") }
+        return DayNumber.day(of: date)
     }
 
     /// A number of days from 1 to 3650, `nil` when absent.

@@ -43,7 +43,7 @@ extension APIKeyAuthenticator {
     /// scope allows `scope`; otherwise a 401 (no or unknown key) or 403 (too narrow a scope).
     func require(_ scope: APIKeyScope, headers: HTTPFields) async throws -> APIKey {
         guard let secret = Credentials.secret(from: headers), let key = try await authenticate(secret) else {
-            throw APIError.unauthorized
+            throw APIError.unauthorized(needing: scope)
         }
         guard key.scope.allows(scope) else { throw APIError.forbidden }
         return key

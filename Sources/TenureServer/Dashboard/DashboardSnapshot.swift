@@ -70,9 +70,10 @@ public struct DashboardSnapshot: Sendable {
         return customerIds.firstIndex(of: id)
     }
 
-    /// The data's days, or nil without events.
+    /// The days pages cover: the data's days without far outliers (`ActivitySnapshot.reportRange`),
+    /// or nil without events.
     var range: DayRange? {
-        activity.dayRange.map { DayRange(first: $0.lowerBound, last: $0.upperBound) }
+        activity.reportRange.map { DayRange(first: $0.lowerBound, last: $0.upperBound) }
     }
 }
 

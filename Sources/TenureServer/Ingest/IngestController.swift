@@ -1,4 +1,3 @@
-import CompressNIO
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -8,7 +7,8 @@ import TenureCore
 import TenureStore
 
 /// The tracking API: Segment's HTTP Tracking API (`/v1/...`) and PostHog's capture endpoints.
-/// Every 200 is sent only after the request's events are durably committed.
+/// Every 200 is sent only after the request's events are durably committed; a 400 that lists
+/// `rejected` records was sent after the batch's other records were committed.
 public struct IngestController: Sendable {
     let queue: IngestQueue
     let authenticator: APIKeyAuthenticator
@@ -72,7 +72,11 @@ public struct IngestController: Sendable {
             guard let bodyKey = parsed.writeKey else { throw APIError.unauthorized }
             try await requireWriteKey(bodyKey)
         }
-        return try await store(parsed.messages, context: context)
+        let outcome = parsed.messages.isEmpty ? IngestOutcome(stored: 0, duplicates: 0) : try await store(parsed.messages, context: context)
+        guard parsed.rejected.isEmpty else {
+            throw APIError(rejected: parsed.rejected, stored: outcome.stored, duplicates: outcome.duplicates)
+        }
+        return outcome
     }
 
     private func store(_ messages: [Message], context: TenureRequestContext) async throws -> IngestOutcome {
@@ -91,32 +95,36 @@ public struct IngestController: Sendable {
         guard key.scope.allows(.write) else { throw APIError.forbidden }
     }
 
-    /// The body, decompressed when the client sent gzip, within the request size limit.
+    /// The body, decompressed by its `Content-Encoding` (``ContentDecoding``), within the request
+    /// size limit: an unknown encoding is a 415, a broken or truncated stream a 400 `invalid_body`.
     private func readBody(_ request: Request, context: TenureRequestContext) async throws -> Data {
         let limit = limits.maxRequestBytes
         let tooLarge = APIError(
             status: .contentTooLarge, code: IngestError.Code.requestTooLarge.rawValue,
             message: "request body is larger than the limit of \(limit) bytes (500 KB)")
-        let encoding = request.headers[.contentEncoding]?.lowercased()
-        let gzipQuery = request.uri.queryParameters["compression"].map { $0.hasPrefix("gzip") } ?? false
-        let compressed = encoding == "gzip" || encoding == "deflate" || gzipQuery
+        let header = request.headers[.contentEncoding]
+        guard var coding = ContentDecoding(header: header) else {
+            throw APIError(
+                status: .unsupportedMediaType, code: "unsupported_encoding",
+                message: "Content-Encoding \"\(header?.prefix(40) ?? "")\" is not supported; send one of: \(ContentDecoding.supported)")
+        }
+        // PostHog's clients say `?compression=gzip-js` instead of the header.
+        if coding == .identity, request.uri.queryParameters["compression"].map({ $0.hasPrefix("gzip") }) == true { coding = .gzip }
         var buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: compressed ? context.maxUploadSize : limit)
+            buffer = try await request.body.collect(upTo: coding == .identity ? limit : context.maxUploadSize)
         } catch is NIOTooManyBytesError {
             throw tooLarge
         }
-        if compressed {
-            do {
-                buffer = try buffer.decompress(with: encoding == "deflate" ? .zlib() : .gzip(), maxSize: limit + 1)
-            } catch let error as CompressNIOError where error == .bufferOverflow {
-                throw tooLarge
-            } catch {
-                throw APIError(status: .badRequest, code: "invalid_encoding", message: "body is not valid \(encoding ?? "gzip") data")
-            }
-            if buffer.readableBytes > limit { throw tooLarge }
+        guard coding != .identity else { return Data(buffer.readableBytesView) }
+        let compressed = buffer.readBytes(length: buffer.readableBytes) ?? []
+        do {
+            return Data(try coding.decode(compressed, limit: limit))
+        } catch .tooLarge {
+            throw tooLarge
+        } catch .invalid(let reason) {
+            throw APIError(status: .badRequest, code: "invalid_body", message: reason + "; nothing was stored")
         }
-        return Data(buffer.readableBytesView)
     }
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -48,6 +48,8 @@ struct CSVFileImport {
                 if first.count > 0, firstRecords > 0 { session.reserve(records: Int(Double(totalBytes) / Double(first.count) * Double(firstRecords) * 1.05)) }
                 var records = 0, skipped = 0
                 var badRows: [BadRow] = []
+                let rejected = try RejectedLinesFile(path: options.rejectedPath)
+                defer { rejected.flush() }
                 var lastProgress = ContinuousClock.now
                 while let handover = queue.pop() {
                     switch handover {
@@ -60,6 +62,7 @@ struct CSVFileImport {
                                 throw ImportFailure.badRow(row, recordsBefore: records + batch.lines.prefix { $0 < bad.line }.count)
                             }
                             skipped += 1
+                            rejected.add(row)
                             if badRows.count < options.maxReportedBadRows { badRows.append(row) }
                         }
                         records += batch.records
@@ -99,10 +102,10 @@ struct CSVFileImport {
             let names = (0..<fields.count).map { fields.string($0) }
             do {
                 if options.hasHeader {
-                    let rowReader = try TransactionRowReader(mapping: mapping, header: names, columnCount: names.count)
+                    let rowReader = try TransactionRowReader(mapping: mapping, header: names, columnCount: names.count, values: options.values)
                     return Layout(reader: reader, rowReader: rowReader, dataStart: end, firstLine: line + FileImporter.countNewlines(record))
                 }
-                let rowReader = try TransactionRowReader(mapping: mapping, header: nil, columnCount: names.count)
+                let rowReader = try TransactionRowReader(mapping: mapping, header: nil, columnCount: names.count, values: options.values)
                 return Layout(reader: reader, rowReader: rowReader, dataStart: start, firstLine: line)
             } catch let error as TransactionMappingError {
                 throw ImportFailure.mapping(error.description)

@@ -21,11 +21,17 @@ public struct ImportOptions: Sendable {
     public var skipBadRows: Bool
     /// How many bad records the report lists in full.
     public var maxReportedBadRows: Int
+    /// The bounds of amounts and times; a record outside them is a bad record (`ValuePolicy`).
+    public var values: ValuePolicy
+    /// Where to write every bad record (`line<TAB>reason`, one a line), besides the report's first ones.
+    public var rejectedPath: String?
 
     public init(
         format: Format, mapping: TransactionMapping? = nil, delimiter: CSVRecordReader.Delimiter? = nil, hasHeader: Bool = true,
-        skipBadRows: Bool = false, maxReportedBadRows: Int = 20
+        skipBadRows: Bool = false, maxReportedBadRows: Int = 20, values: ValuePolicy = .live, rejectedPath: String? = nil
     ) {
+        self.values = values
+        self.rejectedPath = rejectedPath
         self.format = format
         self.mapping = mapping
         self.delimiter = delimiter

@@ -74,6 +74,15 @@ struct JSONLFileImport {
         func run() {
             defer { queue.close() }
             var state = ImportState(options: options)
+            do {
+                state.rejected = try RejectedLinesFile(path: options.rejectedPath)
+            } catch let failure as ImportFailure {
+                queue.push(.failed(failure))
+                return
+            } catch {
+                return
+            }
+            defer { state.rejected?.flush() }
             var carry: [UInt8] = []
             var bytesRead = 0
             do {
@@ -109,6 +118,8 @@ struct ImportState {
     var records = 0
     var skipped = 0
     var badRows: [BadRow] = []
+    /// Every bad record, when the options name a file for them.
+    var rejected: RejectedLinesFile?
 
     init(options: ImportOptions) {
         self.options = options
@@ -151,8 +162,10 @@ struct ImportState {
 
     private func jsonMessage(_ record: UnsafeRawBufferPointer, line: Int) throws -> Message {
         do {
+            var limits = IngestLimits.segment
+            limits.values = options.values
             return try SegmentParser.message(
-                record: record, receivedAt: receivedAt, makeMessageId: { FileImporter.messageId(record, line: line) })
+                record: record, receivedAt: receivedAt, limits: limits, makeMessageId: { FileImporter.messageId(record, line: line) })
         } catch {
             throw RowProblem(reason: error.reason)
         }
@@ -161,6 +174,7 @@ struct ImportState {
     private mutating func bad(_ row: BadRow) throws {
         guard options.skipBadRows else { throw ImportFailure.badRow(row, recordsBefore: records - 1) }
         skipped += 1
+        rejected?.add(row)
         if badRows.count < options.maxReportedBadRows { badRows.append(row) }
     }
 }

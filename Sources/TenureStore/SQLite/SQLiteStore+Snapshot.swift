@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import GRDBSQLite
 import TenureCore
 
@@ -22,6 +23,9 @@ public struct StoreSnapshot: Sendable {
     /// Subscription changes in time order (snapshot customer index, change), for contractual
     /// churn, MRR and subscription lifetimes.
     public var subscriptionChanges: [(customer: Int32, change: SubscriptionChange)] = []
+    /// Stored amounts outside the value policy (only an older build could store them: NaN,
+    /// infinite, beyond ±10¹²), read as no amount.
+    public var amountsOutOfPolicy = 0
 
     /// Subscription spans as of `asOf` (a day number).
     public func subscriptions(asOf: Int32) -> SubscriptionSpans {
@@ -33,12 +37,27 @@ extension SQLiteStore: SnapshotSource {
     /// Reads the whole event log into the analytics snapshot: the blocks' numeric columns are
     /// read in place through SQLite's C API, no per-event objects.
     public func activitySnapshot() async throws -> StoreSnapshot {
-        try await writer.read { db in try Self.buildSnapshot(db) }
+        let snapshot = try await writer.read { db in try Self.buildSnapshot(db) }
+        warnAboutAmounts(snapshot, before: 0)
+        return snapshot
+    }
+
+    private func warnAboutAmounts(_ snapshot: StoreSnapshot, before: Int) {
+        guard snapshot.amountsOutOfPolicy > before else { return }
+        logger.warning(
+            "stored amounts outside the value policy are read as no amount",
+            metadata: ["amounts": "\(snapshot.amountsOutOfPolicy - before)", "bound": "±\(ValuePolicy.live.maxMoney)"])
     }
 
     /// The snapshot with the events stored since it was taken appended (new event names are
     /// added to its type table); a full rebuild when customers were merged since.
     public func refreshed(_ snapshot: StoreSnapshot) async throws -> StoreSnapshot {
+        let next = try await refreshedSnapshot(snapshot)
+        warnAboutAmounts(next, before: next.mergeCount == snapshot.mergeCount ? snapshot.amountsOutOfPolicy : 0)
+        return next
+    }
+
+    private func refreshedSnapshot(_ snapshot: StoreSnapshot) async throws -> StoreSnapshot {
         try await writer.read { db in
             let merges = try Int.fetchOne(db, sql: "SELECT count(*) FROM customer_merge") ?? 0
             if merges != snapshot.mergeCount { return try Self.buildSnapshot(db) }
@@ -61,7 +80,7 @@ extension SQLiteStore: SnapshotSource {
             var batch = ActivityEventBatch()
             let reader = LogReader(dense: next.denseIndex, typeMap: next.typeMap)
             var changes: [SequencedChange] = []
-            next.nextSequence = try reader.read(db, from: snapshot.nextSequence, changes: &changes) { rows in
+            next.nextSequence = try reader.read(db, from: snapshot.nextSequence, changes: &changes, outOfPolicy: &next.amountsOutOfPolicy) { rows in
                 batch.append(contentsOf: rows)
             }
             if !batch.isEmpty { next.activity.append(batch) }
@@ -107,15 +126,17 @@ extension SQLiteStore: SnapshotSource {
         for (customer, day) in firstSeen.enumerated() { builder.setFirstSeen(customer: Int32(customer), day: day) }
         let reader = LogReader(dense: dense, typeMap: typeMap)
         var changes: [SequencedChange] = []
-        var events = 0
-        let nextSequence = try reader.read(db, from: 0, changes: &changes) { rows in
+        var events = 0, outOfPolicy = 0
+        let nextSequence = try reader.read(db, from: 0, changes: &changes, outOfPolicy: &outOfPolicy) { rows in
             builder.add(rows)
             events += rows.count
         }
-        return StoreSnapshot(
+        var snapshot = StoreSnapshot(
             activity: builder.build(), customerIds: customerIds, denseIndex: dense, typeMap: typeMap, nextSequence: nextSequence,
             mergeCount: mergeCount, eventsPerSecond: Double(events) / max(seconds(since: started), 1e-9),
             subscriptionChanges: ordered(changes))
+        snapshot.amountsOutOfPolicy = outOfPolicy
+        return snapshot
     }
 
     struct SequencedChange {
@@ -145,7 +166,10 @@ extension SQLiteStore: SnapshotSource {
         /// Hands `add` the events with sequence ≥ `from` whose customer is known, a block at a time,
         /// and gathers the subscription changes among them; returns the sequence number after the
         /// last event.
-        func read(_ db: Database, from: Int64, changes: inout [SequencedChange], add: (ActivityEventBatch) -> Void) throws -> Int64 {
+        func read(
+            _ db: Database, from: Int64, changes: inout [SequencedChange], outOfPolicy: inout Int, add: (ActivityEventBatch) -> Void
+        ) throws -> Int64 {
+            let policy = ValuePolicy.live
             var names: [UInt32: String] = [:]
             var subscriptionTypes = [Bool](repeating: false, count: types.count)
             let subscriptionNames: Set<String> = [
@@ -203,7 +227,13 @@ extension SQLiteStore: SnapshotSource {
                                             oc[kept] = index
                                             od[kept] = SQLiteStore.day(ms)
                                             ot[kept] = known ? types[typeId] : .max
-                                            ov[kept] = revenue.isNaN ? 0 : Float32(revenue)
+                                            if revenue.isNaN {
+                                                ov[kept] = 0
+                                            } else {
+                                                let amount = policy.storedMoney(revenue)
+                                                if amount.isNaN { outOfPolicy += 1 }
+                                                ov[kept] = amount.isNaN ? 0 : Float32(amount)
+                                            }
                                             kept += 1
                                             if anySubscriptions, known, subscriptionTypes[typeId] {
                                                 subscriptionRows.append(i)
@@ -255,7 +285,7 @@ extension SQLiteStore: SnapshotSource {
 
     /// Days since 1970-01-01 UTC of a millisecond timestamp (floor, also before 1970).
     static func day(_ ms: Int64) -> Int32 {
-        Int32(ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000)
+        Int32(clamping: ms >= 0 ? ms / 86_400_000 : (ms &- 86_399_999) / 86_400_000)
     }
 
     private static func seconds(since start: ContinuousClock.Instant) -> Double {

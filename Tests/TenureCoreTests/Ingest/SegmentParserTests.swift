@@ -9,10 +9,10 @@ import TenureCore
         try SegmentParser.parse(body: Data(json.utf8), kind: kind, receivedAt: now, limits: limits)
     }
 
+    /// The error that refused the request, or else the first record the value policy refused.
     func error(_ json: String, kind: Message.Kind? = nil, limits: IngestLimits = .segment) -> IngestError? {
         do {
-            _ = try parse(json, kind: kind, limits: limits)
-            return nil
+            return try parse(json, kind: kind, limits: limits).rejected.first
         } catch {
             return error
         }

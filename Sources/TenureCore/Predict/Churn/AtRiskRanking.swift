@@ -63,7 +63,7 @@ public struct AtRiskRanking: Sendable {
     public func rank(
         _ snapshot: ActivitySnapshot, attributes: CustomerAttributes? = nil, using model: ChurnModelFile
     ) throws(ChurnPredictionError) -> AtRiskReport {
-        guard let range = snapshot.dayRange else { throw .emptySnapshot }
+        guard let range = snapshot.reportRange else { throw .emptySnapshot }
         let cutoff = cutoffDay ?? range.upperBound
         let eligible = model.label.eligibility(in: snapshot, cutoffDay: cutoff)
         let table = model.features.table(from: snapshot, cutoffDay: cutoff, attributes: attributes)

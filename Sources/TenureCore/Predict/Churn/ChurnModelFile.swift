@@ -60,7 +60,7 @@ public struct ChurnModelFile: Sendable, Codable, Equatable {
         logisticRegression: LogisticRegressionModel.Options = .init(), backtest: Bool = true,
         sample: ChurnTrainingSample = .standard
     ) throws(ChurnPredictionError) -> ChurnModelFile {
-        guard let range = snapshot.dayRange else { throw .emptySnapshot }
+        guard let range = snapshot.reportRange else { throw .emptySnapshot }
         let trainCutoff = (cutoffDay ?? range.upperBound) - label.horizonDays
         let train = try ChurnTrainingSet(snapshot: snapshot, cutoffDay: trainCutoff, label: label, features: features, attributes: attributes)
             .sampled(sample)
@@ -118,7 +118,7 @@ public struct ChurnModelFile: Sendable, Codable, Equatable {
     public func score(
         _ snapshot: ActivitySnapshot, attributes: CustomerAttributes? = nil, cutoffDay: Int32? = nil, topReasons: Int = 3
     ) throws(ChurnPredictionError) -> ChurnScores {
-        guard let range = snapshot.dayRange else { throw .emptySnapshot }
+        guard let range = snapshot.reportRange else { throw .emptySnapshot }
         let cutoff = cutoffDay ?? range.upperBound
         let eligible = label.eligibility(in: snapshot, cutoffDay: cutoff)
         let all = features.table(from: snapshot, cutoffDay: cutoff, attributes: attributes)
@@ -144,7 +144,7 @@ public struct ChurnModelFile: Sendable, Codable, Equatable {
         _ snapshot: ActivitySnapshot, attributes: CustomerAttributes? = nil, cutoffDay: Int32? = nil, customers: [Int],
         topReasons: Int = 3, explainer: TreeExplainer? = nil
     ) throws(ChurnPredictionError) -> [[FeatureContributions.Reason]] {
-        guard let range = snapshot.dayRange else { throw .emptySnapshot }
+        guard let range = snapshot.reportRange else { throw .emptySnapshot }
         let wanted = Array(Set(customers)).sorted()
         let table = features.table(from: snapshot, cutoffDay: cutoffDay ?? range.upperBound, attributes: attributes, only: wanted)
         guard table.matrix.rowCount > 0 else { return customers.map { _ in [] } }

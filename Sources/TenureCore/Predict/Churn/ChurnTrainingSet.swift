@@ -15,7 +15,7 @@ public struct ChurnTrainingSet: Sendable, Equatable {
         snapshot: ActivitySnapshot, cutoffDay: Int32, label: ChurnLabel, features: ChurnFeatures = ChurnFeatures(),
         attributes: CustomerAttributes? = nil
     ) throws(ChurnPredictionError) {
-        guard let range = snapshot.dayRange else { throw .emptySnapshot }
+        guard let range = snapshot.reportRange else { throw .emptySnapshot }
         guard cutoffDay + label.horizonDays <= range.upperBound else {
             throw .horizonNotObserved(cutoffDay: cutoffDay, horizonDays: label.horizonDays, lastDay: range.upperBound)
         }

@@ -11,6 +11,7 @@ enum ChartFormat: Sendable {
 
     func string(_ value: Double) -> String {
         guard value.isFinite else { return "–" }
+        guard abs(value) < 1e15 else { return String(format: "%.3g", { if case .percent = self { return value * 100 } else { return value } }()) }
         switch self {
         case .integer: return Self.grouped(value.rounded())
         case .decimal(let digits): return String(format: "%.\(digits)f", value)
@@ -20,8 +21,11 @@ enum ChartFormat: Sendable {
         }
     }
 
-    /// `1234567` → `1,234,567`.
+    /// `1234567` → `1,234,567`; "–" for a value that is not finite, and numbers beyond ±10¹⁵
+    /// (which no real metric reaches) in exponent form, so no value can trap.
     static func grouped(_ value: Double) -> String {
+        guard value.isFinite else { return "–" }
+        guard abs(value) < 1e15 else { return String(format: "%.3g", value) }
         let negative = value < 0
         var digits = String(Int64(abs(value)))
         var out = ""

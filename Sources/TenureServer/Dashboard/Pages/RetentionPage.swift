@@ -97,7 +97,7 @@ struct RetentionPage: Sendable {
                         share = pct / 100
                     }
                     // Offset 0 is always 100 %: shade the rest on their own scale.
-                    let level = k == 0 && options.show != "revenue" ? 10 : min(10, max(0, Int((share * (options.show == "revenue" ? 10 : 25)).rounded())))
+                    let level = k == 0 && options.show != "revenue" ? 10 : min(10, max(0, Int(saturating: (share * (options.show == "revenue" ? 10 : 25)).rounded())))
                     return Cell(
                         text: text, level: level, incomplete: cohort.incomplete[k],
                         tip: "\(cohort.period.label) cohort, \(unit.rawValue) \(k): \(ChartFormat.grouped(count)) of \(ChartFormat.grouped(cohort.size)) customers (\(String(format: "%.1f", pct))%), revenue \(ChartFormat.money.string(revenue))")

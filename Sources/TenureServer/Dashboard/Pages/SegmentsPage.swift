@@ -90,7 +90,7 @@ struct SegmentsPage: Sendable {
                     let segment = RFMSegment.classify(recency: r, frequencyMonetary: fm).displayName
                     return GridCell(
                         segment: segment, count: ChartFormat.grouped(count), spend: count > 0 ? "avg " + ChartFormat.money.string(mean) : "",
-                        level: min(7, Int((sqrt(mean / top) * 7).rounded())),
+                        level: top > 0 ? min(7, max(0, Int(saturating: (sqrt(mean / top) * 7).rounded()))) : 0,
                         tip: "R\(r) FM\(fm), \(segment): \(ChartFormat.grouped(count)) customers, average spend \(ChartFormat.money.string(mean))")
                 })
         }
