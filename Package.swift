@@ -85,6 +85,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TenureEndToEndTests", dependencies: ["TenureCore", "TenureStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TenureEndToEndTests",
+            dependencies: ["TenureCore", "TenureStore", "TenureServer"],
+            swiftSettings: swiftSettings),
     ]
 )

@@ -94,3 +94,9 @@ public func runServer(
     let app = buildApplication(configuration: configuration, store: store, logger: logger, onServerRunning: onServerRunning)
     try await app.runService()
 }
+
+/// Every route Tenure serves, as `METHOD /path` (path parameters as `:name`), for tools that
+/// visit them all (the hostile-values test).
+public func servedRoutes() throws -> [String] {
+    buildRouter(store: try SQLiteStore.inMemory(), logger: Logger(label: "tenure.routes")).routes.map { "\($0.method.rawValue) \($0.path)" }
+}

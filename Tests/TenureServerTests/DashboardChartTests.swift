@@ -3,6 +3,25 @@ import Testing
 
 /// The SVG charts and CSV export: internal drawing code, so tested directly.
 @Suite struct DashboardChartTests {
+    @Test func formattersShowADashForWhatTheyCannotFormatAndNeverTrap() {
+        for format in [ChartFormat.integer, .decimal(2), .percent(1), .money] {
+            for value in [Double.nan, .infinity, -.infinity] { #expect(format.string(value) == "–") }
+            for value in [1e19, -1e19, 1e308, -1e308, Double(Int64.max), 9.3e18] {
+                let text = format.string(value)
+                #expect(text.count < 16 && text.contains("e+"), "\(value) as \(format): \(text)")
+            }
+            #expect(!format.string(-0.0).isEmpty)
+        }
+        #expect(ChartFormat.grouped(.nan) == "–" && ChartFormat.grouped(1e19) == "1e+19" && ChartFormat.grouped(999_999_999_999_999) == "999,999,999,999,999")
+        #expect(ChartFormat.money.string(1e12) == "1,000,000,000,000" && ChartFormat.percent(1).string(0.123) == "12.3%")
+        #expect(ChartFormat.ticks(low: 0, high: .infinity) == [0] && ChartFormat.ticks(low: -1e308, high: 1e308).count <= 1_000)
+        // A chart of values no formatter can show still draws.
+        let chart = SVGChart.lines(
+            id: "x", title: "t", summary: "s", labels: ["a", "b"], series: [ChartSeries(name: "n", values: [1e308, .infinity], color: "#000")],
+            format: .money, xTitle: "x", yTitle: "y")
+        #expect(chart.svg.contains("<svg"))
+    }
+
     @Test func chartTextIsEscapedAndTheChartDescribesItself() {
         let chart = SVGChart.lines(
             id: "t", title: "<b>&\"'", summary: "a \u{1} summary", labels: ["</svg><script>", "b"],

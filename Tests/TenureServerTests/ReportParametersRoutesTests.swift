@@ -123,3 +123,34 @@ import TenureStore
         }
     }
 }
+
+/// One event dated 1970 (stored by an older build or an import of history) must not disable the
+/// reports' defaults, and a range too wide is a 400 that says what to change.
+@Suite struct ReportDefaultRangeRoutesTests {
+    @Test func oneOldEventLeavesEveryDefaultReportAnswering() async throws {
+        let server = try await ReportParametersRoutesTests.seeded()
+        _ = try await server.store.ingest([[
+            Message(kind: .track, messageId: "old", userId: "z", name: "Session Started", timestamp: ISO8601Timestamp.parse("1970-01-01")!)
+        ]])
+        try await server.run { client in
+            for report in ["cohorts", "churn", "rfm", "lifecycle", "purchases", "stickiness", "clv", "lifetime", "mrr", "subscriptions/churn"] {
+                try await client.execute(uri: "/api/v1/reports/" + report, method: .get, headers: server.bearerAdmin) { response in
+                    #expect(response.status == .ok, "\(report): \(String(buffer: response.body))")
+                }
+            }
+            let cohorts = try await ReportParametersRoutesTests.matrix(client, server, "unit=month")
+            #expect(cohorts.cohorts.first?.period.label == "2026-01", "the default starts with the data, not in 1970")
+            try await client.execute(
+                uri: "/api/v1/reports/churn?from=1900-01-01&through=2026-03-01", method: .get, headers: server.bearerAdmin
+            ) { response in
+                #expect(response.status == .badRequest)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#""field":"from""#) && text.contains("20 years") && text.contains("narrow the range"))
+            }
+            // An explicit `through` alone reaches back at most 20 years, within the data.
+            try await client.execute(uri: "/api/v1/reports/churn?through=2026-02-28", method: .get, headers: server.bearerAdmin) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+}

@@ -7,7 +7,7 @@ dashboard page (following every internal link) and every GET route the server li
 explicit and absurd ranges, and the pages of the hostile customers. It fails if any response is a
 5xx, if the server stops answering, or if a refused record is not named in its 400 body.
 
-  hostile_values.py run BASE_URL WRITE_KEY ADMIN_KEY ROUTES_FILE   (ROUTES_FILE: "METHOD PATH" lines)
+  hostile_values.py run BASE_URL WRITE_KEY ADMIN_KEY ROUTES_FILE [MAX_PAGES]   (ROUTES_FILE: "METHOD PATH" lines)
   hostile_values.py files JSONL_PATH CSV_PATH                      (the corpus as import files)
 
 The corpus is kept here, in the repository, so that any new page or report runs it too (the
@@ -148,8 +148,9 @@ def segment_cases():
     cases.append(("deep objects", "/v1/track",
                   b'{"userId":"u","event":"x","properties":' + b'{"a":' * 5_000 + b"1" + b"}" * 5_000 + b"}", {}, "invalid"))
     cases.append(("invalid UTF-8", "/v1/track", b'{"userId":"u","event":"\xff\xfe\xc0\xaf"}', {}, "invalid"))
+    cases.append(("invalid UTF-8 in a property", "/v1/track", b'{"userId":"u","event":"x","properties":{"a":"\xed\xa0\x80"}}', {}, "invalid"))
     cases.append(("lone surrogate", "/v1/track", b'{"userId":"u","event":"x\\ud800y"}', {}, "invalid"))
-    cases.append(("lone low surrogate", "/v1/track", b'{"userId":"u\\udc00","event":"x"}', {}, "invalid"))
+    cases.append(("lone low surrogate", "/v1/track", b'{"userId":"u\\udc00","event":"x","messageId":"h-low"}', {}, "any"))
     cases.append(("NUL in id", "/v1/track", b'{"userId":"u\\u0000v","event":"x","messageId":"h-nul"}', {}, "ok"))
     cases.append(("truncated JSON", "/v1/batch", b'{"batch":[{"userId":"u","event":"x"', {}, "invalid"))
     cases.append(("empty body", "/v1/track", b"", {}, "invalid"))
@@ -221,7 +222,10 @@ class Client:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
         try:
-            connection.request(method, path, body=body, headers=headers)
+            try:
+                connection.request(method, path, body=body, headers=headers)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # a server may answer (413) and close before a large body is all sent
             response = connection.getresponse()
             data = response.read()
             for header, value in response.getheaders():
@@ -250,6 +254,8 @@ def check_ingest(client, name, path, body, headers, want, auth):
     if status == 0 or status >= 500:
         fail(f"{name}: {path} answered {status}: {text[:300]}")
         return
+    if want == "any" and status == 200:
+        return
     if want == "ok":
         if status != 200:
             fail(f"{name}: expected 200, got {status}: {text[:300]}")
@@ -273,11 +279,13 @@ def check_ingest(client, name, path, body, headers, want, auth):
             field = want.split(":", 1)[1]
             if status != 400:
                 fail(f"{name}: expected 400 refusing {field}, got {status}: {text[:300]}")
-            elif error.get("field") != field or not any(r.get("field") == field for r in error.get("rejected") or []):
+            elif error.get("field") != field:
                 fail(f"{name}: the 400 does not name {field}: {text[:300]}")
+            elif "rejected" in error and not any(r.get("field") == field for r in error["rejected"]):
+                fail(f"{name}: the 400's rejected list does not name {field}: {text[:300]}")
 
 
-def run(base, write_key, admin_key, routes_file):
+def run(base, write_key, admin_key, routes_file, max_pages="1500"):
     global auth_key
     auth_key = write_key
     client = Client(base)
@@ -300,7 +308,7 @@ def run(base, write_key, admin_key, routes_file):
     if status != 401 or b"admin key" not in data:
         fail(f"wrong admin key: {status} {data[:200]!r}")
 
-    crawl(client, admin_key, routes_file)
+    crawl(client, admin_key, routes_file, int(max_pages))
     status, _, _ = client.request("GET", "/health")
     if status != 200:
         fail(f"the server stopped answering (/health: {status})")
@@ -327,7 +335,7 @@ HOSTILE_IDS = [HOSTILE_USER, f"{HOSTILE_USER}-batch", "hostile-2", f"{HOSTILE_US
                "legacy-3", "legacy-old", "no-such-customer"]
 
 
-def crawl(client, admin_key, routes_file):
+def crawl(client, admin_key, routes_file, max_pages):
     sign_in(client, admin_key)
     api = {"Authorization": "Bearer " + admin_key}
     routes = [line.split(" ", 1) for line in open(routes_file).read().splitlines() if line.strip()]
@@ -335,8 +343,8 @@ def crawl(client, admin_key, routes_file):
     for method, path in routes:
         if method != "GET" or path in ("/login",):
             continue
-        if ":userId" in path:
-            targets += [path.replace(":userId", urllib.parse.quote(i, safe="")) for i in HOSTILE_IDS]
+        if re.search(r"/:[A-Za-z]+", path):
+            targets += [re.sub(r":[A-Za-z]+", urllib.parse.quote(i, safe=""), path) for i in HOSTILE_IDS]
         elif path.startswith("/api/"):
             targets += [path + ("?" + r if r else "") for r in RANGES]
             if path.endswith("/movement"):
@@ -347,7 +355,7 @@ def crawl(client, admin_key, routes_file):
     targets += ["/customers?q=" + urllib.parse.quote(q) for q in ["hostile", "\u00e9", "%", "a" * 600, "\"", "*"]]
     targets += ["/retention?" + r for r in RANGES] + ["/segments?from=1970-01-01&to=2026-12-01", "/segments?from=x&to=y"]
     seen, queue = set(), list(targets)
-    while queue and len(seen) < 1500:
+    while queue and len(seen) < max_pages:
         target = queue.pop(0)
         if target in seen:
             continue
@@ -365,8 +373,8 @@ def crawl(client, admin_key, routes_file):
             except ValueError:
                 fail(f"GET {target}: a {status} whose body is not JSON")
         if "text/html" in response_headers.get("Content-Type", ""):
-            if status == 400 and target in targets[:len(routes)]:
-                fail(f"GET {target}: the dashboard's own default answered 400")
+            if status >= 400 and "?" not in target and target != "/customer":
+                fail(f"GET {target}: the dashboard's own default answered {status}")
             for link in re.findall(rb'href="(/[^"#]*)"', data):
                 link = link.decode("utf-8", "replace").replace("&amp;", "&")
                 if link.startswith("/assets") or link.startswith("/logout") or link in seen:
@@ -382,7 +390,8 @@ def files(jsonl_path, csv_path):
     transactions, for `tenure import`. Prints the 1-based lines that must be refused, as JSON."""
     lines, refused = [], []
     for name, path, body, headers, want in segment_cases():
-        if headers or not body.startswith(b"{") or len(body) > 100_000 or b"\n" in body:
+        # Imports take records over 32 KB (that limit is the HTTP door's), so those stay out.
+        if want == "any" or headers or not body.startswith(b"{") or len(body) > 32_000 or b"\n" in body:
             continue
         lines.append(body)
         if want != "ok":
@@ -391,7 +400,7 @@ def files(jsonl_path, csv_path):
         f.write(b"\n".join(lines) + b"\n")
     rows, csv_refused = ["customer,date,amount"], []
     values = ["12.5", "1e19", "-1e19", "1e308", "-0.0", "NaN", "Infinity", "abc", "1" + "0" * 399, "", "7", "-5", "0.5"]
-    dates = ["2025-03-01", "1970-01-01", "9999-12-31", "not a date", "2025-02-30", "2026-01-15"]
+    dates = ["2025-03-01", "1970-01-01", "9999-12-31", "not a date", "2025-02-30", "2026-01-15", "1989-12-31"]
     for i, value in enumerate(values):
         rows.append(f"c-{i},2025-06-0{1 + i % 9},{value}")
         if value not in ("12.5", "-0.0", "7", "0.5"):
@@ -406,7 +415,7 @@ def files(jsonl_path, csv_path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 6 and sys.argv[1] == "run":
+    if len(sys.argv) in (6, 7) and sys.argv[1] == "run":
         sys.exit(run(*sys.argv[2:]))
     if len(sys.argv) == 4 and sys.argv[1] == "files":
         files(*sys.argv[2:])

@@ -25,8 +25,7 @@ public struct ContractualChurnQuery: Sendable, Hashable, Codable {
 
     public func run(on subscriptions: SubscriptionSpans) -> ChurnReport {
         let grid = PeriodGrid(unit: unit, range: range)
-        let days = subscriptions.spans.isEmpty
-            ? nil : (subscriptions.spans.map(\.startDay).min()!...max(asOf, range.last))
+        let days = subscriptions.spans.map(\.startDay).min().map { first in min(first, range.first)...max(asOf, range.last, first) }
         var counter = ActivitySpellCounter(grid: grid, lookup: grid.lookup(covering: days), asOf: asOf)
         var coverage: [(Int32, Int32)] = []
         subscriptions.forEachCustomer { spans in

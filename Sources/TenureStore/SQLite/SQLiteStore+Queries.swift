@@ -3,6 +3,8 @@ import GRDB
 import TenureCore
 
 extension SQLiteStore {
+    /// Blocks whose order revenue is beyond the value policy (an older build stored it) are left
+    /// out of `orderRevenue`.
     public func counts() async throws -> StoreCounts {
         try await writer.read { db in
             let customers = try Row.fetchOne(
@@ -11,9 +13,10 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT coalesce(sum(events), 0), min(first_time), max(last_time), coalesce(sum(orders), 0),
-                           coalesce(sum(order_revenue), 0), coalesce(sum(order_lines), 0)
+                           coalesce(sum(CASE WHEN abs(order_revenue) <= ? * max(orders, 1) THEN order_revenue END), 0),
+                           coalesce(sum(order_lines), 0)
                     FROM event_block
-                    """)!
+                    """, arguments: [ValuePolicy.live.maxMoney])!
             let first: Int64? = events[1]
             let last: Int64? = events[2]
             return StoreCounts(

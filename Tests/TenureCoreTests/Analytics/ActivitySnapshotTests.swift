@@ -134,3 +134,42 @@ struct IncrementalRefreshTests {
         }
     }
 }
+
+@Suite("Default report range")
+struct ReportRangeTests {
+    @Test("one event dated 1970 does not stretch the default range of a shop from 2024")
+    func oneOldEvent() {
+        var rows: [(Int32, String, UInt16, Float)] = [(0, "1970-01-01", AnalyticsFixture.order, 5)]
+        for c in 1...400 { rows.append((Int32(c), "2024-0\(1 + c % 9)-1\(c % 10)", AnalyticsFixture.order, 10)) }
+        rows.append((1, "2026-11-30", AnalyticsFixture.open, 0))
+        let s = AnalyticsFixture.snapshot(rows, customers: 401)
+        #expect(s.dayRange?.lowerBound == AnalyticsFixture.day("1970-01-01"))
+        #expect(s.reportRange?.lowerBound == AnalyticsFixture.day("2024-01-10"))
+        #expect(s.reportRange?.upperBound == AnalyticsFixture.day("2026-11-30"), "the newest event stays in")
+    }
+
+    @Test("history without far outliers is covered whole, and at most 20 years")
+    func wholeHistory() {
+        let far = AnalyticsFixture.snapshot([(0, "2001-05-01", AnalyticsFixture.order, 5), (1, "2024-03-01", AnalyticsFixture.order, 5)], customers: 2)
+        // Two events: neither is an outlier, but 23 years are more than reports cover.
+        #expect(far.reportRange?.upperBound == AnalyticsFixture.day("2024-03-01"))
+        #expect(far.reportRange.map { $0.upperBound - $0.lowerBound } == 366 * 20)
+        let three = AnalyticsFixture.snapshot([(0, "2001-05-01", AnalyticsFixture.order, 5), (1, "2024-02-01", AnalyticsFixture.order, 5),
+                                               (1, "2024-03-01", AnalyticsFixture.order, 5)], customers: 2)
+        #expect(three.reportRange == AnalyticsFixture.day("2024-02-01")...AnalyticsFixture.day("2024-03-01"))
+        let near = AnalyticsFixture.snapshot([(0, "2023-05-01", AnalyticsFixture.order, 5), (1, "2024-03-01", AnalyticsFixture.order, 5),
+                                              (1, "2024-04-01", AnalyticsFixture.order, 5)], customers: 2)
+        #expect(near.reportRange == near.dayRange)
+        #expect(AnalyticsFixture.snapshot([], customers: 1).reportRange == nil)
+    }
+
+    @Test("appended events widen the range at its new end")
+    func appended() {
+        let s = AnalyticsFixture.snapshot([(0, "2024-01-01", AnalyticsFixture.order, 5), (0, "2024-02-01", AnalyticsFixture.order, 5)], customers: 1)
+        var batch = ActivityEventBatch()
+        batch.append(customer: 0, day: AnalyticsFixture.day("2024-06-01"), type: AnalyticsFixture.order, value: 1)
+        let next = s.appending(batch)
+        #expect(next.reportRange == AnalyticsFixture.day("2024-01-01")...AnalyticsFixture.day("2024-06-01"))
+        #expect(next.compacted().reportRange == next.reportRange)
+    }
+}
