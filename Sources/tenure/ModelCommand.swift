@@ -16,14 +16,24 @@ struct ModelCommand: AsyncParsableCommand {
                   it), backtests boosted trees and logistic regression one horizon earlier, and saves a versioned model \
                   file for `tenure model score` and `tenure serve --model`.
                 Table:     tenure model train --table Customer_Churn.csv --label Churn --id customerID
+                           tenure model train --table BankChurners.csv --label Attrition_Flag --positive "Attrited Customer"
+                  columns that leak the label (single-feature AUC above --leakage-threshold, or determined by the \
+                  label) are left out and named; --allow-leaky-features keeps them. --save refuses a model whose \
+                  cross-validated AUC is 1.000 unless --allow-leaky-features is given.
                 """)
 
         @OptionGroup var database: DatabaseOptions
         @Option(help: "A customers CSV (header row; blanks are missing values) instead of the event log.") var table: String?
-        @Option(help: "With --table: the label column (Yes/No, 1/0, true/false).") var label: String?
+        @Option(help: "With --table: the label column (Yes/No, 1/0, true/false, or any values with --positive).") var label: String?
+        @Option(help: "With --table: the label value of a churned customer (spaces trimmed, case ignored); every other value is retained.")
+        var positive: String?
         @Option(help: "With --table: an id column to leave out of the features.") var id: String?
         @Option(help: "With --table: columns to leave out (comma separated).") var exclude: String?
         @Option(help: "With --table: cross-validation folds.") var folds = 5
+        @Option(help: "With --table: a column whose single-feature AUC is above this is left out as leakage (1: only columns the label determines).")
+        var leakageThreshold = ChurnTableTraining.defaultLeakageThreshold
+        @Flag(help: "With --table: keep leaky columns (only warn) and allow saving a model with cross-validated AUC 1.000.")
+        var allowLeakyFeatures = false
         @Option(help: "Random seed for the folds and the trees.") var seed: UInt64 = 42
         @Option(help: "Event log: churn horizon in days.") var horizon: Int32 = 90
         @Option(help: "Event log: what churn means within the horizon: no-activity (no event of any kind) or no-purchase.")
@@ -79,32 +89,50 @@ struct ModelCommand: AsyncParsableCommand {
             guard let label else { throw ValidationError("--table needs --label, the churn label column") }
             guard let data = FileManager.default.contents(atPath: table) else { throw ValidationError("cannot read \(table)") }
             let options = ChurnTableTraining.Options(
-                labelColumn: label, idColumn: id,
+                labelColumn: label, positiveLabel: positive, idColumn: id,
                 excludedColumns: exclude?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [],
-                folds: folds, seed: seed, fitFinalModel: save != nil)
+                folds: folds, seed: seed, leakageThreshold: leakageThreshold, allowLeakyFeatures: allowLeakyFeatures,
+                fitFinalModel: save != nil)
             let report: ChurnTrainingReport
             do {
                 report = try ChurnTableTraining.train(data: data, options: options)
             } catch {
                 throw ValidationError("\(table): \(error)")
             }
-            if let save, let model = report.finalModel {
-                try model.jsonData().write(to: URL(fileURLWithPath: save))
+            // A refused save still prints the report, then fails without writing the file.
+            var refusal: TableError?
+            if let save {
+                do {
+                    try report.modelToSave().jsonData().write(to: URL(fileURLWithPath: save))
+                } catch let error as TableError {
+                    refusal = error
+                }
             }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
-                return
+            } else {
+                printTableReport(report, saved: refusal == nil ? save : nil)
             }
-            print("\(ProgressLine.grouped(report.rows)) customers, \(ProgressLine.grouped(report.churned)) churned, \(report.columns.count) feature columns, \(report.folds)-fold stratified cross-validation (seed \(report.seed))")
-            for warning in report.leakageWarnings { print("warning: \(warning.message)") }
+            if let refusal { throw ValidationError("\(table): \(refusal)") }
+        }
+
+        func printTableReport(_ report: ChurnTrainingReport, saved: String?) {
+            let churned = positive.map { " (\(label ?? "label") = \($0))" } ?? ""
+            print("\(ProgressLine.grouped(report.rows)) customers, \(ProgressLine.grouped(report.churned)) churned\(churned), \(report.columns.count) feature columns, \(report.folds)-fold stratified cross-validation (seed \(report.seed))")
+            for leak in report.excludedLeakyColumns {
+                print("excluded \(leak.column) as leakage: \(leak.message); it is probably recorded after the outcome — pass --allow-leaky-features to keep it if it is known before churn")
+            }
+            for warning in report.leakageWarnings {
+                print("warning: \(warning.message); it is probably recorded after the outcome (leakage) or an identifier — exclude it unless it is known before churn")
+            }
             let rows = [report.logisticRegression, report.boostedTrees].map { m in
                 [m.name, String(format: "%.4f", m.meanAUC), String(format: "%.4f", m.stdAUC), String(format: "%.4f", m.outOfFold.averagePrecision),
                  String(format: "%.2f", m.outOfFold.liftTopDecile), String(format: "%.4f", m.outOfFold.brierScore)]
             }
             print(TextTable(header: ["model", "AUC", "± sd", "PR-AUC", "lift@10%", "Brier"], rows: rows).text(), terminator: "")
-            print("better model: \(report.betterModel)" + (save.map { ", saved to \($0)" } ?? ""))
+            print("better model: \(report.betterModel)" + (saved.map { ", saved to \($0)" } ?? (save == nil ? "" : ", not saved")))
         }
     }
 

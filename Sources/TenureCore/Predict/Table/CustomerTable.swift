@@ -15,13 +15,21 @@ public struct CustomerTable: Sendable {
     /// Rows dropped because their label was blank.
     public var droppedRows: Int
 
-    /// Values read as "churned" / "retained" (compared case-insensitively, spaces trimmed).
+    /// Values read as "churned" / "retained" when no positive label is given (compared
+    /// case-insensitively, spaces trimmed).
     public static let positiveLabels: Set<String> = ["yes", "y", "true", "t", "1", "1.0", "churn", "churned"]
     public static let negativeLabels: Set<String> = ["no", "n", "false", "f", "0", "0.0", "retained", "stayed", "active"]
 
     /// Builds the training table: `label` holds the outcome, `id` (optional) the customer id;
-    /// neither, nor any of `excluding`, becomes a feature.
-    public init(csv: CSVTable, label: String, id: String? = nil, excluding: [String] = []) throws(TableError) {
+    /// neither, nor any of `excluding`, becomes a feature. Rows with a blank label are dropped.
+    ///
+    /// With `positive`, a row is churned when its label equals `positive` (both trimmed of spaces,
+    /// compared ignoring case) and retained for any other non-blank label, so word labels such as
+    /// BankChurners' `Attrited Customer` / `Existing Customer` work; a `positive` that no row holds
+    /// is an error listing the values that do occur. Without it, the labels must be yes/no,
+    /// true/false or 1/0 (see ``positiveLabels`` and ``negativeLabels``); any other value is an
+    /// error listing the column's distinct values.
+    public init(csv: CSVTable, label: String, positive: String? = nil, id: String? = nil, excluding: [String] = []) throws(TableError) {
         guard let labelIndex = csv.columnIndex(label) else { throw .missingColumn(label, available: csv.header) }
         let idIndex = try id.map { name throws(TableError) in
             guard let k = csv.columnIndex(name) else { throw .missingColumn(name, available: csv.header) }
@@ -33,20 +41,32 @@ public struct CustomerTable: Sendable {
             guard let k = csv.columnIndex(name) else { throw .missingColumn(name, available: csv.header) }
             skip.insert(k)
         }
+        let column = csv.header[labelIndex]
+        let rawLabels = csv.rows.map { Self.trimmed($0[labelIndex]) }
+        let kept = rawLabels.indices.filter { !rawLabels[$0].isEmpty }
+        guard !kept.isEmpty else { throw .blankLabels(column: column) }
         var labels: [Bool] = []
-        var kept: [Int] = []
-        for (r, row) in csv.rows.enumerated() {
-            let raw = row[labelIndex].trimmingCharacters(in: .whitespaces)
-            if raw.isEmpty { continue }
-            let value = raw.lowercased()
-            if Self.positiveLabels.contains(value) {
-                labels.append(true)
-            } else if Self.negativeLabels.contains(value) {
-                labels.append(false)
-            } else {
-                throw .unrecognizedLabel(value: raw, column: csv.header[labelIndex])
+        labels.reserveCapacity(kept.count)
+        if let positive {
+            let wanted = Self.trimmed(positive).lowercased()
+            for r in kept { labels.append(rawLabels[r].lowercased() == wanted) }
+            if !labels.contains(true) {
+                throw .positiveLabelNotFound(positive, column: column, values: .init(counting: rawLabels))
             }
-            kept.append(r)
+        } else {
+            for r in kept {
+                let value = rawLabels[r].lowercased()
+                if Self.positiveLabels.contains(value) {
+                    labels.append(true)
+                } else if Self.negativeLabels.contains(value) {
+                    labels.append(false)
+                } else {
+                    throw .unrecognizedLabels(column: column, values: .init(counting: rawLabels))
+                }
+            }
+        }
+        if let churned = labels.first, !labels.contains(!churned) {
+            throw .singleClassLabel(column: column, churned: churned, values: .init(counting: rawLabels))
         }
         let columns = csv.header.indices.filter { !skip.contains($0) }
         guard !columns.isEmpty else { throw .noFeatures }
