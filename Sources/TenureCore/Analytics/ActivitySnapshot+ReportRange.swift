@@ -7,8 +7,8 @@ extension ActivitySnapshot {
     static let longestReportDays: Int32 = 366 * 20
 
     /// The days a report covers by default: the data's days without far outliers. An end keeps
-    /// its oldest (or newest) event unless the events beyond the middle 99.9 % (at least one event,
-    /// never half of them) lie more than a year past the rest (one event dated 1970 in a shop that opened in 2024 does not stretch every report
+    /// its oldest (or newest) event unless the events beyond the middle 99.9 % (at the old end at
+    /// least one event, never half of them) lie more than a year past the rest (one event dated 1970 in a shop that opened in 2024 does not stretch every report
     /// over 56 years); at most the newest 20 years. `nil` without events.
     ///
     /// The quantiles are read from an evenly strided sample of at most 65,536 event days, so this
@@ -26,9 +26,11 @@ extension ActivitySnapshot {
         sample.sort()
         var first = dayRange.lowerBound, last = dayRange.upperBound
         if !sample.isEmpty {
-            // At least one event may be an outlier, never half of them.
-            let cut = min(max(1, Int((Double(sample.count) * outlierShare).rounded(.down))), (sample.count - 1) / 2)
-            let low = sample[cut], high = sample[sample.count - 1 - cut]
+            // At the old end at least one event may be an outlier (never half of them); at the new
+            // end only the share: the newest events say what "now" is, and the door refuses times
+            // more than a day ahead.
+            let share = Int((Double(sample.count) * outlierShare).rounded(.down))
+            let low = sample[min(max(1, share), (sample.count - 1) / 2)], high = sample[sample.count - 1 - share]
             if Int64(low) - Int64(first) > Int64(outlierGapDays) { first = low }
             if Int64(last) - Int64(high) > Int64(outlierGapDays) { last = high }
         }

@@ -11,7 +11,10 @@ enum ChartFormat: Sendable {
 
     func string(_ value: Double) -> String {
         guard value.isFinite else { return "–" }
-        guard abs(value) < 1e15 else { return String(format: "%.3g", { if case .percent = self { return value * 100 } else { return value } }()) }
+        if case .percent = self {
+            guard abs(value) < 1e13 else { return abs(value) < 1e300 ? String(format: "%.3g%%", value * 100) : "–" }
+        }
+        guard abs(value) < 1e15 else { return String(format: "%.3g", value) }
         switch self {
         case .integer: return Self.grouped(value.rounded())
         case .decimal(let digits): return String(format: "%.\(digits)f", value)
