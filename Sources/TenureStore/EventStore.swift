@@ -57,6 +57,9 @@ public struct StoredEvent: Sendable, Hashable, Codable {
     public var properties: [String: JSONValue]
     public var revenue: Double?
     public var currency: String?
+    /// The trait changes the message carried besides an identify's traits (PostHog's `$set`,
+    /// `$set_once`, `$unset`), as it carried them; nil when it carried none.
+    public var traitChanges: TraitChanges? = nil
 }
 
 /// The event store: where everything the ingestion doors accept is kept, durably.

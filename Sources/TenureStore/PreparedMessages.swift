@@ -71,7 +71,8 @@ public struct PreparedMessages: Sendable {
                 receivedDelta: received &- time, messageId: message.messageId,
                 payload: payload.isEmpty ? nil : payloadJSON ?? JSONWriter.string(payload),
                 context: message.context.isEmpty ? nil : message.contextJSON ?? JSONWriter.string(message.context),
-                currency: revenue == nil ? nil : order?.currency ?? message.currency)
+                currency: revenue == nil ? nil : order?.currency ?? message.currency,
+                traitChanges: message.traitChanges.isEmpty ? nil : JSONWriter.string(message.traitChanges.json))
         }
         // Through the buffer: `for message in messages` would copy (retain and release) each one.
         messages.withUnsafeBufferPointer { buffer in

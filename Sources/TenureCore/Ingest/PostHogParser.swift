@@ -3,10 +3,25 @@ import Foundation
 /// Reads PostHog capture bodies (`/batch/`, `/capture/`, `/e/`, `/i/v0/e/`) into messages, so
 /// PostHog's client libraries can send to Tenure too.
 ///
-/// Mapping: `$identify` → identify (traits from `$set` and `$set_once`, `$anon_distinct_id` merged
-/// into the customer); `$create_alias` → alias; `$pageview` → page; `$screen` → screen;
+/// Mapping: `$identify` → identify (`$anon_distinct_id` merged into the customer); `$set` and
+/// `$set_once` events → identify too (they only change the person, and the timeline shows them as
+/// the trait update they are); `$create_alias` → alias; `$pageview` → page; `$screen` → screen;
 /// `$groupidentify` → group; any other event → track. `distinct_id` is the customer's id unless
 /// the event says `$is_identified: false`, when it is an anonymous id.
+///
+/// Person properties, PostHog's semantics, on every kind of event (a `$pageview` or custom event
+/// carrying them updates the person as an identify would): `$set` overwrites traits, `$set_once`
+/// sets only traits the customer has no value for yet, `$unset` (an array of names) removes them.
+/// They are read from `properties` and, as older clients and `set()`/`set_once()` send them, from
+/// the event's top level (`properties` wins on the same key). On an identify, `$set` becomes the
+/// message's `traits`; everything else goes into `Message.traitChanges`. A part of the wrong type
+/// (a `$set` that is not an object) is ignored, as PostHog ignores it.
+///
+/// `$create_alias` (posthog-python's `alias(previous_id:, distinct_id:)` sends `distinct_id:
+/// previous_id, properties.alias: distinct_id`; posthog-js's `alias(alias)` sends its current id
+/// and the id to use "in the future") becomes a Segment alias with `userId = properties.alias`
+/// and `previousId = distinct_id`: the person is known by the new id afterwards, and the earlier
+/// id keeps finding them.
 public enum PostHogParser {
     public static func parse(
         body: Data, receivedAt: Date, limits: IngestLimits = .segment,
@@ -70,7 +85,7 @@ public enum PostHogParser {
         case .string(let name)? where !name.isEmpty: event = name
         default: throw IngestError(.invalidField, "batch item \(index) `event` must be a non-empty string", index: index, field: "event")
         }
-        var properties = try SegmentParser.optionalObject(object, "properties", index: index)
+        let properties = try SegmentParser.optionalObject(object, "properties", index: index)
         var distinctId = try SegmentParser.identifier(object, "distinct_id", index: index, limits: limits)
         if distinctId == nil {
             distinctId = try SegmentParser.identifier(properties, "distinct_id", index: index, limits: limits)
@@ -88,22 +103,25 @@ public enum PostHogParser {
         } else {
             segment["anonymousId"] = .string(distinctId)
         }
+        var changes = traitChanges(object, properties)
         let kind: Message.Kind
         switch event {
-        case "$identify":
+        case "$identify", "$set", "$set_once":
             kind = .identify
-            var traits = properties["$set_once"]?.objectValue ?? [:]
-            for (key, value) in properties["$set"]?.objectValue ?? object["$set"]?.objectValue ?? [:] { traits[key] = value }
-            segment["traits"] = .object(traits)
-            if let anon = properties["$anon_distinct_id"]?.identifierValue, anon != distinctId {
+            segment["traits"] = .object(changes.set)
+            changes.set = [:]
+            if event == "$identify", let anon = properties["$anon_distinct_id"]?.identifierValue, anon != distinctId {
                 segment["anonymousId"] = .string(anon)
             }
         case "$create_alias":
             kind = .alias
-            guard let alias = properties["alias"]?.identifierValue else {
+            guard let alias = properties["alias"]?.identifierValue, !alias.isEmpty else {
                 throw IngestError(.missingField, "batch item \(index) is a $create_alias without `properties.alias`", index: index, field: "properties.alias")
             }
-            segment["previousId"] = .string(alias)
+            // `alias` is the id the person is known by from now on; `distinct_id` the earlier one.
+            segment["userId"] = .string(alias)
+            segment["anonymousId"] = nil
+            segment["previousId"] = .string(distinctId)
         case "$pageview":
             kind = .page
             segment["name"] = properties["$pathname"] ?? properties["$current_url"] ?? .null
@@ -118,12 +136,20 @@ public enum PostHogParser {
             kind = .track
             segment["event"] = .string(event)
         }
-        if let set = properties["$set"], kind != .identify {
-            properties["$set"] = set
-        }
         segment["properties"] = .object(properties)
-        return try SegmentParser.message(
+        var message = try SegmentParser.message(
             from: segment, kind: kind, index: index, receivedAt: receivedAt, batchSentAt: sentAt, batchContext: [:],
             batchIntegrations: [:], limits: limits, makeMessageId: makeMessageId)
+        message.traitChanges = changes
+        return message
+    }
+
+    /// The event's person properties: `$set`, `$set_once` and `$unset` from its top level, then
+    /// from `properties` (which wins on the same key).
+    static func traitChanges(_ object: [String: JSONValue], _ properties: [String: JSONValue]) -> TraitChanges {
+        let top = TraitChanges(json: .object(object)), inner = TraitChanges(json: .object(properties))
+        return TraitChanges(
+            set: top.set.merging(inner.set) { $1 }, setOnce: top.setOnce.merging(inner.setOnce) { $1 },
+            unset: top.unset + inner.unset)
     }
 }

@@ -33,36 +33,45 @@ public struct ValuePolicy: Sendable, Hashable {
     /// inside their integer types).
     public static let earliestAllowed = Date(timeIntervalSince1970: -2_208_988_800)
 
-    /// Money properties of a track event that Tenure reads as numbers (`Order`, `SubscriptionChange`,
-    /// `Message.revenue`).
-    static let moneyKeys: Set<String> = ["revenue", "total", "discount", "amount"]
-
     /// Refuses `message` when one of its values or its time is outside the policy. `index` is its
-    /// position in a batch, for the error.
+    /// position in a batch, for the error. One pass over the properties, with no hashed lookups
+    /// and no `Order` built: this runs for every event that arrives.
     public func check(_ message: Message, index: Int? = nil) throws(IngestError) {
         try checkTime(message.timestamp, receivedAt: message.receivedAt, field: "timestamp", index: index)
         guard message.kind == .track else { return }
         let refund = message.name == StandardEvent.orderRefunded
+        // Money properties revenue metrics read as numbers (`Order`, `SubscriptionChange`,
+        // `Message.revenue`); an order without `revenue` or `total` is worth its lines' sum.
+        var statedValue = false
+        var linesValue = 0.0
         for (key, value) in message.properties {
-            if Self.moneyKeys.contains(key) {
+            switch key {
+            case "revenue", "total":
+                if try checkMoney(value, field: "properties.\(key)", allowNegative: refund, index: index) != nil { statedValue = true }
+            case "discount", "amount":
                 try checkMoney(value, field: "properties.\(key)", allowNegative: refund, index: index)
-            } else if key == "products", case .array(let lines) = value {
+            case "products":
+                guard case .array(let lines) = value else { continue }
                 for (n, line) in lines.enumerated() {
                     guard case .object(let item) = line else { continue }
-                    if let price = item["price"] {
-                        try checkMoney(price, field: "properties.products[\(n)].price", allowNegative: refund, index: index)
+                    var price: Double?, quantity: Double?
+                    if let value = item["price"] {
+                        price = try checkMoney(value, field: "properties.products[\(n)].price", allowNegative: refund, index: index)
                     }
-                    if let quantity = item["quantity"] {
-                        try checkQuantity(quantity, field: "properties.products[\(n)].quantity", index: index)
+                    if let value = item["quantity"] {
+                        quantity = try checkQuantity(value, field: "properties.products[\(n)].quantity", index: index)
                     }
+                    linesValue += (price ?? 0) * (quantity ?? 1)
                 }
+            default:
+                break
             }
         }
-        // An order's value may come from its lines (price × quantity), each within bounds.
-        if let revenue = message.revenue, !(abs(revenue) <= maxMoney) {
+        // The lines' sum (price × quantity, each within bounds) must be within bounds too.
+        if !statedValue, message.name == StandardEvent.orderCompleted, !(abs(linesValue) <= maxMoney) {
             throw IngestError(
                 .invalidField,
-                "\(Self.place(index))the order's value from its `products` is \(Self.show(revenue)); amounts must be within ±\(Self.show(maxMoney))",
+                "\(Self.place(index))the order's value from its `products` is \(Self.show(linesValue)); amounts must be within ±\(Self.show(maxMoney))",
                 index: index, field: "properties.products")
         }
     }
@@ -80,9 +89,10 @@ public struct ValuePolicy: Sendable, Hashable {
         }
     }
 
-    /// An amount of money as a `Double` within the policy, or nil for `null`.
-    public func checkMoney(_ value: JSONValue, field: String, allowNegative: Bool, index: Int? = nil) throws(IngestError) {
-        guard let number = try number(value, field: field, index: index) else { return }
+    /// Refuses an amount of money outside the policy; returns it as a `Double`, or nil for `null`.
+    @discardableResult
+    public func checkMoney(_ value: JSONValue, field: String, allowNegative: Bool, index: Int? = nil) throws(IngestError) -> Double? {
+        guard let number = try number(value, field: field, index: index) else { return nil }
         guard abs(number) <= maxMoney else {
             throw IngestError(
                 .invalidField, "\(Self.place(index))`\(field)` is \(Self.show(number)); amounts must be within ±\(Self.show(maxMoney))",
@@ -94,25 +104,30 @@ public struct ValuePolicy: Sendable, Hashable {
                 "\(Self.place(index))`\(field)` is negative (\(Self.show(number))); amounts must be ≥ 0 (send a refund as an `Order Refunded` event)",
                 index: index, field: field)
         }
+        return number
     }
 
-    func checkQuantity(_ value: JSONValue, field: String, index: Int?) throws(IngestError) {
-        guard let number = try number(value, field: field, index: index) else { return }
+    /// Refuses a quantity outside the policy; returns it as a `Double`, or nil for `null`.
+    @discardableResult
+    func checkQuantity(_ value: JSONValue, field: String, index: Int?) throws(IngestError) -> Double? {
+        guard let number = try number(value, field: field, index: index) else { return nil }
         guard number >= 0, number <= maxQuantity else {
             throw IngestError(
                 .invalidField, "\(Self.place(index))`\(field)` is \(Self.show(number)); quantities must be within 0 … \(Self.show(maxQuantity))",
                 index: index, field: field)
         }
+        return number
     }
 
     /// A number sent as a JSON number or a numeric string; nil for `null`. A string that is not a
-    /// finite number, or any other value, is refused.
+    /// finite number (or is longer than 64 bytes, which `JSONValue.doubleValue` does not read
+    /// either), or any other value, is refused.
     private func number(_ value: JSONValue, field: String, index: Int?) throws(IngestError) -> Double? {
         switch value {
         case .null: return nil
         case .number(let n) where n.isFinite: return n
         case .string(let s):
-            if let n = Double(s.trimmingCharacters(in: .whitespaces)), n.isFinite { return n }
+            if s.utf8.count <= 64, let n = Double(s.trimmingCharacters(in: .whitespaces)), n.isFinite { return n }
             throw IngestError(
                 .invalidField, "\(Self.place(index))`\(field)` \"\(s.prefix(40))\" is not a finite number", index: index, field: field)
         default:

@@ -31,6 +31,9 @@ public struct Message: Sendable, Hashable {
     public var properties: [String: JSONValue] { didSet { propertiesJSON = nil } }
     /// Client context (library, ip, locale, campaign…), kept as sent.
     public var context: [String: JSONValue] { didSet { contextJSON = nil } }
+    /// Trait changes besides an identify's `traits`, for any kind of message: PostHog's `$set`,
+    /// `$set_once` and `$unset` (see `TraitChanges`). Empty for Segment messages.
+    public var traitChanges: TraitChanges
 
     /// `traits` as compact JSON text, when the parser kept the text the client sent (its keys in
     /// the client's order), so the store need not write it again; nil means not known. Changing
@@ -46,7 +49,7 @@ public struct Message: Sendable, Hashable {
         previousId: String? = nil, groupId: String? = nil, name: String? = nil,
         timestamp: Date, receivedAt: Date? = nil,
         traits: [String: JSONValue] = [:], properties: [String: JSONValue] = [:],
-        context: [String: JSONValue] = [:]
+        context: [String: JSONValue] = [:], traitChanges: TraitChanges = TraitChanges()
     ) {
         self.kind = kind
         self.messageId = messageId
@@ -60,6 +63,7 @@ public struct Message: Sendable, Hashable {
         self.traits = traits
         self.properties = properties
         self.context = context
+        self.traitChanges = traitChanges
     }
 }
 
@@ -69,6 +73,7 @@ extension Message {
         a.kind == b.kind && a.messageId == b.messageId && a.userId == b.userId && a.anonymousId == b.anonymousId
             && a.previousId == b.previousId && a.groupId == b.groupId && a.name == b.name && a.timestamp == b.timestamp
             && a.receivedAt == b.receivedAt && a.traits == b.traits && a.properties == b.properties && a.context == b.context
+            && a.traitChanges == b.traitChanges
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -84,5 +89,6 @@ extension Message {
         hasher.combine(traits)
         hasher.combine(properties)
         hasher.combine(context)
+        hasher.combine(traitChanges)
     }
 }

@@ -64,7 +64,9 @@ struct EventBlock: Sendable {
 /// The per-event text of a block: for event `i`, the bytes `bytes[offsets[i]..<offsets[i+1]]`
 /// hold the received-at time (zig-zag varint, milliseconds after the event time) and four
 /// length-prefixed strings (varint length + 1, 0 meaning absent): message id, properties or
-/// traits JSON, context JSON, currency.
+/// traits JSON, context JSON, currency; then, only when the message carried any, its trait
+/// changes (`TraitChanges.json`, PostHog's `$set_once`/`$unset`…) as a fifth string. Records
+/// written before that field existed simply end after the currency.
 struct EventDetails: Sendable {
     var offsets: [UInt32] = [0]
     var bytes: [UInt8] = []
@@ -75,6 +77,8 @@ struct EventDetails: Sendable {
         var payload: String?
         var context: String?
         var currency: String?
+        /// The message's `TraitChanges` as JSON text; nil when it carried none.
+        var traitChanges: String? = nil
     }
 
     var count: Int { offsets.count - 1 }
@@ -84,12 +88,15 @@ struct EventDetails: Sendable {
         bytes.reserveCapacity(bytes.count + count)
     }
 
-    mutating func append(receivedDelta: Int64, messageId: String, payload: String?, context: String?, currency: String?) {
+    mutating func append(
+        receivedDelta: Int64, messageId: String, payload: String?, context: String?, currency: String?, traitChanges: String? = nil
+    ) {
         Self.putVarint(&bytes, UInt64(bitPattern: (receivedDelta << 1) ^ (receivedDelta >> 63)))
         put(messageId)
         put(payload)
         put(context)
         put(currency)
+        if let traitChanges { put(traitChanges) }
         offsets.append(UInt32(bytes.count))
     }
 
@@ -158,7 +165,10 @@ struct EventDetails: Sendable {
         let payload = readString(&position)
         let context = readString(&position)
         let currency = readString(&position)
-        return Record(receivedAt: time + delta, messageId: messageId, payload: payload, context: context, currency: currency)
+        let traitChanges = position < Int(offsets[i + 1]) ? readString(&position) : nil
+        return Record(
+            receivedAt: time + delta, messageId: messageId, payload: payload, context: context, currency: currency,
+            traitChanges: traitChanges)
     }
 
     private func readVarint(_ position: inout Int) -> UInt64 {

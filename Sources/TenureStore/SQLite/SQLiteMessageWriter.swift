@@ -110,7 +110,13 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         switch kind {
         case .identify:
             let traits = batch.messages[i].traits
-            if !traits.isEmpty { try mergeTraits(traits, into: customer, at: timestamp) }
+            if !batch.messages[i].traitChanges.isEmpty {
+                var changes = batch.messages[i].traitChanges
+                changes.set = traits.merging(changes.set) { $1 }
+                try changeTraits(of: customer, changes, at: timestamp)
+            } else if !traits.isEmpty {
+                try mergeTraits(traits, into: customer, at: timestamp)
+            }
         case .group:
             let message = batch.messages[i]
             if let groupId = message.groupId {
@@ -128,6 +134,10 @@ struct SQLiteMessageWriter: ImportSessionWriter {
             }
         default:
             break
+        }
+        // PostHog's person properties, on any other kind of event (an identify applied them above).
+        if kind != .identify, !batch.messages[i].traitChanges.isEmpty {
+            try changeTraits(of: customer, batch.messages[i].traitChanges, at: timestamp)
         }
         return true
     }
@@ -405,31 +415,45 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         return try fetchRow(sql: "SELECT user_id IS NULL FROM customer WHERE id = ?", arguments: [customer])?[0] ?? false
     }
 
-    /// `alias previousId → userId`: afterwards both ids find the same customer.
+    /// `alias previousId → userId` (Segment's semantics: `previousId` is merged into `userId`):
+    /// afterwards the customer is known by `userId`, and `previousId` (like any id the customer
+    /// was known by before) still finds them. When both ids are known customers, the previous
+    /// one is merged into the one `userId` names.
     private mutating func alias(_ previousId: String, into userId: String, at timestamp: Int64) throws -> Int64 {
         let previous = lookupUser(previousId)
         let target = lookupUser(userId)
+        let customer: Int64
         switch (previous, target) {
-        case (nil, let target?):
-            try setAlias(previousId, target)
-            return target
         case (nil, nil):
-            let id = findOrCreate(key: CustomerIdIndex.key(userId), userId: userId, at: timestamp)
-            try setAlias(previousId, id)
-            return id
+            customer = findOrCreate(key: CustomerIdIndex.key(userId), userId: userId, at: timestamp)
         case (let previous?, nil):
-            // Rename the earlier customer: keep its id, take the new user id, remember the old one.
-            try insertPendingCustomers()
-            try execute(sql: "UPDATE customer SET user_id = ? WHERE id = ?", arguments: [userId, previous])
-            try setAlias(previousId, previous)
-            state.userCache[userId] = previous
-            state.userCache[previousId] = nil
-            return previous
+            customer = previous
+            try name(customer, userId)
+        case (nil, let target?):
+            customer = target
+            try name(customer, userId)
         case (let previous?, let target?):
             if previous != target { try merge(previous, into: target) }
-            try setAlias(previousId, target)
-            return target
+            customer = target
+            try name(customer, userId)
         }
+        if previousId != userId { try setAlias(previousId, customer) }
+        return customer
+    }
+
+    /// Makes `userId` the customer's user id (it may have had another, or none: an anonymous
+    /// visitor, or a customer `userId` only found as an alias), keeping the earlier one as an alias.
+    private mutating func name(_ customer: Int64, _ userId: String) throws {
+        try insertPendingCustomers()
+        guard let row = try fetchRow(sql: "SELECT user_id FROM customer WHERE id = ?", arguments: [customer]) else { return }
+        let current: String? = row["user_id"]
+        guard current != userId else { return }
+        // The id moves from the identity table (if it was an alias) to the customer row.
+        try execute(sql: "DELETE FROM identity WHERE alias = ?", arguments: [userId])
+        state.aliasCache[userId] = nil
+        try execute(sql: "UPDATE customer SET user_id = ? WHERE id = ?", arguments: [userId, customer])
+        state.userCache[userId] = customer
+        if let current { try setAlias(current, customer) }
     }
 
     /// Moves everything of customer `from` to `into` and deletes `from`.
@@ -466,6 +490,17 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     /// Merges traits into the customer's. A newer identify overwrites; an older one (or a merged
     /// visitor's traits, `at == nil`) only fills keys the customer does not have yet.
     private mutating func mergeTraits(_ traits: [String: JSONValue], into customer: Int64, at timestamp: Int64?) throws {
+        try changeTraits(of: customer, TraitChanges(set: traits), at: timestamp)
+    }
+
+    /// Applies trait changes to the customer in one read and write of its row (and of the trait
+    /// search index). `set` overwrites when the message is not older than the customer's last
+    /// trait change (`traits_updated_at`), and otherwise (or for `at == nil`, a merged visitor's
+    /// traits) only fills keys the customer has no value for; `setOnce` only ever fills such keys,
+    /// after `set` (so within one message `$set` wins, as in PostHog); `unset` removes keys under
+    /// the same newer-wins rule as `set`. Only `set` and `unset` move `traits_updated_at`: a
+    /// set-once is not an overwrite an older `$set` would have to respect.
+    private mutating func changeTraits(of customer: Int64, _ changes: TraitChanges, at timestamp: Int64?) throws {
         try insertPendingCustomers()
         guard let row = try fetchRow(sql: "SELECT traits, traits_updated_at FROM customer WHERE id = ?", arguments: [customer])
         else { return }
@@ -473,14 +508,24 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         var current = (try? JSONParser.parse(Data(oldText.utf8)))?.objectValue ?? [:]
         let updatedAt: Int64? = row["traits_updated_at"]
         let newer = timestamp.map { t in updatedAt.map { t >= $0 } ?? true } ?? false
-        for (key, value) in traits where newer || current[key] == nil {
+        for (key, value) in changes.set where newer || current[key] == nil {
             current[key] = value
         }
-        let stamp: Int64 = timestamp ?? updatedAt ?? 0
-        let newText = JSONWriter.string(current)
-        try execute(
-            sql: "UPDATE customer SET traits = ?, traits_updated_at = max(coalesce(traits_updated_at, ?), ?) WHERE id = ?",
-            arguments: [newText, stamp, stamp, customer])
+        for (key, value) in changes.setOnce where current[key] == nil {
+            current[key] = value
+        }
+        if newer {
+            for key in changes.unset { current[key] = nil }
+        }
+        let newText = current.isEmpty ? "{}" : JSONWriter.string(current)
+        let stamp: Int64? = changes.set.isEmpty && changes.unset.isEmpty ? nil : timestamp
+        if let stamp {
+            try execute(
+                sql: "UPDATE customer SET traits = ?, traits_updated_at = max(coalesce(traits_updated_at, ?), ?) WHERE id = ?",
+                arguments: [newText, stamp, stamp, customer])
+        } else if newText != oldText {
+            try execute(sql: "UPDATE customer SET traits = ? WHERE id = ?", arguments: [newText, customer])
+        }
         if newText != oldText { try reindexTraits(of: customer, from: oldText, to: newText) }
     }
 

@@ -81,7 +81,8 @@ extension SQLiteStore {
                             timestamp: Date(timeIntervalSince1970: Double(block.times[i]) / 1000),
                             receivedAt: Date(timeIntervalSince1970: Double(record.receivedAt) / 1000),
                             properties: record.payload.flatMap { try? JSONParser.parse(Data($0.utf8)).objectValue } ?? [:],
-                            revenue: revenue.isNaN ? nil : revenue, currency: record.currency)))
+                            revenue: revenue.isNaN ? nil : revenue, currency: record.currency,
+                            traitChanges: record.traitChanges.flatMap { try? JSONParser.parse(Data($0.utf8)) }.map(TraitChanges.init(json:)))))
                 }
             }
             found.sort { ($0.event.timestamp, $0.sequence) < ($1.event.timestamp, $1.sequence) }

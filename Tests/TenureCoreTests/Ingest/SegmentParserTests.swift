@@ -188,7 +188,7 @@ import TenureCore
               {"event":"$pageview","distinct_id":"anon-1","properties":{"$pathname":"/home","$is_identified":false},"timestamp":"2026-05-01T10:00:00Z","uuid":"p1"},
               {"event":"$identify","distinct_id":"user-1","properties":{"$anon_distinct_id":"anon-1","$set":{"email":"a@b.c"}},"uuid":"p2"},
               {"event":"Order Completed","distinct_id":"user-1","properties":{"total":9.5},"uuid":"p3"},
-              {"event":"$create_alias","distinct_id":"user-1","properties":{"alias":"old-1"},"uuid":"p4"}
+              {"event":"$create_alias","distinct_id":"user-1","properties":{"alias":"user-2"},"uuid":"p4"}
             ]}
             """#
         let request = try PostHogParser.parse(body: Data(body.utf8), receivedAt: now)
@@ -198,7 +198,8 @@ import TenureCore
         #expect(m[0].anonymousId == "anon-1" && m[0].userId == nil && m[0].name == "/home" && m[0].messageId == "p1")
         #expect(m[1].userId == "user-1" && m[1].anonymousId == "anon-1" && m[1].traits["email"] == "a@b.c")
         #expect(m[2].name == "Order Completed" && m[2].properties["total"] == 9.5)
-        #expect(m[3].previousId == "old-1" && m[3].userId == "user-1")
+        // `alias` is the id the person is known by from now on; `distinct_id` the earlier one.
+        #expect(m[3].previousId == "user-1" && m[3].userId == "user-2")
     }
 
     @Test func singleEventAndErrors() throws {
