@@ -15,10 +15,12 @@ public struct IngestRequest: Sendable {
     }
 
     /// Adds `message` unless `limits.values` refuses it, which adds the reason to `rejected`.
-    mutating func admit(_ message: Message, index: Int?, limits: IngestLimits) {
+    /// `consuming`: the message moves into `messages` rather than being copied (a copy retains
+    /// and later releases each of its strings and dictionaries, for every event that arrives).
+    mutating func admit(_ message: consuming Message, index: Int?, limits: IngestLimits) {
         do {
             try limits.values.check(message, index: index)
-            messages.append(message)
+            messages.append(consume message)
         } catch {
             rejected.append(error)
         }

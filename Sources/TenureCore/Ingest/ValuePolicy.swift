@@ -36,7 +36,7 @@ public struct ValuePolicy: Sendable, Hashable {
     /// Refuses `message` when one of its values or its time is outside the policy. `index` is its
     /// position in a batch, for the error. One pass over the properties, with no hashed lookups
     /// and no `Order` built: this runs for every event that arrives.
-    public func check(_ message: Message, index: Int? = nil) throws(IngestError) {
+    public func check(_ message: borrowing Message, index: Int? = nil) throws(IngestError) {
         try checkTime(message.timestamp, receivedAt: message.receivedAt, field: "timestamp", index: index)
         guard message.kind == .track else { return }
         let refund = message.name == StandardEvent.orderRefunded
