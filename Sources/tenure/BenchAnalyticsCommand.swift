@@ -80,7 +80,7 @@ struct BenchAnalyticsCommand: AsyncParsableCommand {
         try handle.close()
         let asOf = AnalyticsBenchmark.range(of: snapshot).last
         if let out = runTool([
-            "python3", scriptPath("crosscheck/analytics_duckdb.py"), "bench", "--events", csv, "--as-of", "\(asOf)",
+            "python3", try BenchPeers.script("crosscheck/analytics_duckdb.py"), "bench", "--events", csv, "--as-of", "\(asOf)",
             "--window", "\(AnalyticsBenchmark.benchmarkWindowDays)", "--runs", "\(runs)", "--threads", "2",
         ]) {
             print("duckdb (same rows, 2 threads):")

@@ -5,6 +5,7 @@ import Glibc
 #endif
 import TenureCore
 import TenureServer
+import TenureStore
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,15 +33,15 @@ func runTool(_ arguments: [String], environment: [String: String] = [:]) -> Stri
     return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
 }
 
-/// The repository's scripts folder (for peer scripts), found from the working directory.
-func scriptPath(_ relative: String) -> String {
-    FileManager.default.currentDirectoryPath + "/scripts/" + relative
-}
-
 struct BenchIngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Bulk CSV import into SQLite (beside DuckDB loading the same file) and HTTP Segment batches with wrk.")
+        abstract: "Bulk CSV import into SQLite (beside DuckDB loading the same file) and HTTP Segment batches with wrk.",
+        discussion: """
+            Each figure is printed only for work that succeeded: every import row stored, DuckDB's row \
+            count equal to the file's, every HTTP response 2xx and every acknowledged event stored. \
+            Anything else exits non-zero with the reason. Runs from any folder.
+            """)
 
     @Option(help: "Transactions in the generated CSV.") var events = 10_000_000
     @Option(help: "Distinct customers in it.") var customers = 1_000_000
@@ -50,10 +51,18 @@ struct BenchIngestCommand: AsyncParsableCommand {
     @Flag(help: "Skip the HTTP part.") var noHTTP = false
     @Flag(help: "Only measure the HTTP path's stages apart: parsing batches, and writing them as group commits.")
     var stages = false
+    @Flag(help: "A small run (100,000 transactions, 10,000 customers, 2 s of HTTP) that checks the benchmark works.")
+    var quick = false
+    @Flag(help: "A missing peer (DuckDB, wrk) fails the benchmark instead of being skipped.") var requirePeers = false
+    @Option(help: ArgumentHelp("Send this write key instead of a new one (checks that refused requests fail the run).", visibility: .hidden))
+    var writeKey: String?
 
     func runStages() async throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let result = try await GroupCommitBenchmark.run(database: folder + "/bench-stages.sqlite", batches: 10_000, batchesPerCommit: 16)
+        guard result.events == 1_000_000 else {
+            throw BenchFailure("the group commits stored \(result.events) of 1,000,000 events")
+        }
         print(
             "stages (\(ProgressLine.grouped(result.events)) events, \(result.commits) commits of 16 batches): "
                 + "parse \(String(format: "%.2f", result.parseMicrosPerEvent)) µs/event, "
@@ -63,6 +72,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
 
     func run() async throws {
         if stages { return try await runStages() }
+        let (events, customers, httpSeconds) = quick ? (100_000, 10_000, 2) : (self.events, self.customers, self.httpSeconds)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let csv = folder + "/transactions-\(events).csv"
         if !FileManager.default.fileExists(atPath: csv) {
@@ -73,61 +83,87 @@ struct BenchIngestCommand: AsyncParsableCommand {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB; file \(size >> 20) MiB")
 
         let result = try await IngestBenchmark.importCSV(path: csv, database: folder + "/bench-import.sqlite")
+        guard result.events == events else {
+            throw BenchFailure("tenure import stored \(result.events) of the file's \(events) rows")
+        }
         let peakMiB = result.peakMemoryBytes >> 20
         print("tenure import (SQLite):  \(String(format: "%.2f", result.seconds)) s  \(ProgressLine.grouped(Int(result.eventsPerSecond))) events/s  peak memory \(peakMiB) MiB")
-        if let out = runTool(["python3", scriptPath("bench/duckdb_load.py"), csv]) {
-            let parts = out.split(separator: " ")
-            if let seconds = Double(parts.first ?? "") {
-                print("duckdb CSV load:         \(String(format: "%.2f", seconds)) s  \(ProgressLine.grouped(Int(Double(events) / seconds))) rows/s")
+        if BenchPeers.hasPythonModule("duckdb") {
+            guard let out = runTool(["python3", try BenchPeers.script("bench/duckdb_load.py"), csv]) else {
+                throw BenchFailure("scripts/bench/duckdb_load.py failed on \(csv)")
             }
+            let parts = out.split(whereSeparator: \.isWhitespace)
+            guard parts.count == 2, let seconds = Double(parts[0]), let rows = Int(parts[1]) else {
+                throw BenchFailure("scripts/bench/duckdb_load.py printed \"\(out)\", not `seconds rows`")
+            }
+            guard rows == events else { throw BenchFailure("DuckDB loaded \(rows) of the file's \(events) rows") }
+            print("duckdb CSV load:         \(String(format: "%.2f", seconds)) s  \(ProgressLine.grouped(Int(Double(events) / seconds))) rows/s")
         } else {
-            print("duckdb CSV load:         skipped (pip install duckdb)")
+            print("duckdb CSV load:         " + (try BenchPeers.missing("DuckDB", install: "pip install duckdb", required: requirePeers)))
         }
         guard !noHTTP else { return }
-        try await http()
+        try await http(seconds: httpSeconds)
     }
 
-    func http() async throws {
-        guard runTool(["wrk", "--version"]) != nil || FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else {
-            print("http: skipped (apt-get install wrk)")
+    func http(seconds httpSeconds: Int) async throws {
+        guard let wrk = BenchPeers.executable("wrk") else {
+            print("http: " + (try BenchPeers.missing("wrk", install: "apt-get install wrk", required: requirePeers)))
             return
         }
+        let script = try BenchPeers.script("bench/segment_batch.lua")
         let database = folder + "/bench-http.sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
-        let me = CommandLine.arguments[0]
-        guard let key = runTool([me, "keys", "create", "--scope", "write", "--quiet", "--database", database])?
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        guard let created = runTool([me, "keys", "create", "--scope", "write", "--quiet", "--database", database])?
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        else { throw ValidationError("could not create a write key") }
+        else { throw BenchFailure("could not create a write key") }
+        let key = writeKey ?? created
+        let port = 18_765
         let server = Process()
         server.executableURL = URL(fileURLWithPath: me)
-        server.arguments = ["serve", "--database", database, "--port", "18765"]
+        server.arguments = ["serve", "--database", database, "--port", "\(port)"]
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
         defer {
-            server.terminate()
-            server.waitUntilExit()
+            if server.isRunning {
+                server.terminate()
+                server.waitUntilExit()
+            }
         }
-        try await Task.sleep(for: .seconds(1))
+        try await BenchPeers.waitForPort(port, process: server)
         let auth = Data((key + ":").utf8).base64EncodedString()
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
         let cpuBefore = Self.cpuSeconds(of: server.processIdentifier)
         guard let output = runTool(
-            ["wrk", "-t2", "-c\(connections)", "-d\(httpSeconds)s", "--latency", "-s", scriptPath("bench/segment_batch.lua"), "http://127.0.0.1:18765"],
+            [wrk, "-t2", "-c\(connections)", "-d\(httpSeconds)s", "--latency", "-s", script, "http://127.0.0.1:\(port)"],
             environment: ["TENURE_AUTH": auth, "TENURE_RUN": String(UInt32.random(in: 0 ... .max))])
-        else { throw ValidationError("wrk failed") }
+        else { throw BenchFailure("wrk failed to run") }
+        let cpuAfter = Self.cpuSeconds(of: server.processIdentifier)
         let requests = Self.number(after: "Requests/sec:", in: output) ?? 0
         let total = Int(Self.number(before: " requests in", in: output) ?? 0)
         let non2xx = Int(Self.number(after: "Non-2xx or 3xx responses:", in: output) ?? 0)
+        let socketErrors = output.split(separator: "\n").first { $0.contains("Socket errors:") }.map(String.init)
         let p50 = Self.latency("50%", in: output), p99 = Self.latency("99%", in: output)
-        let cpuAfter = Self.cpuSeconds(of: server.processIdentifier)
-        let cpu = cpuBefore.flatMap { before in cpuAfter.map { String(format: "%.1f s", $0 - before) } } ?? "?"
-        print("http /v1/batch (100 events each, \(connections) connections): \(ProgressLine.grouped(Int(requests * 100))) events/s sustained, batch latency p50 \(p50) p99 \(p99), \(non2xx) non-2xx; server CPU \(cpu) in \(httpSeconds) s, load average \(load) before")
-        // Every acknowledged event must be in the store.
+        // Every acknowledged event must be in the store; the only others stored are those of the
+        // requests cut off when wrk stopped (at most one per connection, 100 events each).
         server.terminate()
         server.waitUntilExit()
-        let stored = runTool(["sqlite3", database, "SELECT coalesce(sum(events), 0) FROM event_block"])?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-        print("acknowledged events \(ProgressLine.grouped((total - non2xx) * 100)); stored \(stored) (wrk may count requests cut off at the end as unanswered)")
+        let stored = try await SQLiteStore(path: database).counts().events
+        let acknowledged = (total - non2xx) * 100
+        guard total > 0 else { throw BenchFailure("wrk completed no request:\n\(output)") }
+        guard non2xx == 0 else {
+            throw BenchFailure("\(non2xx) of \(total) HTTP responses were not 2xx (a refused write key, or a server error); no figure is reported")
+        }
+        if let socketErrors { throw BenchFailure("wrk reported \(socketErrors.trimmingCharacters(in: .whitespaces))") }
+        guard stored >= acknowledged, stored - acknowledged <= connections * 100, stored % 100 == 0 else {
+            throw BenchFailure(
+                "\(acknowledged) events were acknowledged but \(stored) are stored "
+                    + "(at most \(connections * 100) more, from requests cut off at the end, may be)")
+        }
+        let cpu = cpuBefore.flatMap { before in cpuAfter.map { String(format: "%.1f s", $0 - before) } } ?? "?"
+        print("http /v1/batch (100 events each, \(connections) connections): \(ProgressLine.grouped(Int(requests * 100))) events/s sustained, batch latency p50 \(p50) p99 \(p99), 0 non-2xx; server CPU \(cpu) in \(httpSeconds) s, load average \(load) before")
+        print("acknowledged events \(ProgressLine.grouped(acknowledged)); stored \(ProgressLine.grouped(stored)) (\((stored - acknowledged) / 100) requests cut off when wrk stopped were committed too)")
     }
 
     /// User plus system CPU time the process has used (Linux `/proc`), in seconds.
@@ -187,7 +223,7 @@ struct BenchPredictCommand: AsyncParsableCommand {
         }
         let gbt = LearnBenchmark.run(rows: rows, features: 40, trees: trees, depth: depth, seed: 42)
         print(String(format: "gbt training %d×40, %d trees depth %d: %.1f s, test AUC %.5f", rows, trees, depth, gbt.trainingSeconds, gbt.testAUC))
-        if let out = runTool(["python3", scriptPath("bench/gbt_xgboost.py"), "--rows", "\(rows)", "--trees", "\(trees)", "--depth", "\(depth)", "--seed", "42"]) {
+        if let out = runTool(["python3", try BenchPeers.script("bench/gbt_xgboost.py"), "--rows", "\(rows)", "--trees", "\(trees)", "--depth", "\(depth)", "--seed", "42"]) {
             print("xgboost hist: " + out.trimmingCharacters(in: .whitespacesAndNewlines))
         } else {
             print("xgboost: skipped (pip install xgboost)")
