@@ -9,12 +9,18 @@ import Testing
         var output: String
     }
 
-    /// Runs `tenure arguments…` in `folder`, standard output and error together.
-    static func bench(_ arguments: [String], in folder: String) throws -> Outcome {
+    /// Runs `tenure arguments…` in `folder` (with `path` as `PATH` if given), standard output and
+    /// error together.
+    static func bench(_ arguments: [String], in folder: String, path: String? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TenureBinary.path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        if let path {
+            var environment = ProcessInfo.processInfo.environment
+            environment["PATH"] = path
+            process.environment = environment
+        }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
@@ -24,22 +30,8 @@ import Testing
         return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 
-    /// Whether wrk and DuckDB are here; in CI (`TENURE_REQUIRE_CROSSCHECKS=1`) their absence fails.
     static func peersInstalled() -> Bool {
-        let wrk = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-            .contains { FileManager.default.isExecutableFile(atPath: $0 + "/wrk") }
-        let duckdb = Process()
-        duckdb.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        duckdb.arguments = ["python3", "-c", "import duckdb"]
-        duckdb.standardError = FileHandle.nullDevice
-        let hasDuckDB = (try? duckdb.run()) != nil && { duckdb.waitUntilExit(); return duckdb.terminationStatus == 0 }()
-        if wrk && hasDuckDB { return true }
-        if ProcessInfo.processInfo.environment["TENURE_REQUIRE_CROSSCHECKS"] == "1" {
-            Issue.record("the benchmark's peers are missing: wrk \(wrk), duckdb \(hasDuckDB) (apt-get install wrk; pip install duckdb)")
-        } else {
-            print("skipped: wrk or DuckDB is not installed")
-        }
-        return false
+        Peer.executable("wrk", install: "apt-get install wrk") && Peer.pythonModule("duckdb", install: "pip install duckdb")
     }
 
     @Test func refusedRequestsFailTheRunAndPrintNoThroughput() throws {
@@ -74,22 +66,10 @@ import Testing
 
     @Test func aMissingPeerIsNamedAndRequirePeersMakesItAFailure() throws {
         let folder = TemporaryFolder()
-        // No wrk on this PATH: the HTTP part is skipped with the install command, or fails.
+        // No wrk (nor python3) on this PATH: the HTTP part is skipped with the install command, or fails.
         func run(_ extra: [String]) throws -> Outcome {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: TenureBinary.path)
-            process.arguments = ["bench", "ingest", "--events", "1000", "--customers", "100", "--folder", "data"] + extra
-            process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-            var environment = ProcessInfo.processInfo.environment
-            environment["PATH"] = folder.path
-            process.environment = environment
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = out
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+            try Self.bench(
+                ["bench", "ingest", "--events", "1000", "--customers", "100", "--folder", "data"] + extra, in: folder.path, path: folder.path)
         }
         let skipped = try run([])
         #expect(skipped.status == 0, "\(skipped.output)")

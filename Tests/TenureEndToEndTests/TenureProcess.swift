@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -106,4 +107,46 @@ final class TemporaryFolder {
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Peer programs the end-to-end tests run: the official Python clients and the benchmarks' peers.
+enum Peer {
+    /// Whether `python3 -c "import <module>"` works. When it does not, the test is skipped with
+    /// `install` named, or (in CI, `TENURE_REQUIRE_CROSSCHECKS=1`) fails.
+    static func pythonModule(_ module: String, install: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import \(module)"]
+        process.standardError = FileHandle.nullDevice
+        let found = (try? process.run()) != nil && { process.waitUntilExit(); return process.terminationStatus == 0 }()
+        return found || missing("\(module) (\(install))")
+    }
+
+    /// Whether the executable `name` is on `PATH`; like `pythonModule` when it is not.
+    static func executable(_ name: String, install: String) -> Bool {
+        let found = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+            .contains { FileManager.default.isExecutableFile(atPath: $0 + "/" + name) }
+        return found || missing("\(name) (\(install))")
+    }
+
+    private static func missing(_ what: String) -> Bool {
+        if ProcessInfo.processInfo.environment["TENURE_REQUIRE_CROSSCHECKS"] == "1" {
+            Issue.record("\(what) is not installed")
+        } else {
+            print("skipped: \(what) is not installed")
+        }
+        return false
+    }
+
+    /// Runs `python3 scripts/<script> arguments…` from the checkout; returns its exit status.
+    static func runScript(_ script: String, _ arguments: [String]) throws -> Int32 {
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", root.appendingPathComponent("scripts/" + script).path] + arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
 }
