@@ -12,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks, each beside its named peer in the same run (figures go to BENCHMARKS.md).",
         subcommands: [
-            BenchIngestCommand.self, BenchAnalyticsCommand.self, BenchPredictCommand.self, BenchDashboardCommand.self, BenchSearchCommand.self,
+            BenchAllCommand.self, BenchIngestCommand.self, BenchAnalyticsCommand.self, BenchPredictCommand.self, BenchDashboardCommand.self, BenchSearchCommand.self,
         ])
 }
 
@@ -54,24 +54,40 @@ struct BenchIngestCommand: AsyncParsableCommand {
     @Flag(help: "A small run (100,000 transactions, 10,000 customers, 2 s of HTTP) that checks the benchmark works.")
     var quick = false
     @Flag(help: "A missing peer (DuckDB, wrk) fails the benchmark instead of being skipped.") var requirePeers = false
+    @Option(help: "Also write the figures as a JSON record (scripts/bench/record.schema.json) to this file.") var json: String?
     @Option(help: ArgumentHelp("Send this write key instead of a new one (checks that refused requests fail the run).", visibility: .hidden))
     var writeKey: String?
 
-    func runStages() async throws {
+    func runStages(into record: inout BenchRecord) async throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let result = try await GroupCommitBenchmark.run(database: folder + "/bench-stages.sqlite", batches: 10_000, batchesPerCommit: 16)
-        guard result.events == 1_000_000 else {
-            throw BenchFailure("the group commits stored \(result.events) of 1,000,000 events")
+        let load = BenchRecord.loadAverage()
+        let batches = quick ? 1_000 : 10_000
+        let result = try await GroupCommitBenchmark.run(database: folder + "/bench-stages.sqlite", batches: batches, batchesPerCommit: 16)
+        guard result.events == batches * 100 else {
+            throw BenchFailure("the group commits stored \(result.events) of \(batches * 100) events")
         }
         print(
             "stages (\(ProgressLine.grouped(result.events)) events, \(result.commits) commits of 16 batches): "
                 + "parse \(String(format: "%.2f", result.parseMicrosPerEvent)) µs/event, "
                 + "write \(String(format: "%.2f", result.writeMicrosPerEvent)) µs/event (CPU \(String(format: "%.2f", result.writeCPUMicrosPerEvent))) "
                 + "(\(ProgressLine.grouped(Int(Double(result.events) / result.writeSeconds))) events/s on the writer alone)")
+        record.add(
+            "ingest.stages", command: "tenure bench ingest --stages" + (quick ? " --quick" : ""), loadAverageBefore: load,
+            figures: [
+                "events": Double(result.events), "parse_us_per_event": result.parseMicrosPerEvent,
+                "write_us_per_event": result.writeMicrosPerEvent, "write_cpu_us_per_event": result.writeCPUMicrosPerEvent,
+            ])
     }
 
     func run() async throws {
-        if stages { return try await runStages() }
+        var record = BenchRecord(quick: quick)
+        try await measure(into: &record)
+        if let json { try record.write(to: json) }
+    }
+
+    /// Runs the benchmark, printing each figure and adding it to `record`.
+    func measure(into record: inout BenchRecord) async throws {
+        if stages { return try await runStages(into: &record) }
         let (events, customers, httpSeconds) = quick ? (100_000, 10_000, 2) : (self.events, self.customers, self.httpSeconds)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let csv = folder + "/transactions-\(events).csv"
@@ -82,12 +98,18 @@ struct BenchIngestCommand: AsyncParsableCommand {
         let size = (try? FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? 0
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB; file \(size >> 20) MiB")
 
+        let load = BenchRecord.loadAverage()
         let result = try await IngestBenchmark.importCSV(path: csv, database: folder + "/bench-import.sqlite")
         guard result.events == events else {
             throw BenchFailure("tenure import stored \(result.events) of the file's \(events) rows")
         }
         let peakMiB = result.peakMemoryBytes >> 20
         print("tenure import (SQLite):  \(String(format: "%.2f", result.seconds)) s  \(ProgressLine.grouped(Int(result.eventsPerSecond))) events/s  peak memory \(peakMiB) MiB")
+        let figures = [
+            "rows": Double(events), "seconds": result.seconds, "rows_per_second": result.eventsPerSecond,
+            "peak_memory_mib": Double(peakMiB),
+        ]
+        let command = "tenure bench ingest --events \(events) --customers \(customers) --no-http"
         if BenchPeers.hasPythonModule("duckdb") {
             guard let out = runTool(["python3", try BenchPeers.script("bench/duckdb_load.py"), csv]) else {
                 throw BenchFailure("scripts/bench/duckdb_load.py failed on \(csv)")
@@ -98,14 +120,18 @@ struct BenchIngestCommand: AsyncParsableCommand {
             }
             guard rows == events else { throw BenchFailure("DuckDB loaded \(rows) of the file's \(events) rows") }
             print("duckdb CSV load:         \(String(format: "%.2f", seconds)) s  \(ProgressLine.grouped(Int(Double(events) / seconds))) rows/s")
+            record.add(
+                "ingest.import", command: command, loadAverageBefore: load, figures: figures,
+                peer: .init(name: "duckdb read_csv", figures: ["rows": Double(rows), "seconds": seconds, "rows_per_second": Double(rows) / seconds]))
         } else {
             print("duckdb CSV load:         " + (try BenchPeers.missing("DuckDB", install: "pip install duckdb", required: requirePeers)))
+            record.add("ingest.import", command: command, loadAverageBefore: load, figures: figures)
         }
         guard !noHTTP else { return }
-        try await http(seconds: httpSeconds)
+        try await http(seconds: httpSeconds, into: &record)
     }
 
-    func http(seconds httpSeconds: Int) async throws {
+    func http(seconds httpSeconds: Int, into record: inout BenchRecord) async throws {
         guard let wrk = BenchPeers.executable("wrk") else {
             print("http: " + (try BenchPeers.missing("wrk", install: "apt-get install wrk", required: requirePeers)))
             return
@@ -133,7 +159,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         }
         try await BenchPeers.waitForPort(port, process: server)
         let auth = Data((key + ":").utf8).base64EncodedString()
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
+        let load = BenchRecord.loadAverage()
         let cpuBefore = Self.cpuSeconds(of: server.processIdentifier)
         guard let output = runTool(
             [wrk, "-t2", "-c\(connections)", "-d\(httpSeconds)s", "--latency", "-s", script, "http://127.0.0.1:\(port)"],
@@ -162,8 +188,18 @@ struct BenchIngestCommand: AsyncParsableCommand {
                     + "(at most \(connections * 100) more, from requests cut off at the end, may be)")
         }
         let cpu = cpuBefore.flatMap { before in cpuAfter.map { String(format: "%.1f s", $0 - before) } } ?? "?"
-        print("http /v1/batch (100 events each, \(connections) connections): \(ProgressLine.grouped(Int(requests * 100))) events/s sustained, batch latency p50 \(p50) p99 \(p99), 0 non-2xx; server CPU \(cpu) in \(httpSeconds) s, load average \(load) before")
+        print("http /v1/batch (100 events each, \(connections) connections): \(ProgressLine.grouped(Int(requests * 100))) events/s sustained, batch latency p50 \(p50) p99 \(p99), 0 non-2xx; server CPU \(cpu) in \(httpSeconds) s, load average \(load.map { String($0) } ?? "?") before")
         print("acknowledged events \(ProgressLine.grouped(acknowledged)); stored \(ProgressLine.grouped(stored)) (\((stored - acknowledged) / 100) requests cut off when wrk stopped were committed too)")
+        var figures = [
+            "events_per_second": requests * 100, "seconds": Double(httpSeconds), "connections": Double(connections),
+            "acknowledged_events": Double(acknowledged), "stored_events": Double(stored),
+        ]
+        if let p50 = Self.milliseconds(p50) { figures["batch_p50_ms"] = p50 }
+        if let p99 = Self.milliseconds(p99) { figures["batch_p99_ms"] = p99 }
+        if let before = cpuBefore, let after = cpuAfter { figures["server_cpu_seconds"] = after - before }
+        record.add(
+            "ingest.http", command: "tenure bench ingest --events 1000 --customers 100 --http-seconds \(httpSeconds) --connections \(connections)",
+            loadAverageBefore: load, figures: figures)
     }
 
     /// User plus system CPU time the process has used (Linux `/proc`), in seconds.
@@ -187,11 +223,40 @@ struct BenchIngestCommand: AsyncParsableCommand {
         return Double(text[..<range.lowerBound].split(whereSeparator: { $0 == " " || $0 == "\n" }).last ?? "")
     }
 
+    /// wrk's latency text (`812.00us`, `24.10ms`, `1.20s`) in milliseconds.
+    static func milliseconds(_ text: String) -> Double? {
+        for (unit, scale) in [("us", 0.001), ("ms", 1.0), ("s", 1000.0)] where text.hasSuffix(unit) {
+            return Double(text.dropLast(unit.count)).map { $0 * scale }
+        }
+        return nil
+    }
+
     static func latency(_ percentile: String, in text: String) -> String {
         for line in text.split(separator: "\n") where line.trimmingCharacters(in: .whitespaces).hasPrefix(percentile) {
             return String(line.split(separator: " ").last ?? "?")
         }
         return "?"
+    }
+}
+
+struct BenchAllCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "all",
+        abstract: "Runs the benchmarks that keep a JSON record (ingestion: import beside DuckDB, HTTP, the stages) and writes it.",
+        discussion: "With --quick they run at a size that finishes in about a minute on two cores, to check that they work.")
+
+    @Option(help: "The JSON record to write (scripts/bench/record.schema.json).") var json: String
+    @Flag(help: "Small sizes: checks that every benchmark works, not how fast.") var quick = false
+    @Flag(help: "A missing peer fails the run instead of being skipped.") var requirePeers = false
+    @Option(help: "Working folder for generated files and databases.") var folder = "./bench-data"
+
+    func run() async throws {
+        var record = BenchRecord(quick: quick)
+        let common = ["--folder", folder] + (requirePeers ? ["--require-peers"] : [])
+        try await BenchIngestCommand.parse(common + (quick ? ["--quick"] : [])).measure(into: &record)
+        try await BenchIngestCommand.parse(common + ["--stages"] + (quick ? ["--quick"] : [])).measure(into: &record)
+        try record.write(to: json)
+        print("wrote \(record.benchmarks.count) benchmarks to \(json)")
     }
 }
 

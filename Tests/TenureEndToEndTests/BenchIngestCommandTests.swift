@@ -78,4 +78,22 @@ import Testing
         #expect(required.status != 0)
         #expect(required.output.contains("is not installed") && required.output.contains("--require-peers"), "\(required.output)")
     }
+
+    @Test func benchAllWritesARecordTheSchemaAccepts() throws {
+        guard Self.peersInstalled(), Peer.pythonModule("jsonschema", install: "pip install jsonschema") else { return }
+        let folder = TemporaryFolder()
+        let outcome = try Self.bench(
+            ["bench", "all", "--quick", "--require-peers", "--json", "record.json", "--folder", "data"], in: folder.path)
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(try Peer.runScript("bench/validate_record.py", [folder.path + "/record.json"]) == 0)
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/record.json"))) as? [String: Any]
+        let benchmarks = try #require(record?["benchmarks"] as? [[String: Any]])
+        #expect(benchmarks.compactMap { $0["name"] as? String } == ["ingest.import", "ingest.http", "ingest.stages"])
+        // The import and DuckDB loaded the same rows; the HTTP run stored what it acknowledged.
+        let importRatios = try #require(benchmarks.first?["ratios"] as? [String: Double])
+        #expect(importRatios["rows"] == 1 && (importRatios["rows_per_second"] ?? 0) > 0)
+        let http = try #require(benchmarks.dropFirst().first?["figures"] as? [String: Double])
+        #expect((http["acknowledged_events"] ?? 0) > 0 && (http["stored_events"] ?? 0) >= (http["acknowledged_events"] ?? .infinity))
+        #expect((record?["commit"] as? String)?.count == 40)
+    }
 }
