@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The machine-readable record of a benchmark run (`tenure bench all --json FILE`,
 /// `tenure bench ingest --json FILE`): the machine, the commit, and for each benchmark its
@@ -68,8 +71,9 @@ struct BenchRecord: Codable {
         try encoder.encode(self).write(to: URL(fileURLWithPath: path))
     }
 
-    /// The 1-minute load average now (Linux `/proc/loadavg`).
+    /// The 1-minute load average now.
     static func loadAverage() -> Double? {
-        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.flatMap { Double($0) }
+        var load = 0.0
+        return getloadavg(&load, 1) == 1 ? load : nil
     }
 }

@@ -119,20 +119,17 @@ public struct ValuePolicy: Sendable, Hashable {
         return number
     }
 
-    /// A number sent as a JSON number or a numeric string; nil for `null`. A string that is not a
-    /// finite number (or is longer than 64 bytes, which `JSONValue.doubleValue` does not read
-    /// either), or any other value, is refused.
+    /// A number sent as a JSON number or a numeric string, read as revenue metrics read it
+    /// (`JSONValue.doubleValue`); nil for `null`. Anything `doubleValue` does not read as a finite
+    /// number is refused.
     private func number(_ value: JSONValue, field: String, index: Int?) throws(IngestError) -> Double? {
-        switch value {
-        case .null: return nil
-        case .number(let n) where n.isFinite: return n
-        case .string(let s):
-            if s.utf8.count <= 64, let n = Double(s.trimmingCharacters(in: .whitespaces)), n.isFinite { return n }
+        if case .null = value { return nil }
+        if let number = value.doubleValue { return number }
+        if case .string(let s) = value {
             throw IngestError(
                 .invalidField, "\(Self.place(index))`\(field)` \"\(s.prefix(40))\" is not a finite number", index: index, field: field)
-        default:
-            throw IngestError(.invalidField, "\(Self.place(index))`\(field)` must be a number", index: index, field: field)
         }
+        throw IngestError(.invalidField, "\(Self.place(index))`\(field)` must be a number", index: index, field: field)
     }
 
     /// A stored amount as analytics should read it: NaN (no amount) for a value outside the policy,
