@@ -123,10 +123,17 @@ public struct AtRiskRanking: Sendable {
                 customer: customer, churnRisk: risk, probabilityAlive: value.probabilityAlive(of: customer),
                 predictedCLV: clv, expectedLoss: risk * clv, reasons: why, action: action))
         }
+        var scores = CustomerScores(asOf: cutoff, customerCount: snapshot.customerCount)
+        for (i, customer) in customers.enumerated() {
+            scores.churnRisk[customer] = probabilities[i]
+            scores.clv[customer] = clvs[i]
+            scores.expectedLoss[customer] = probabilities[i] * clvs[i]
+            if let p = value.probabilityAlive(of: customer) { scores.probabilityAlive[customer] = p }
+        }
         return AtRiskReport(
             cutoffDay: cutoff, trainCutoffDay: model.trainCutoffDay, horizonDays: model.label.horizonDays,
             clvHorizonWeeks: clvHorizonWeeks, scoredCount: customers.count, trainCount: model.trainCount,
-            customers: entries)
+            customers: entries, scores: scores)
     }
 }
 
@@ -161,4 +168,11 @@ public struct AtRiskReport: Sendable, Codable, Equatable {
     public var trainCount: Int
     /// The top customers by expected loss, largest first.
     public var customers: [AtRiskCustomer]
+    /// Every scored customer's risk, P(alive), CLV and expected loss (not kept in the JSON form:
+    /// a million customers' scores are rebuilt by the next scoring run).
+    public var scores: CustomerScores?
+
+    enum CodingKeys: String, CodingKey {
+        case cutoffDay, trainCutoffDay, horizonDays, clvHorizonWeeks, scoredCount, trainCount, customers
+    }
 }

@@ -1,0 +1,134 @@
+/// One trait of every customer, typed for fast tests: strings are dictionary-coded (each
+/// distinct text is tested once per evaluation, then looked up per customer), numbers kept as
+/// `Double`. About 4 bytes a customer, plus 8 when any customer has a number.
+public struct SegmentTraitColumn: Sendable {
+    /// Per customer: ≥ 0 a string (index into ``levels``), or one of the negative codes below.
+    public private(set) var codes: [Int32]
+    /// The distinct strings.
+    public private(set) var levels: [String] = []
+    private var levelIndex: [String: Int32] = [:]
+    /// Per customer, the JSON number when ``codes`` is ``number``; empty until one is seen.
+    public private(set) var numbers: [Double] = []
+
+    public static let missing: Int32 = -1
+    public static let null: Int32 = -2
+    public static let isTrue: Int32 = -3
+    public static let isFalse: Int32 = -4
+    public static let number: Int32 = -5
+    /// An array or object: it exists, and no comparison holds.
+    public static let other: Int32 = -6
+
+    public init(customerCount: Int) {
+        codes = [Int32](repeating: Self.missing, count: customerCount)
+    }
+
+    public var customerCount: Int { codes.count }
+
+    /// Sets customer `customer`'s value (`nil`: the trait is not set).
+    public mutating func set(customer: Int, _ value: JSONValue?) {
+        guard customer >= 0, customer < codes.count else { return }
+        switch value {
+        case nil: codes[customer] = Self.missing
+        case .null?: codes[customer] = Self.null
+        case .bool(let b)?: codes[customer] = b ? Self.isTrue : Self.isFalse
+        case .number(let x)?:
+            if numbers.isEmpty { numbers = [Double](repeating: .nan, count: codes.count) }
+            numbers[customer] = x
+            codes[customer] = Self.number
+        case .string(let s)?:
+            if let code = levelIndex[s] {
+                codes[customer] = code
+            } else {
+                let code = Int32(levels.count)
+                levels.append(s)
+                levelIndex[s] = code
+                codes[customer] = code
+            }
+        case .array?, .object?: codes[customer] = Self.other
+        }
+    }
+
+    /// Customer `customer`'s value as JSON (`nil` when not set).
+    public func value(of customer: Int) -> JSONValue? {
+        guard customer >= 0, customer < codes.count else { return nil }
+        let c = codes[customer]
+        switch c {
+        case Self.missing: return nil
+        case Self.null: return .null
+        case Self.isTrue: return .bool(true)
+        case Self.isFalse: return .bool(false)
+        case Self.number: return .number(numbers[customer])
+        case Self.other: return .array([])
+        default: return .string(levels[Int(c)])
+        }
+    }
+
+    /// More customers (the new ones without the trait).
+    public mutating func grow(to customerCount: Int) {
+        guard customerCount > codes.count else { return }
+        codes += [Int32](repeating: Self.missing, count: customerCount - codes.count)
+        if !numbers.isEmpty { numbers += [Double](repeating: .nan, count: customerCount - numbers.count) }
+    }
+
+    /// The customers passing `predicate` on day `asOf`.
+    public func members(_ predicate: SegmentPredicate, asOf: Int32) -> SegmentMembers {
+        // Each distinct value is tested once; customers then look their code up.
+        let levelPass = levels.map { predicate.holds(json: .string($0), asOf: asOf) }
+        let fixed: [Bool] = [Self.other, Self.number, Self.isFalse, Self.isTrue, Self.null, Self.missing].map { code in
+            switch code {
+            case Self.missing: predicate.holds(json: nil, asOf: asOf)
+            case Self.null: predicate.holds(json: .null, asOf: asOf)
+            case Self.isTrue: predicate.holds(json: .bool(true), asOf: asOf)
+            case Self.isFalse: predicate.holds(json: .bool(false), asOf: asOf)
+            case Self.other: predicate.holds(json: .array([]), asOf: asOf)
+            default: false
+            }
+        }
+        let numberTest: (Double) -> Bool
+        switch predicate {
+        case .exists: numberTest = { _ in true }
+        case .missing: numberTest = { _ in false }
+        default: numberTest = { predicate.holds(number: $0) }
+        }
+        return codes.withUnsafeBufferPointer { codes in
+            SegmentMembers(customerCount: codes.count) { i in
+                let c = codes[i]
+                if c >= 0 { return levelPass[Int(c)] }
+                if c == Self.number { return numberTest(numbers[i]) }
+                return fixed[Int(c + 6)]
+            }
+        }
+    }
+}
+
+/// The traits a set of segments tests, by exact name, each a ``SegmentTraitColumn``.
+public struct SegmentTraitTable: Sendable {
+    public private(set) var columns: [String: SegmentTraitColumn] = [:]
+    public private(set) var customerCount: Int
+
+    /// A table of the traits `names`, none set yet.
+    public init(customerCount: Int, names: Set<String>) {
+        self.customerCount = customerCount
+        for name in names { columns[name] = SegmentTraitColumn(customerCount: customerCount) }
+    }
+
+    /// The names held.
+    public var names: Set<String> { Set(columns.keys) }
+
+    /// Records customer `customer`'s traits (an `identify`'s full set): held names it lacks are unset.
+    public mutating func set(customer: Int, traits: [String: JSONValue]) {
+        for name in columns.keys { columns[name]!.set(customer: customer, traits[name]) }
+    }
+
+    /// Sets one trait, when it is held.
+    public mutating func set(customer: Int, name: String, _ value: JSONValue?) {
+        guard columns[name] != nil else { return }
+        columns[name]!.set(customer: customer, value)
+    }
+
+    public mutating func grow(to customerCount: Int) {
+        guard customerCount > self.customerCount else { return }
+        self.customerCount = customerCount
+        for name in columns.keys { columns[name]!.grow(to: customerCount) }
+    }
+}
