@@ -27,4 +27,14 @@ public enum StandardEvent {
     public static let accountDeleted = "Account Deleted"
     /// A customer's email or other channel opt-out. Properties: `channel`.
     public static let unsubscribed = "Unsubscribed"
+
+    /// Recorded by Tenure when a customer joins a saved segment. Properties: `segment` (its
+    /// name), `segment_id`.
+    public static let segmentEntered = "Segment Entered"
+    /// Recorded by Tenure when a customer leaves a saved segment. Properties as ``segmentEntered``.
+    public static let segmentExited = "Segment Exited"
+    /// Events Tenure records about a customer rather than the customer doing something: they are
+    /// in the event log and on the timeline, but they are not activity (they do not move last-seen
+    /// times or enter the analytics snapshot), so recording them cannot change a metric.
+    public static let systemEvents: Set<String> = [segmentEntered, segmentExited]
 }

@@ -1,6 +1,6 @@
 /// How values are written in the text form, shared by the printers and the parser so that
 /// `parse(print(ast)) == ast`.
-enum SegmentTextForm {
+public enum SegmentTextForm {
     /// Words with a meaning in the grammar (matched ignoring case). Metric names are not among
     /// them: they are looked up in ``SegmentMetric``.
     static let keywords: Set<String> = [
@@ -13,7 +13,7 @@ enum SegmentTextForm {
 
     /// `s` as a string literal: in double quotes, with `"` and `\` escaped, and every control
     /// character written as an escape (`\n`, `\t`, `\r`, `\u{7}`), so the literal stays on one line.
-    static func quoted(_ s: String) -> String {
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -8,6 +8,8 @@ import TenureCore
 /// once in `finish()`.
 struct SQLiteMessageWriter: ImportSessionWriter {
     private let db: Database
+    /// The transaction's connection, for writes that commit with the events (segment membership).
+    var database: Database { db }
     private var insertCustomers: GroupedStatement
     private let insertIdentity: FastStatement
     /// Widens customers' first/last seen times.
@@ -80,13 +82,25 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         return outcome
     }
 
-    /// Stores message `i` of `batch` unless its message id (or the order it carries) is stored.
-    private mutating func write(_ batch: PreparedMessages, _ i: Int) throws -> Bool {
+    /// Stores Tenure's own events about known customers (``StandardEvent/systemEvents``:
+    /// `customers[i]` is message `i`'s store customer id), unless their message ids are stored.
+    /// They are not activity: customers' last-seen times do not move.
+    mutating func writeSystemEvents(_ batch: PreparedMessages, customers: [Int64]) throws -> IngestOutcome {
+        var outcome = IngestOutcome()
+        for i in 0..<batch.count {
+            if try write(batch, i, customer: customers[i]) { outcome.stored += 1 } else { outcome.duplicates += 1 }
+        }
+        return outcome
+    }
+
+    /// Stores message `i` of `batch` unless its message id (or the order it carries) is stored;
+    /// `fixed` is a known customer for a system event (no identity is resolved or changed).
+    private mutating func write(_ batch: PreparedMessages, _ i: Int, customer fixed: Int64? = nil) throws -> Bool {
         let key = batch.keys[i], orderKey = batch.orderKeys[i].isZero ? nil : batch.orderKeys[i]
         guard isNew(key, order: orderKey) else { return false }
         let kind = batch.messages[i].kind
         let timestamp = batch.times[i]
-        let customer = try resolveCustomer(batch, i)
+        let customer = try fixed ?? resolveCustomer(batch, i)
         let typeId = try typeId(kind: kind, name: batch.messages[i].name ?? "")
         let orderLines = batch.orderLines[i]
         block.details.append(batch.details, rows: i..<i + 1)
@@ -105,8 +119,9 @@ struct SQLiteMessageWriter: ImportSessionWriter {
             block.orderLines += Int(orderLines)
             block.orderRevenue += batch.orderValues[i]
         }
-        seen.mark(customer, timestamp)
+        if fixed == nil { seen.mark(customer, timestamp) }
         if block.count >= SQLiteEventLog.maximumEvents { try flush() }
+        guard fixed == nil else { return true }
         switch kind {
         case .identify:
             let traits = batch.messages[i].traits

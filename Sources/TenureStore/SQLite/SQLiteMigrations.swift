@@ -222,6 +222,39 @@ enum SQLiteMigrations {
             // through this trigger each one cost four times as much.
             try db.execute(sql: "DROP TRIGGER IF EXISTS customer_trait_search_update")
         }
+        migrator.registerMigration("v6-segments") { db in
+            // Saved segments (the definition in its canonical text form) and their recorded
+            // membership: a bitset over store customer ids (bit i of byte i/8), with a generation
+            // counter that names each recording's Segment Entered/Exited events, and the member
+            // count at the last recording of each day (the size trend). Times in ms since 1970 UTC.
+            try db.execute(
+                sql: """
+                    CREATE TABLE segment (
+                      id INTEGER PRIMARY KEY,
+                      name TEXT NOT NULL UNIQUE,
+                      definition TEXT NOT NULL,
+                      description TEXT NOT NULL DEFAULT '',
+                      created_by TEXT NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      updated_by TEXT NOT NULL,
+                      updated_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE segment_membership (
+                      segment_id INTEGER PRIMARY KEY,
+                      members BLOB NOT NULL,
+                      member_count INTEGER NOT NULL,
+                      as_of INTEGER NOT NULL,
+                      evaluated_at INTEGER NOT NULL,
+                      generation INTEGER NOT NULL
+                    );
+                    CREATE TABLE segment_size (
+                      segment_id INTEGER NOT NULL,
+                      day INTEGER NOT NULL,
+                      members INTEGER NOT NULL,
+                      PRIMARY KEY(segment_id, day)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 

@@ -172,6 +172,8 @@ extension SQLiteStore: SnapshotSource {
             let policy = ValuePolicy.live
             var names: [UInt32: String] = [:]
             var subscriptionTypes = [Bool](repeating: false, count: types.count)
+            // Tenure's own events about customers are not activity.
+            var systemTypes = [Bool](repeating: false, count: types.count)
             let subscriptionNames: Set<String> = [
                 StandardEvent.subscriptionStarted, StandardEvent.subscriptionRenewed, StandardEvent.subscriptionCancelled,
             ]
@@ -180,6 +182,7 @@ extension SQLiteStore: SnapshotSource {
                 let name: String = row[2]
                 names[UInt32(id)] = name
                 if row[1] as String == "track", subscriptionNames.contains(name), id < subscriptionTypes.count { subscriptionTypes[id] = true }
+                if row[1] as String == "track", StandardEvent.systemEvents.contains(name), id < systemTypes.count { systemTypes[id] = true }
             }
             let anySubscriptions = subscriptionTypes.contains(true)
             var withSubscriptions: [(block: Int64, rows: [Int], customers: [Int32])] = []
@@ -220,6 +223,7 @@ extension SQLiteStore: SnapshotSource {
                                             let index = dense[customer]
                                             guard index >= 0 else { continue }
                                             let typeId = Int(UInt32(littleEndian: typeIds.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                                            if typeId < systemTypes.count, systemTypes[typeId] { continue }
                                             let ms = Int64(littleEndian: times.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
                                             let revenue = Double(
                                                 bitPattern: UInt64(littleEndian: revenues.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))

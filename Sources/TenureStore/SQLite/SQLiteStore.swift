@@ -114,7 +114,7 @@ extension SQLiteStore: EventStore {
 
     /// Runs `body` in one write transaction with the writer's in-memory state; the state is kept
     /// only when the transaction commits.
-    private func write<T: Sendable>(_ body: @Sendable (inout SQLiteMessageWriter) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @Sendable (inout SQLiteMessageWriter) throws -> T) async throws -> T {
         try await writer.writeWithoutTransaction { db in
             try self.writerState.withLock { state in
                 var result: T?
