@@ -19,6 +19,10 @@ public struct ServerConfiguration: Sendable {
     public var riskScoresFile: URL?
     /// Failed dashboard sign-ins tolerated per client address and per user name.
     public var signInLimit: SignInLimit
+    /// Live segment membership (``SegmentService``); nil records none.
+    public var segments: SegmentService.Configuration? = SegmentService.Configuration()
+    /// The time the act side reads (segment re-evaluation at the hour and day boundaries).
+    public var clock: any WallClock = SystemWallClock()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: IngestLimits = .segment,
                 riskScoring: RiskScoringService.Configuration? = nil, riskScoresFile: URL? = nil, signInLimit: SignInLimit = SignInLimit()) {
@@ -34,7 +38,8 @@ public struct ServerConfiguration: Sendable {
 /// The router with every route Tenure serves; tests build exactly this.
 public func buildRouter(
     store: any TenureStoreProtocols, limits: IngestLimits = .segment, logger: Logger,
-    snapshots: SnapshotCache? = nil, riskScores: RiskScores? = nil, signInLimit: SignInLimit = SignInLimit()
+    snapshots: SnapshotCache? = nil, riskScores: RiskScores? = nil, signInLimit: SignInLimit = SignInLimit(),
+    clock: any WallClock = SystemWallClock()
 ) -> Router<TenureRequestContext> {
     let router = Router(context: TenureRequestContext.self)
     let authenticator = APIKeyAuthenticator(store: store)
@@ -47,6 +52,9 @@ public func buildRouter(
     let snapshots = snapshots ?? SnapshotCache(store: store)
     ReportsController(cache: snapshots, authenticator: authenticator).addRoutes(to: router)
     AtRiskController(cache: snapshots, store: store, authenticator: authenticator, scores: riskScores).addRoutes(to: router)
+    if let segments = store as? any SegmentStore & SegmentPopulationSource & EventStore {
+        SegmentsController(store: segments, cache: snapshots, scores: riskScores, authenticator: authenticator, clock: clock).addRoutes(to: router)
+    }
     // The dashboard (session sign-in); users, stored sessions and search need a store that offers them.
     do {
         try DashboardController(
@@ -74,9 +82,13 @@ public func buildApplication(
         services.append(RiskScoringService(configuration: scoring, cache: snapshots, store: store, scores: scores, logger: logger))
         riskScores = scores
     }
+    if let segments = configuration.segments, let segmentStore = store as? any SegmentStore & SegmentPopulationSource {
+        services.append(SegmentService(
+            configuration: segments, store: segmentStore, cache: snapshots, scores: riskScores, clock: configuration.clock, logger: logger))
+    }
     let router = buildRouter(
         store: store, limits: configuration.limits, logger: logger, snapshots: snapshots, riskScores: riskScores,
-        signInLimit: configuration.signInLimit)
+        signInLimit: configuration.signInLimit, clock: configuration.clock)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tenure"),

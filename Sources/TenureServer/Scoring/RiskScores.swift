@@ -20,6 +20,13 @@ public actor RiskScores {
         public var userIds: [String?]
         /// The model's backtest quality (AUC etc. of both learners), when known.
         public var backtest: ChurnBacktestReport?
+        /// The ``StoreSnapshot/mergeGeneration`` of the snapshot scored: `report.scores` index its
+        /// customers (not kept in the file, as the scores are not).
+        public var snapshotGeneration: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case version, scoredAt, report, userIds, backtest
+        }
 
         public init(scoredAt: Date, report: AtRiskReport, userIds: [String?], backtest: ChurnBacktestReport?) {
             version = 1

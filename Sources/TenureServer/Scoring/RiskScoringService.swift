@@ -73,7 +73,9 @@ public struct RiskScoringService: Service {
                 )
             }
             let userIds = try await store.userIds(of: report.customers.map { snapshot.customerIds[$0.customer] })
-            await scores.update(RiskScores.Ranking(scoredAt: Date(), report: report, userIds: userIds, backtest: model.backtest))
+            var ranking = RiskScores.Ranking(scoredAt: Date(), report: report, userIds: userIds, backtest: model.backtest)
+            ranking.snapshotGeneration = snapshot.mergeGeneration
+            await scores.update(ranking)
             logger.info("scored churn risk", metadata: [
                 "customers": "\(report.scoredCount)", "explained": "\(report.customers.count)", "trainedOn": "\(model.trainCount)",
                 "trainSeconds": "\(trainTime)", "seconds": "\(clock.now - start)", "model": "\(model.model.kindName)",

@@ -18,6 +18,9 @@ public struct StoreSnapshot: Sendable {
     public var nextSequence: Int64
     /// Customer merges seen; a new merge changes whose old events are whose, so the next refresh rebuilds.
     var mergeCount: Int
+    /// Changes when a merge rebuilt the snapshot (customer indices may then differ): data indexed
+    /// like one snapshot fits another only when both have the same generation.
+    public var mergeGeneration: Int { mergeCount }
     /// Events read per second by the last build or refresh.
     public var eventsPerSecond: Double
     /// Subscription changes in time order (snapshot customer index, change), for contractual

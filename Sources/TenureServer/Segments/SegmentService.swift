@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TenureCore
+import TenureStore
+
+/// Keeps saved segments' membership live in `tenure serve`: re-evaluates every segment when the
+/// snapshot has new events, the segments or the churn scores changed, or the clock passed an hour
+/// (at the latest; so also the day boundary), since windows such as "no purchase in the last 30
+/// days" change with time alone, and records each entry and exit exactly once (see ``SegmentStore``).
+public actor SegmentService: Service {
+    public struct Configuration: Sendable {
+        /// How often to look for a reason to re-evaluate.
+        public var checkInterval: Duration
+        public init(checkInterval: Duration = .seconds(5)) {
+            self.checkInterval = checkInterval
+        }
+    }
+
+    let configuration: Configuration
+    let store: any SegmentStore & SegmentPopulationSource
+    let cache: SnapshotCache
+    let scores: RiskScores?
+    let clock: any WallClock
+    let logger: Logger
+    /// What the last recording saw; a change in any part is a reason to evaluate again.
+    private var lastKey: Key?
+
+    struct Key: Equatable {
+        var nextSequence: Int64
+        var customers: Int
+        var segments: [String]
+        var scoredAt: Date?
+        var hour: Int64
+    }
+
+    public init(
+        configuration: Configuration = Configuration(), store: any SegmentStore & SegmentPopulationSource, cache: SnapshotCache,
+        scores: RiskScores?, clock: any WallClock = SystemWallClock(), logger: Logger
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.cache = cache
+        self.scores = scores
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await refreshIfNeeded()
+            } catch {
+                logger.warning("segment refresh failed", metadata: ["error": "\(error)"])
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.checkInterval) }
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Re-evaluates and records when something changed since the last recording; returns the
+    /// outcomes, or nil when nothing had changed.
+    @discardableResult
+    public func refreshIfNeeded() async throws -> [SegmentMembershipOutcome]? {
+        let now = clock.now()
+        let saved = try await store.segments()
+        guard !saved.isEmpty else { return nil }
+        let snapshot = try await cache.current()
+        let ranking = await scores?.latest
+        let key = Key(
+            nextSequence: snapshot.nextSequence, customers: snapshot.customerIds.count,
+            segments: saved.map { "\($0.id)\u{1F}\($0.definition)" }, scoredAt: ranking?.scoredAt,
+            hour: Int64((now.timeIntervalSince1970 / 3600).rounded(.down)))
+        guard key != lastKey else { return nil }
+        let started = ContinuousClock.now
+        // Scores of an older snapshot index the same customers unless a merge rebuilt it since
+        // (indices only grow otherwise); after a merge, churn metrics wait for the next scoring.
+        let customerScores = ranking?.report.scores.flatMap {
+            ranking?.snapshotGeneration == snapshot.mergeGeneration && $0.customerCount <= snapshot.customerIds.count ? $0 : nil
+        }
+        let outcomes = try await SegmentMembership.refresh(store: store, snapshot: snapshot, scores: customerScores, at: now)
+        lastKey = key
+        let entered = outcomes.reduce(0) { $0 + $1.transitions.entered.count }, exited = outcomes.reduce(0) { $0 + $1.transitions.exited.count }
+        logger.info("segments refreshed", metadata: [
+            "segments": "\(outcomes.count)", "entered": "\(entered)", "exited": "\(exited)", "seconds": "\(ContinuousClock.now - started)",
+        ])
+        return outcomes
+    }
+}
