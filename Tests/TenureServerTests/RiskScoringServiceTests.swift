@@ -41,8 +41,13 @@ import TenureStore
         #expect(ranking.report.horizonDays == 90 && ranking.report.customers.count == ranking.userIds.count)
         #expect(ranking.report.scoredCount >= ranking.report.customers.count && !ranking.report.customers.isEmpty)
         #expect(ranking.backtest != nil)
+        #expect(ranking.report.scores?.scoredCount == ranking.report.scoredCount && ranking.snapshotGeneration != nil)
         let restarted = RiskScores(file: file, logger: logger)
-        #expect(await restarted.latest == ranking)
+        // Every customer's scores are not kept in the file: the next scoring rebuilds them.
+        var persisted = ranking
+        persisted.report.scores = nil
+        persisted.snapshotGeneration = nil
+        #expect(await restarted.latest == persisted)
 
         // And the at-risk route answers from it without training
         let router = Router(context: TenureRequestContext.self)
