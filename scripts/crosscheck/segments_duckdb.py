@@ -30,7 +30,7 @@ Metrics (table `metrics`, one row per customer, NULL when the customer lacks the
 - r_score, f_score, m_score: NTILE(5) over purchasers ordered by last purchase day, purchase
   count and total, ties by customer index (RFMQuery's definition);
 - days_since_signup = as_of - first-seen day, the earlier of `created` and the customer's first
-  event of any name on any day.
+  event of any name on any day; none when that day is after as_of (not signed up yet).
 """
 import argparse
 import json
@@ -71,7 +71,7 @@ seen AS (
 SELECT c.customer,
        CAST(as_of() - s.last_day AS DOUBLE) AS recency, CAST(s.n AS DOUBLE) AS frequency, s.total AS monetary,
        CAST(s.r AS DOUBLE) AS r_score, CAST(s.f AS DOUBLE) AS f_score, CAST(s.mm AS DOUBLE) AS m_score,
-       CAST(as_of() - seen.first_day AS DOUBLE) AS days_since_signup
+       CASE WHEN seen.first_day <= as_of() THEN CAST(as_of() - seen.first_day AS DOUBLE) END AS days_since_signup
 FROM customers c LEFT JOIN scored s ON s.customer = c.customer LEFT JOIN seen ON seen.customer = c.customer
 """
 

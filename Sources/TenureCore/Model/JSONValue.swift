@@ -24,12 +24,19 @@ public enum JSONValue: Sendable, Hashable {
 
     /// The number as a `Double`; numeric strings such as `"12.50"` count too, because many
     /// tracking plans send money as strings. Never NaN or infinite: a string such as `"nan"`,
-    /// `"inf"` or `"1e400"` is not a number here.
+    /// `"inf"`, `"0x1A"` or `"1e400"` is not a number here: only plain decimal text (with an
+    /// exponent) and spaces around it.
     public var doubleValue: Double? {
         switch self {
         case .number(let n): return n.isFinite ? n : nil
         case .string(let s):
-            guard s.utf8.count <= 64, let n = Double(s.trimmingCharacters(in: .whitespaces)), n.isFinite else { return nil }
+            guard s.utf8.count <= 64 else { return nil }
+            let text = s.trimmingCharacters(in: .whitespaces)
+            // Plain decimal only: Swift's parser also reads hex ("0x1A") and other forms no
+            // tracking plan means as money.
+            guard !text.isEmpty, text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 43 || $0 == 45 || $0 == 46 || $0 == 69 || $0 == 101 }),
+                let n = Double(text), n.isFinite
+            else { return nil }
             return n
         default: return nil
         }

@@ -185,6 +185,22 @@ struct SegmentEvaluatorTests {
         #expect(missing.traits == ["country"] && missing.metrics == [.recency] && missing.eventSources == [SegmentEventSource(event: "Signed Up")])
     }
 
+    @Test("strings compare code point by code point; numeric strings are plain decimals")
+    func exactness() throws {
+        var traits = SegmentTraitTable(customerCount: 4, names: ["city", "score"])
+        traits.set(customer: 0, traits: ["city": "caf\u{E9}", "score": "0x1A"])  // é as one character
+        traits.set(customer: 1, traits: ["city": "cafe\u{301}", "score": " 26 "])  // e + combining accent
+        traits.set(customer: 2, traits: ["city": "e\u{301}te", "score": "2.6e1"])
+        traits.set(customer: 3, traits: ["score": "26abc"])
+        var evaluator = SegmentEvaluator(population: SegmentPopulation(customerCount: 4, asOf: Self.asOf, traits: traits))
+        func members(_ text: String) throws -> [Int] { try evaluator.members(of: SegmentExpression(parsing: text)).indices }
+        #expect(try members(#"trait("city") = "caf\u{E9}""#) == [0])
+        #expect(try members(#"trait("city") in ["cafe\u{301}"]"#) == [1])
+        #expect(try members(#"trait("city") starts with "e""#) == [2])
+        #expect(try members(#"trait("city") contains "e""#) == [1, 2])
+        #expect(try members(#"trait("score") = 26"#) == [1, 2])
+    }
+
     @Test("members: set operations keep bits past the population clear")
     func membersBits() {
         let a = SegmentMembers(customerCount: 130, members: [0, 64, 129, 200, -1])

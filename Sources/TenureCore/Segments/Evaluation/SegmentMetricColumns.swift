@@ -59,7 +59,8 @@ public struct SegmentMetricColumns: Sendable {
         }
         if metrics.contains(.lifecycle) { codes[.lifecycle] = Self.lifecycle(snapshot, asOf: asOf) }
         if metrics.contains(.daysSinceSignup) {
-            numbers[.daysSinceSignup] = snapshot.firstSeenDays.map { $0 == ActivitySnapshot.noDay ? .nan : Double(asOf) - Double($0) }
+            // A customer first seen after the evaluation day had not signed up yet: no value.
+            numbers[.daysSinceSignup] = snapshot.firstSeenDays.map { $0 == ActivitySnapshot.noDay || $0 > asOf ? .nan : Double(asOf) - Double($0) }
         }
         let scoreMetrics: [(SegmentMetric, KeyPath<CustomerScores, [Double]>)] = [
             (.churnRisk, \.churnRisk), (.expectedLoss, \.expectedLoss), (.pAlive, \.probabilityAlive), (.clv52w, \.clv),

@@ -29,20 +29,38 @@ extension SegmentPredicate {
         }
     }
 
-    /// Whether a string passes (false for a test of another type).
+    /// Whether a string passes (false for a test of another type). Strings compare exactly, code
+    /// point by code point (as SQL stores compare them): "é" written as one character and as "e" +
+    /// a combining accent are different texts.
     public func holds(string s: String) -> Bool {
         switch self {
         case .compare(let op, .string(let t)):
             switch op {
-            case .equal: return s == t
-            case .notEqual: return s != t
+            case .equal: return Self.same(s, t)
+            case .notEqual: return !Self.same(s, t)
             default: return false
             }
-        case .isIn(let values): return values.contains(.string(s))
-        case .contains(let t): return t.isEmpty || s.contains(t)
-        case .startsWith(let t): return s.hasPrefix(t)
+        case .isIn(let values):
+            return values.contains { if case .string(let t) = $0 { Self.same(s, t) } else { false } }
+        case .contains(let t): return t.isEmpty || Self.find(Array(t.utf8), in: Array(s.utf8))
+        case .startsWith(let t): return s.utf8.starts(with: t.utf8)
         default: return false
         }
+    }
+
+    static func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+
+    /// Whether `needle` occurs in `haystack` (UTF-8 bytes, so code point by code point).
+    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        guard let first = needle.first else { return true }
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Whether a number passes (false for a test of another type, and for NaN).

@@ -6,7 +6,8 @@ public struct SegmentTraitColumn: Sendable {
     public private(set) var codes: [Int32]
     /// The distinct strings.
     public private(set) var levels: [String] = []
-    private var levelIndex: [String: Int32] = [:]
+    /// Keyed by the UTF-8 bytes: texts differing only in Unicode normalization are different values.
+    private var levelIndex: [[UInt8]: Int32] = [:]
     /// Per customer, the JSON number when ``codes`` is ``number``; empty until one is seen.
     public private(set) var numbers: [Double] = []
 
@@ -36,12 +37,13 @@ public struct SegmentTraitColumn: Sendable {
             numbers[customer] = x
             codes[customer] = Self.number
         case .string(let s)?:
-            if let code = levelIndex[s] {
+            let key = Array(s.utf8)
+            if let code = levelIndex[key] {
                 codes[customer] = code
             } else {
                 let code = Int32(levels.count)
                 levels.append(s)
-                levelIndex[s] = code
+                levelIndex[key] = code
                 codes[customer] = code
             }
         case .array?, .object?: codes[customer] = Self.other
