@@ -227,7 +227,11 @@ struct SegmentBenchShop {
             out += "\(c),\(Self.plans[Int(plans[c])]),\"\(rfm.replacingOccurrences(of: "\"", with: "\"\""))\",\(risk)\n"
         }
         try out.write(to: folder.appendingPathComponent("customers.csv"), atomically: false, encoding: .utf8)
-        let handle = try FileHandle(forWritingTo: { let u = folder.appendingPathComponent("events.csv"); FileManager.default.createFile(atPath: u.path, contents: nil); return u }())
+        let eventsFile = folder.appendingPathComponent("events.csv")
+        guard FileManager.default.createFile(atPath: eventsFile.path, contents: nil) else {
+            throw ValidationError("cannot create \(eventsFile.path)")
+        }
+        let handle = try FileHandle(forWritingTo: eventsFile)
         defer { try? handle.close() }
         var chunk = "customer,day,event,category,revenue\n"
         for i in 0..<min(upToEvent, eventCustomers.count) {

@@ -113,8 +113,10 @@ struct SegmentRoutesTests {
         // Customers 0, 2, …, 12 bought within 14 days.
         let first = try #require(try await service.refreshIfNeeded())
         #expect(first[0].transitions.entered.count == 7)
-        // Nothing new, the same hour: no evaluation at all.
+        // Nothing new, the same hour: no evaluation at all, even once the snapshot cache has
+        // refreshed and read the Segment Entered events the recording wrote.
         clock.advance(by: 20 * 60)
+        try await Task.sleep(for: .milliseconds(1_100))
         #expect(try await service.refreshIfNeeded() == nil)
         // The next hour: evaluated, nothing changed.
         clock.advance(by: 40 * 60)

@@ -27,7 +27,11 @@ public actor SegmentService: Service {
     private var lastKey: Key?
 
     struct Key: Equatable {
-        var nextSequence: Int64
+        /// Customers' own events in the snapshot: not its next sequence number, which the Segment
+        /// Entered / Exited events a recording writes move on, and which would otherwise make every
+        /// recording a reason for another evaluation.
+        var activityEvents: Int
+        var mergeGeneration: Int
         var customers: Int
         var segments: [String]
         var scoredAt: Date?
@@ -71,7 +75,7 @@ public actor SegmentService: Service {
         let snapshot = try await cache.current()
         let ranking = await scores?.latest
         let key = Key(
-            nextSequence: snapshot.nextSequence, customers: snapshot.customerIds.count,
+            activityEvents: snapshot.activity.eventCount, mergeGeneration: snapshot.mergeGeneration, customers: snapshot.customerIds.count,
             segments: saved.map { "\($0.id)\u{1F}\($0.definition)" }, scoredAt: ranking?.scoredAt,
             hour: Int64((now.timeIntervalSince1970 / 3600).rounded(.down)))
         guard key != lastKey else { return nil }

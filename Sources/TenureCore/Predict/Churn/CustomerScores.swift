@@ -22,6 +22,14 @@ public struct CustomerScores: Sendable, Equatable {
 
     public var customerCount: Int { churnRisk.count }
 
+    /// Equal when every column holds the same values to the bit, so that two unscored customers
+    /// (NaN) compare equal, as two copies of the same scores must.
+    public static func == (a: CustomerScores, b: CustomerScores) -> Bool {
+        func same(_ x: [Double], _ y: [Double]) -> Bool { x.map(\.bitPattern) == y.map(\.bitPattern) }
+        return a.asOf == b.asOf && same(a.churnRisk, b.churnRisk) && same(a.probabilityAlive, b.probabilityAlive)
+            && same(a.clv, b.clv) && same(a.expectedLoss, b.expectedLoss)
+    }
+
     /// Customers with a churn risk.
     public var scoredCount: Int { churnRisk.reduce(0) { $1.isNaN ? $0 : $0 + 1 } }
 }
