@@ -24,12 +24,20 @@ enum TenureBinary {
         process.arguments = args
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        // Standard error goes to a file (a second pipe could fill while standard output is read),
+        // and a failure carries it: that is where the command says what was wrong.
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("tenure-stderr-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: errorFile.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let errors = try FileHandle(forWritingTo: errorFile)
+        process.standardError = errors
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try? errors.close()
         guard process.terminationStatus == 0 else {
-            throw CommandFailed(args: args, status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+            let stderr = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+            throw CommandFailed(args: args, status: process.terminationStatus, output: String(decoding: data, as: UTF8.self) + stderr)
         }
         return String(decoding: data, as: UTF8.self)
     }
