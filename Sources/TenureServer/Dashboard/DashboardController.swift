@@ -12,7 +12,8 @@ import TenureStore
 /// API key or a dashboard user's password), CSRF tokens on every form, every chart drawn as SVG
 /// on the server.
 ///
-/// Pages: `/` overview, `/retention`, `/churn`, `/at-risk` (and `/at-risk.csv`), `/segments`,
+/// Pages: `/` overview, `/retention`, `/churn`, `/at-risk` (and `/at-risk.csv`), `/segments`
+/// (with the saved segments and their editor, `DashboardController+Segments.swift`),
 /// `/customers?q=` (search) and `/customer?id=`. Without a valid session every page answers 401
 /// with a sign-in form and no data.
 public struct DashboardController: Sendable {
@@ -26,13 +27,21 @@ public struct DashboardController: Sendable {
     let cache = DashboardCache()
     let library: MustacheLibrary
     let logger: Logger
+    /// Where saved segments are kept and evaluated; nil when the store keeps none.
+    let segmentStore: (any SegmentStore & SegmentPopulationSource)?
+    /// The day segment counts and exports are evaluated on.
+    let clock: any WallClock
 
     /// Sessions are kept in `sessionStore` when given (they survive a restart), else in memory;
-    /// failed sign-ins beyond `signInLimit` are answered 429.
+    /// failed sign-ins beyond `signInLimit` are answered 429. Saved segments are offered when
+    /// `store` keeps them; their counts are evaluated on `clock`'s day.
     public init(
         source: any DashboardDataSource, store: any EventStore, directory: (any CustomerDirectory)?, users: (any UserStore)?,
-        authenticator: APIKeyAuthenticator, logger: Logger, sessionStore: (any SessionStore)? = nil, signInLimit: SignInLimit = SignInLimit()
+        authenticator: APIKeyAuthenticator, logger: Logger, sessionStore: (any SessionStore)? = nil, signInLimit: SignInLimit = SignInLimit(),
+        clock: any WallClock = SystemWallClock()
     ) throws {
+        segmentStore = store as? any SegmentStore & SegmentPopulationSource
+        self.clock = clock
         sessions = DashboardSessions(store: sessionStore)
         limiter = SignInRateLimiter(limit: signInLimit)
         self.source = source
@@ -99,6 +108,7 @@ public struct DashboardController: Sendable {
             headers[.init("Content-Disposition")!] = "attachment; filename=\"tenure-at-risk.csv\""
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: AtRiskPage.csv(data, picked: picked, userIds: userIds, reasons: reasons))))
         }
+        addSegmentRoutes(to: router)
     }
 
     // MARK: Sign-in
@@ -155,7 +165,7 @@ public struct DashboardController: Sendable {
         return Bcrypt.verify(password, hash: hash)
     }
 
-    private func loginPage(status: HTTPResponse.Status, message: String?, next: String) -> Response {
+    func loginPage(status: HTTPResponse.Status, message: String?, next: String) -> Response {
         let token = DashboardSessions.randomToken()
         struct Login: Sendable {
             var message: String?
@@ -169,13 +179,13 @@ public struct DashboardController: Sendable {
         return response
     }
 
-    private func sessionAndToken(_ request: Request) async throws -> (String, DashboardSession)? {
+    func sessionAndToken(_ request: Request) async throws -> (String, DashboardSession)? {
         guard let token = request.cookies[DashboardSessions.cookieName]?.value, token.count == 64 else { return nil }
         guard let session = try await sessions.session(token: token) else { return nil }
         return (token, session)
     }
 
-    private func session(_ request: Request) async throws -> DashboardSession? {
+    func session(_ request: Request) async throws -> DashboardSession? {
         try await sessionAndToken(request)?.1
     }
 
@@ -246,20 +256,23 @@ public struct DashboardController: Sendable {
             let model = AtRiskPage(data: data, segment: segment, limit: limit, userIds: userIds, reasons: reasons)
             return page("atRisk", frame("At risk", "Valuable customers most likely to leave, and what to do"), model, refresh: data == nil)
         case "/segments":
-            guard let grid = try await cache.value("segments", version: version, wait: true, compute: { SegmentsPage.grid(snapshot) }) ?? nil else {
-                return page("notFound", frame("Segments"), ["message": "No purchases yet."])
-            }
-            let to = query["to"].flatMap { DayNumber.day(isoString: $0) } ?? grid.asOf
+            let saved = try await savedSegmentsTable()
+            let grid = try await cache.value("segments", version: version, wait: true, compute: { SegmentsPage.grid(snapshot) }) ?? nil
+            let asOf = grid?.asOf ?? snapshot.range?.last ?? 0
+            let to = query["to"].flatMap { DayNumber.day(isoString: $0) } ?? asOf
             let from = query["from"].flatMap { DayNumber.day(isoString: $0) } ?? (to - 90)
             var model = SegmentsPage(
-                gridNote: grid.gridNote, fmHeaders: (1...5).map { "FM\($0)" }, gridRows: grid.gridRows, summary: grid.summary, charts: grid.charts,
+                saved: saved, gridNote: grid?.gridNote ?? "No purchases yet.", hasGrid: grid != nil, fmHeaders: (1...5).map { "FM\($0)" },
+                gridRows: grid?.gridRows ?? [], summary: grid?.summary ?? [], charts: grid?.charts ?? [],
                 from: DayNumber.isoString(from), to: DayNumber.isoString(to), movement: nil, movementNote: nil)
-            if from >= to || to - from > 366 * 20 {
+            if grid == nil {
+                model.movementNote = nil
+            } else if from >= to || to - from > 366 * 20 {
                 model.movementNote = "Pick a “from” date before the “to” date."
             } else {
                 model.movement = try await cache.value("movement:\(from):\(to)", version: version, wait: true) { SegmentsPage.movement(snapshot, from: from, to: to) }
             }
-            return page("segments", frame("Segments", "Recency, frequency and monetary segments"), model)
+            return page("segments", frame("Segments", "Saved segments, and recency, frequency and monetary segments"), model)
         case "/customers":
             let limit = 50
             let matches = search.isEmpty ? [] : (try await directory?.searchCustomers(search, limit: limit) ?? [])

@@ -40,7 +40,12 @@ public struct DashboardSnapshot: Sendable {
         self.init(
             activity: store.activity, subscriptionChanges: store.subscriptionChanges, customerIds: store.customerIds,
             lastEventId: store.nextSequence)
+        self.store = store
     }
+
+    /// The store snapshot this was built from, which saved segments are evaluated over (nil for a
+    /// synthetic snapshot: the segment editor then says it cannot count).
+    public var store: StoreSnapshot?
 
     /// Reads the churn models' customer attributes of this snapshot (nil: none, e.g. a synthetic snapshot).
     public var loadAttributes: (@Sendable () async throws -> CustomerAttributes)?

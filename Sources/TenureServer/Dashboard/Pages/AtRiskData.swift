@@ -37,6 +37,9 @@ struct AtRiskData: Sendable {
     var valuableCount: Int
     /// Their summed expected loss (risk × CLV).
     var valuableLoss: Double
+    /// The churn risk and predicted CLV from which a customer counts as valuable at risk.
+    var valuableRisk = 0.5
+    var valuableCLV = 0.0
     /// Wall seconds spent training the model and scoring (and explaining) the customers.
     var trainSeconds: Double = 0
     var rankSeconds: Double = 0
@@ -104,6 +107,8 @@ struct AtRiskData: Sendable {
         var data = AtRiskData(
             ranking: ranking, model: model, attributes: attributes, explainer: explainer, error: nil, segments: segments, positions: positions, valuableCount: count, valuableLoss: loss,
             trainSeconds: (trained - start).inSeconds, rankSeconds: (ranked - trained).inSeconds)
+        data.valuableRisk = rules.highRisk
+        data.valuableCLV = threshold
         // The largest page a segment filter can show, for every segment.
         let shown = AtRiskPage.limitChoices.max() ?? 0
         var perSegment: [RFMSegment?: Int] = [:]
@@ -143,6 +148,8 @@ struct AtRiskPage: Sendable {
     var segments: [SelectOption]
     var limits: [SelectOption]
     var csvLink: String
+    /// The segment editor on the valuable customers at risk (and the chosen RFM segment).
+    var segmentLink: String
     var summary: String
     var caption: String
     var rows: [Row]
@@ -160,6 +167,15 @@ struct AtRiskPage: Sendable {
         return picked
     }
 
+    /// The valuable customers at risk as a segment expression: risk and CLV at least the
+    /// thresholds (the CLV rounded down to cents), in `segment` when one is chosen.
+    static func valuableExpression(_ data: AtRiskData, segment: RFMSegment?) -> String {
+        let clv = data.valuableCLV.isFinite ? max(0, (data.valuableCLV * 100).rounded(.down) / 100) : 0
+        var text = "\(SegmentMetric.churnRisk.name) >= \(data.valuableRisk) and \(SegmentMetric.clv52w.name) >= \(String(format: "%.2f", clv))"
+        if let segment { text += " and \(SegmentMetric.rfm.name) = \(SegmentTextForm.quoted(segment.displayName))" }
+        return text
+    }
+
     static func reasonText(_ reasons: [FeatureContributions.Reason]) -> String {
         reasons.map { "\($0.feature) = \($0.value ?? "missing")" }.joined(separator: "; ")
     }
@@ -172,6 +188,7 @@ struct AtRiskPage: Sendable {
         var query = "limit=\(limit)"
         if let segment { query += "&segment=\(segment.rawValue)" }
         csvLink = "/at-risk.csv?" + query
+        segmentLink = ""
         guard let data, let ranking = data.ranking else {
             pending = data?.error.map { "The churn model could not be trained: \($0)" }
                 ?? "Scoring customers… the churn model is being trained on the latest data; this page reloads itself."
@@ -183,6 +200,7 @@ struct AtRiskPage: Sendable {
         }
         pending = nil
         ready = true
+        segmentLink = SegmentEditorPage.newLink(Self.valuableExpression(data, segment: segment))
         let picked = Self.selection(data, segment: segment, limit: limit)
         summary = "\(ChartFormat.grouped(ranking.scoredCount)) customers scored as of \(DayNumber.isoString(ranking.cutoffDay)) (model trained at \(DayNumber.isoString(ranking.trainCutoffDay)), \(ranking.horizonDays)-day horizon). \(ChartFormat.grouped(data.valuableCount)) valuable customers at risk, expected loss \(ChartFormat.money.string(data.valuableLoss))."
         caption = "Customers most worth saving, by expected loss = churn risk × predicted 52-week CLV" + (segment.map { ", segment \($0.displayName)" } ?? "")

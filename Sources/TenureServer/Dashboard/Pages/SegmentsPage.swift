@@ -1,8 +1,9 @@
 import Foundation
 import TenureCore
 
-/// Segments: the RFM grid with named segments, their counts and revenue shares, and how
-/// customers moved between segments from one date to another.
+/// Segments: the saved segments, the RFM grid with named segments (each cell opens the segment
+/// editor on its segment), their counts and revenue shares, and how customers moved between
+/// segments from one date to another.
 struct SegmentsPage: Sendable {
     struct GridCell: Sendable {
         var segment: String
@@ -10,6 +11,8 @@ struct SegmentsPage: Sendable {
         var spend: String
         var level: Int
         var tip: String
+        /// The segment editor prefilled with `rfm = "<segment>"`.
+        var link: String
     }
 
     struct GridRow: Sendable {
@@ -47,7 +50,9 @@ struct SegmentsPage: Sendable {
         var rows: [Row]
     }
 
+    var saved: SavedSegmentsTable
     var gridNote: String
+    var hasGrid: Bool
     var fmHeaders: [String]
     var gridRows: [GridRow]
     var summary: [SegmentRow]
@@ -88,10 +93,12 @@ struct SegmentsPage: Sendable {
                 cells: (1...5).map { fm in
                     let count = report.grid[r - 1][fm - 1], mean = means[(r - 1) * 5 + fm - 1]
                     let segment = RFMSegment.classify(recency: r, frequencyMonetary: fm).displayName
+                    let expression = "\(SegmentMetric.rfm.name) = \(SegmentTextForm.quoted(segment))"
                     return GridCell(
                         segment: segment, count: ChartFormat.grouped(count), spend: count > 0 ? "avg " + ChartFormat.money.string(mean) : "",
                         level: top > 0 ? min(7, max(0, Int(saturating: (sqrt(mean / top) * 7).rounded()))) : 0,
-                        tip: "R\(r) FM\(fm), \(segment): \(ChartFormat.grouped(count)) customers, average spend \(ChartFormat.money.string(mean))")
+                        tip: "R\(r) FM\(fm), \(segment): \(ChartFormat.grouped(count)) customers, average spend \(ChartFormat.money.string(mean))",
+                        link: SegmentEditorPage.newLink(expression))
                 })
         }
         let summary = report.summary.map { s in

@@ -78,6 +78,24 @@ enum DashboardAssets {
         .ev.order .badge { background: #d6ecdf; } .ev.subscription .badge { background: #dbe8f7; }
         .ev.feedback .badge { background: #fbefd5; } .ev.complaint .badge { background: #f8d9d7; }
         .detail { color: var(--muted); }
+        .editor-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 12px; align-items: start; }
+        form.editor { display: flex; flex-direction: column; gap: 6px; }
+        form.editor textarea { font: 14px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; padding: 6px 8px; border: 1px solid var(--line); border-radius: 4px; width: 100%; }
+        form.editor textarea[aria-invalid="true"] { border-color: var(--bad); }
+        form.editor input[readonly] { background: #eef1f6; }
+        .expr-error .alert { margin: 0; }
+        .expr-context { margin: 4px 0 0; padding: 4px 8px; background: #fff; border: 1px solid var(--line); border-radius: 4px; overflow-x: auto; font-size: 0.9em; }
+        .expr-context mark { background: #f8d9d7; color: var(--bad); text-decoration: underline wavy var(--bad); }
+        .preview-count { font-size: 1.3em; font-weight: 700; margin: 4px 0; }
+        .sample { padding-left: 1.2em; margin: 4px 0; }
+        .buttons { margin: 8px 0 0; }
+        .button.secondary { background: #fff; color: var(--accent); }
+        table.rfm a.cell-link { display: block; color: inherit; text-decoration: none; height: 100%; }
+        table.rfm a.cell-link:hover .seg, table.rfm a.cell-link:focus .seg { text-decoration: underline; }
+        td.trend .spark { display: inline-block; vertical-align: middle; margin-right: 6px; }
+        td.trend .trend-text { font-size: 0.82em; color: var(--muted); }
+        code.definition { white-space: pre-wrap; overflow-wrap: anywhere; }
+        [hidden] { display: none !important; }
         .foot { text-align: center; color: var(--muted); font-size: 0.82em; padding: 24px 8px; }
         @media (max-width: 600px) {
           main { padding: 10px; }
@@ -89,7 +107,8 @@ enum DashboardAssets {
         }
         """
 
-    /// Progressive enhancement only: sortable tables. Every page works without it.
+    /// Progressive enhancement only: sortable tables and the segment editor's live preview. Every
+    /// page works without it.
     static let js = """
         "use strict";
         document.addEventListener("DOMContentLoaded", function () {
@@ -126,6 +145,96 @@ enum DashboardAssets {
               });
             });
           });
+        });
+        // The segment editor: while the expression is typed, ask the server (debounced) for its
+        // count and a sample of members, or for its error, and show it in place. Saving is a plain
+        // form post, which the server validates again.
+        document.addEventListener("DOMContentLoaded", function () {
+          var form = document.getElementById("segment-editor");
+          if (!form) { return; }
+          var input = document.getElementById("segment-where");
+          var errorBox = document.getElementById("where-error");
+          var count = document.getElementById("preview-count");
+          var note = document.getElementById("preview-note");
+          var sample = document.getElementById("preview-sample");
+          var timer = null, sent = 0, shown = 0;
+          function element(tag, className, text) {
+            var e = document.createElement(tag);
+            if (className) { e.className = className; }
+            if (text !== undefined) { e.textContent = text; }
+            return e;
+          }
+          function showError(error) {
+            errorBox.textContent = "";
+            var p = element("p", "alert");
+            p.appendChild(element("span", "error-message", error.message));
+            if (error.position) { p.appendChild(document.createTextNode(" ")); p.appendChild(element("span", "error-position", "(" + error.position + ")")); }
+            errorBox.appendChild(p);
+            if (error.position) {
+              var pre = element("pre", "expr-context");
+              pre.setAttribute("aria-hidden", "true");
+              pre.appendChild(element("span", "before", error.before));
+              pre.appendChild(element("mark", null, error.at));
+              pre.appendChild(element("span", "after", error.after));
+              errorBox.appendChild(pre);
+            }
+            errorBox.hidden = false;
+            input.setAttribute("aria-invalid", "true");
+            count.removeAttribute("data-count");
+            count.textContent = "No count while the expression has an error.";
+            note.hidden = true;
+            sample.textContent = "";
+          }
+          function showPreview(preview) {
+            errorBox.hidden = true;
+            errorBox.textContent = "";
+            input.removeAttribute("aria-invalid");
+            count.setAttribute("data-count", String(preview.count));
+            count.setAttribute("data-customers", String(preview.customers));
+            count.textContent = preview.countText;
+            note.textContent = preview.note || "";
+            note.hidden = !preview.note;
+            sample.textContent = "";
+            preview.sample.forEach(function (member) {
+              var li = element("li");
+              li.setAttribute("data-user", member.userId || "");
+              var a = element("a", null, member.name);
+              a.href = member.link;
+              li.appendChild(a);
+              sample.appendChild(li);
+            });
+          }
+          function refresh() {
+            var number = ++sent;
+            if (input.value.trim() === "") {
+              shown = number;
+              errorBox.hidden = true;
+              input.removeAttribute("aria-invalid");
+              count.removeAttribute("data-count");
+              count.textContent = "Type an expression to see who it selects.";
+              sample.textContent = "";
+              return;
+            }
+            count.setAttribute("aria-busy", "true");
+            var body = new URLSearchParams();
+            body.set("csrf", form.elements["csrf"].value);
+            body.set("original", form.elements["original"].value);
+            body.set("where", input.value);
+            fetch(form.getAttribute("data-preview"), { method: "POST", body: body, credentials: "same-origin" })
+              .then(function (response) { return response.json(); })
+              .then(function (answer) {
+                if (number < shown) { return; }  // an older answer arriving after a newer one
+                shown = number;
+                if (answer.ok) { showPreview(answer.preview); } else { showError(answer.error); }
+              })
+              .catch(function () { if (number >= shown) { count.textContent = "The count could not be fetched; it is checked again when you save."; } })
+              .then(function () { if (number === sent) { count.removeAttribute("aria-busy"); } });
+          }
+          input.addEventListener("input", function () {
+            clearTimeout(timer);
+            timer = setTimeout(refresh, 300);
+          });
+          if (input.value.trim() !== "" && !count.hasAttribute("data-count") && errorBox.hidden) { refresh(); }
         });
         """
 

@@ -13,7 +13,7 @@ enum DashboardTemplates {
     static let all: [(String, String)] = [
         ("head", head), ("foot", foot), ("chart", chart), ("login", login), ("overview", overview), ("retention", retention),
         ("churn", churn), ("atRisk", atRisk), ("segments", segments), ("customers", customers), ("customer", customer),
-        ("notFound", notFound),
+        ("notFound", notFound), ("segmentEditor", segmentEditor),
     ]
 
     static let head = """
@@ -180,6 +180,7 @@ enum DashboardTemplates {
         <label>Rows <select name="limit">{{#limits}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{text}}</option>{{/limits}}</select></label>
         <button type="submit">Filter</button>
         <a class="button" href="{{csvLink}}" download>Export CSV</a>
+        <a class="button secondary" id="at-risk-segment" href="{{segmentLink}}">Save as a segment</a>
         </form>
         <p class="note">{{summary}}</p>
         <div class="scroll"><table class="data sortable" id="at-risk-table">
@@ -196,13 +197,29 @@ enum DashboardTemplates {
     static let segments = """
         {{> head}}
         {{#page}}
+        {{#saved}}{{#available}}
+        <section id="saved-segments">
+        <h2>Saved segments</h2>
+        <p><a class="button" href="/segments/new">New segment</a></p>
+        {{#hasRows}}
+        <div class="scroll"><table class="data sortable" id="saved-segment-table">
+        <caption>Members as last recorded by the live segment service; trend over the last 30 days</caption>
+        <thead><tr><th scope="col">Segment</th><th scope="col">Definition</th><th scope="col" data-type="number">Members</th><th scope="col">Size trend</th><th scope="col">Updated</th><th scope="col">Actions</th></tr></thead>
+        <tbody>{{#rows}}<tr data-segment-name="{{name}}"><td><a class="segment-name" href="{{editLink}}">{{name}}</a>{{#description}}<br><span class="note">{{description}}</span>{{/description}}</td><td><code class="definition">{{definition}}</code></td><td class="num members" data-sort="{{membersRaw}}" data-value="{{membersRaw}}">{{members}}</td><td class="trend">{{{spark}}}<span class="trend-text">{{trend}}</span></td><td>{{updated}}</td><td class="actions"><a href="{{editLink}}">View or edit</a> · <a class="export" href="{{exportLink}}" download>Export CSV</a></td></tr>{{/rows}}</tbody>
+        </table></div>
+        {{/hasRows}}
+        {{^rows}}<p class="note">No saved segments yet. Start from a cell of the RFM grid below, or write an expression.</p>{{/rows}}
+        </section>
+        {{/available}}{{/saved}}
+        {{^hasGrid}}<p class="note">{{gridNote}}</p>{{/hasGrid}}
+        {{#hasGrid}}
         <section>
         <h2>RFM grid</h2>
-        <p class="note">{{gridNote}}</p>
+        <p class="note">{{gridNote}} Pick a cell to start a segment from it.</p>
         <div class="scroll"><table class="rfm">
         <caption>Customers by recency score (rows) and combined frequency–monetary score (columns); shade: average spend</caption>
         <thead><tr><th scope="col">R \\ FM</th>{{#fmHeaders}}<th scope="col">{{.}}</th>{{/fmHeaders}}</tr></thead>
-        <tbody>{{#gridRows}}<tr><th scope="row">{{r}}</th>{{#cells}}<td class="m{{level}}" title="{{tip}}"><span class="seg">{{segment}}</span><span class="count">{{count}}</span><span class="spend">{{spend}}</span></td>{{/cells}}</tr>{{/gridRows}}</tbody>
+        <tbody>{{#gridRows}}<tr><th scope="row">{{r}}</th>{{#cells}}<td class="m{{level}}" title="{{tip}}"><a class="cell-link" href="{{link}}"><span class="seg">{{segment}}</span><span class="count">{{count}}</span><span class="spend">{{spend}}</span></a></td>{{/cells}}</tr>{{/gridRows}}</tbody>
         </table></div>
         </section>
         <section>
@@ -229,6 +246,7 @@ enum DashboardTemplates {
         </table></div>
         {{/movement}}
         </section>
+        {{/hasGrid}}
         {{/page}}
         {{> foot}}
         """
@@ -281,6 +299,43 @@ enum DashboardTemplates {
         {{#timeline}}<li class="ev {{category}}"><time datetime="{{iso}}">{{when}}</time> <span class="badge">{{categoryName}}</span> <strong>{{title}}</strong> {{#detail}}<span class="detail">{{detail}}</span>{{/detail}}</li>{{/timeline}}
         </ol>
         </section>
+        {{/page}}
+        {{> foot}}
+        """
+
+    static let segmentEditor = """
+        {{> head}}
+        {{#page}}
+        <div class="editor-grid">
+        <form id="segment-editor" class="card editor" method="post" action="/segments/save" data-preview="/segments/preview">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="original" value="{{original}}">
+        <label for="segment-name">Name</label>
+        <input id="segment-name" name="name" value="{{name}}" required maxlength="200" autocomplete="off"{{^isNew}} readonly{{/isNew}}{{#nameError}} aria-invalid="true" aria-describedby="name-error"{{/nameError}}>
+        {{#nameError}}<p id="name-error" class="alert" role="alert">{{nameError}}</p>{{/nameError}}
+        <label for="segment-where">Expression</label>
+        <textarea id="segment-where" name="where" rows="6" spellcheck="false" autocapitalize="off" aria-describedby="where-error where-help"{{#error}} aria-invalid="true"{{/error}}>
+        {{expression}}</textarea>
+        <div id="where-error" class="expr-error" aria-live="polite"{{^error}} hidden{{/error}}>
+        {{#error}}<p class="alert"><span class="error-message">{{message}}</span>{{#position}} <span class="error-position">({{position}})</span>{{/position}}</p>
+        {{#position}}<pre class="expr-context" aria-hidden="true"><span class="before">{{before}}</span><mark>{{at}}</mark><span class="after">{{after}}</span></pre>{{/position}}{{/error}}
+        </div>
+        <p id="where-help" class="note">For example <code>rfm = "Champions" and frequency >= 3</code> or <code>churn_risk >= 0.5 and clv_52w > 200</code>. Metrics: {{metrics}}; also <code>trait("plan") = "pro"</code>, <code>count("Order Completed", last 90 days) >= 2</code>, <code>in segment "name"</code>; combine with <code>and</code>, <code>or</code>, <code>not</code>.</p>
+        <label for="segment-description">Description</label>
+        <textarea id="segment-description" name="description" rows="2" maxlength="2000">
+        {{description}}</textarea>
+        <p class="buttons"><button type="submit">Save segment</button> <a href="/segments#saved-segments">Cancel</a></p>
+        </form>
+        <section id="segment-preview" class="card preview" aria-labelledby="preview-heading">
+        <h2 id="preview-heading">Members now</h2>
+        <div id="preview-live" aria-live="polite">
+        <p id="preview-count" class="preview-count"{{#preview}} data-count="{{count}}" data-customers="{{customers}}"{{/preview}}>{{#preview}}{{countText}}{{/preview}}{{^preview}}Type an expression to see who it selects.{{/preview}}</p>
+        <p id="preview-note" class="note"{{^preview.note}} hidden{{/preview.note}}>{{preview.note}}</p>
+        <ul id="preview-sample" class="sample">{{#preview}}{{#sample}}<li data-user="{{userId}}"><a href="{{link}}">{{name}}</a></li>{{/sample}}{{/preview}}</ul>
+        </div>
+        <p class="note">A sample of up to 10 members, by customer id. Counts are evaluated on today's date.</p>
+        </section>
+        </div>
         {{/page}}
         {{> foot}}
         """
