@@ -1,0 +1,267 @@
+import Foundation
+
+/// The journey document, in JSON:
+///
+/// ```json
+/// {"format_version": 1, "name": "Win-back", "group": "reactivation",
+///  "trigger": {"segment_entered": "Valuable at risk"},
+///  "entry": {"once_per_days": 90}, "holdout": 0.1,
+///  "goal": {"event": "Order Completed", "within_days": 14},
+///  "steps": [
+///    {"id": "offer", "send": {"channel": "webhook", "template": "win-back-offer"}},
+///    {"id": "three days", "wait": {"days": 3}},
+///    {"id": "bought?", "branch": {"if": "count(\"Order Completed\", last 3 days) >= 1", "then": "done", "else": "reminder"}},
+///    {"id": "reminder", "send": {"channel": "webhook", "template": "win-back-reminder"}},
+///    {"id": "done", "exit": true}]}
+/// ```
+///
+/// Triggers: `{"event": NAME, "where": FILTER}`, `{"segment_entered": NAME}`,
+/// `{"segment_exited": NAME}`, `{"cancellation": true, "where": FILTER}`. Entry: `"once"`
+/// (the default), `{"once_per_days": N}`, `"when_not_active"`. Steps: `wait` (`days`, `hours`,
+/// `minutes`, `until` "HH:MM", or `event` with `where`, `then` and `timeout` steps and a
+/// duration as the timeout), `branch` (`if` a segment expression, `then`, `else`), `split`
+/// (a list of `{"share", "next"}`), `send` (`channel`, `template`, `topic`, `transactional`),
+/// `update_traits` (an object), `webhook` (`url`), `exit`; each may name its `next` step.
+extension JourneyDefinition {
+    /// Reads and validates a journey document. `knownSegments` (when given) are the saved
+    /// segments its trigger and branches may name.
+    public init(json: JSONValue, knownSegments: Set<String>? = nil) throws(JourneyDefinitionError) {
+        let root = try JourneyDocumentObject(json, at: "", what: "a journey document (a JSON object)")
+        try root.allowOnly(["format_version", "name", "description", "group", "trigger", "entry", "holdout", "goal", "steps"])
+        if root.has("format_version") {
+            let version = try root.integer("format_version", in: 1...1_000_000)
+            guard version <= Self.formatVersion else {
+                throw JourneyDefinitionError(at: "format_version", "this build reads journey documents up to version \(Self.formatVersion), not \(version); upgrade Tenure")
+            }
+        }
+        let trigger = try Self.trigger(root.members["trigger"], knownSegments: knownSegments)
+        var entry = JourneyEntryRule.onceEver
+        switch root.members["entry"] {
+        case nil, .null, .string("once"): break
+        case .string("when_not_active"): entry = .whenNotActive
+        case .object:
+            let o = try JourneyDocumentObject(root.members["entry"], at: "entry", what: "an entry rule")
+            try o.allowOnly(["once_per_days"])
+            entry = .oncePerDays(try o.integer("once_per_days", in: 1...3650))
+        default:
+            throw JourneyDefinitionError(at: "entry", #"must be "once", "when_not_active" or {"once_per_days": N}"#)
+        }
+        var goal: JourneyGoal?
+        if root.has("goal") {
+            let o = try JourneyDocumentObject(root.members["goal"], at: "goal", what: #"a goal such as {"event": "Order Completed", "within_days": 14}"#)
+            try o.allowOnly(["event", "where", "within_days"])
+            goal = JourneyGoal(event: try o.string("event"), filter: try o.filter("where"), withinDays: try o.integer("within_days", in: 1...3650))
+        }
+        guard case .array(let items) = root.members["steps"] else { throw JourneyDefinitionError(at: "steps", "must be a list of steps") }
+        guard items.count <= JourneyDefinitionRules.maximumSteps else {
+            throw JourneyDefinitionError(at: "steps", "at most \(JourneyDefinitionRules.maximumSteps) steps")
+        }
+        var steps: [JourneyStep] = []
+        for (i, item) in items.enumerated() {
+            steps.append(try Self.step(item, index: i, knownSegments: knownSegments))
+        }
+        self.init(
+            name: try root.string("name"), description: try root.optionalString("description") ?? "", group: try root.optionalString("group"),
+            trigger: trigger, entry: entry, holdout: try root.optionalNumber("holdout") ?? 0.1, goal: goal, steps: steps)
+        try validate()
+    }
+
+    /// Reads a journey document from JSON text.
+    public init(jsonData: Data, knownSegments: Set<String>? = nil) throws(JourneyDefinitionError) {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(jsonData)
+        } catch {
+            throw JourneyDefinitionError(at: "", "the journey document is not valid JSON: \(error)")
+        }
+        try self.init(json: value, knownSegments: knownSegments)
+    }
+
+    private static func trigger(_ value: JSONValue?, knownSegments: Set<String>?) throws(JourneyDefinitionError) -> JourneyTrigger {
+        let o = try JourneyDocumentObject(value, at: "trigger", what: #"a trigger such as {"event": "Signed Up"} or {"segment_entered": "At risk"}"#)
+        let kinds = ["event", "segment_entered", "segment_exited", "cancellation"].filter(o.has)
+        guard kinds.count == 1 else {
+            throw JourneyDefinitionError(at: "trigger", "needs exactly one of event, segment_entered, segment_exited, cancellation")
+        }
+        switch kinds[0] {
+        case "event":
+            try o.allowOnly(["event", "where"])
+            return .event(name: try o.string("event"), filter: try o.filter("where"))
+        case "cancellation":
+            try o.allowOnly(["cancellation", "where"])
+            guard try o.bool("cancellation") else { throw JourneyDefinitionError(at: "trigger.cancellation", "must be true") }
+            return .cancellation(filter: try o.filter("where"))
+        default:
+            let key = kinds[0]
+            try o.allowOnly([key])
+            let segment = try o.string(key)
+            if let knownSegments, !knownSegments.contains(segment) {
+                throw JourneyDefinitionError(at: "trigger.\(key)", "there is no saved segment named \"\(segment)\"")
+            }
+            return key == "segment_entered" ? .segmentEntered(segment) : .segmentExited(segment)
+        }
+    }
+
+    private static let actions = ["wait", "branch", "split", "send", "update_traits", "webhook", "exit"]
+
+    private static func step(_ value: JSONValue, index: Int, knownSegments: Set<String>?) throws(JourneyDefinitionError) -> JourneyStep {
+        var o = try JourneyDocumentObject(value, at: "steps[\(index)]", what: #"a step such as {"id": "welcome", "send": {...}}"#)
+        let id = try o.string("id")
+        o = JourneyDocumentObject(members: o.members, path: "steps[\(index)] \"\(id)\"")
+        let kinds = actions.filter(o.has)
+        guard kinds.count == 1, let kind = kinds.first else {
+            throw JourneyDefinitionError(at: o.path, "needs exactly one of \(actions.joined(separator: ", "))")
+        }
+        try o.allowOnly(["id", "next", kind])
+        let at = o.sub(kind)
+        let action: JourneyStep.Action
+        switch kind {
+        case "wait":
+            let w = try JourneyDocumentObject(o.members[kind], at: at, what: #"a wait such as {"days": 3}, {"until": "09:00"} or {"event": ..., "days": 7, "then": ..., "timeout": ...}"#)
+            try w.allowOnly(["days", "hours", "minutes", "seconds", "until", "event", "where", "then", "timeout"])
+            var seconds = 0.0
+            for (unit, scale) in [("days", 86_400.0), ("hours", 3_600.0), ("minutes", 60.0), ("seconds", 1.0)] where w.has(unit) {
+                let x = try w.number(unit)
+                guard x >= 0 else { throw JourneyDefinitionError(at: w.sub(unit), "cannot be negative") }
+                seconds += x * scale
+            }
+            var minute: Int?
+            if let until = try w.optionalString("until") {
+                let parts = until.split(separator: ":", omittingEmptySubsequences: false)
+                guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) else {
+                    throw JourneyDefinitionError(at: w.sub("until"), "must be a time of day as HH:MM, such as \"09:00\"")
+                }
+                minute = h * 60 + m
+            }
+            var event: JourneyWait.EventWait?
+            if w.has("event") {
+                event = .init(name: try w.string("event"), filter: try w.filter("where"), then: try w.string("then"), timeout: try w.string("timeout"))
+            } else if let stray = ["where", "then", "timeout"].first(where: w.has) {
+                throw JourneyDefinitionError(at: w.sub(stray), "only a wait for an event has \(stray)")
+            }
+            action = .wait(JourneyWait(seconds: seconds, untilMinuteOfDay: minute, event: event))
+        case "branch":
+            let b = try JourneyDocumentObject(o.members[kind], at: at, what: #"a branch such as {"if": "rfm = \"Champions\"", "then": "vip", "else": "others"}"#)
+            try b.allowOnly(["if", "then", "else"])
+            let condition: SegmentExpression
+            do {
+                switch b.members["if"] {
+                case .string(let text): condition = try SegmentExpression(parsing: text, knownSegments: knownSegments)
+                case .object:
+                    condition = try JSONDecoder().decode(SegmentExpression.self, from: JSONEncoder().encode(b.members["if"]!))
+                    if let knownSegments { try condition.validate(knownSegments: knownSegments) }
+                default: throw JourneyDefinitionError(at: b.sub("if"), "must be a segment expression, as text or in its JSON form")
+                }
+            } catch let error as JourneyDefinitionError {
+                throw error
+            } catch let error as SegmentExpressionError {
+                let position = error.line.flatMap { l in error.column.map { " (line \(l), column \($0))" } } ?? ""
+                throw JourneyDefinitionError(at: b.sub("if"), error.message + position)
+            } catch {
+                throw JourneyDefinitionError(at: b.sub("if"), "\(error)")
+            }
+            action = .branch(condition: condition, then: try b.string("then"), otherwise: try b.string("else"))
+        case "split":
+            guard case .array(let items) = o.members[kind], !items.isEmpty else {
+                throw JourneyDefinitionError(at: at, #"must be a list of paths such as [{"share": 0.5, "next": "a"}, {"share": 0.5, "next": "b"}]"#)
+            }
+            var paths: [JourneySplitPath] = []
+            for (j, item) in items.enumerated() {
+                let p = try JourneyDocumentObject(item, at: "\(at)[\(j)]", what: #"a path such as {"share": 0.5, "next": "a"}"#)
+                try p.allowOnly(["share", "next"])
+                paths.append(JourneySplitPath(share: try p.number("share"), next: try p.string("next")))
+            }
+            action = .split(paths)
+        case "send":
+            let s = try JourneyDocumentObject(o.members[kind], at: at, what: #"a message such as {"channel": "webhook", "template": "welcome"}"#)
+            try s.allowOnly(["channel", "template", "topic", "transactional"])
+            action = .send(JourneySend(
+                channel: try s.string("channel"), template: try s.string("template"), topic: try s.optionalString("topic") ?? "marketing",
+                transactional: s.has("transactional") ? try s.bool("transactional") : false))
+        case "update_traits":
+            guard case .object(let traits) = o.members[kind] else { throw JourneyDefinitionError(at: at, #"must be an object of traits such as {"winback_offered": true}"#) }
+            action = .updateTraits(traits)
+        case "webhook":
+            let h = try JourneyDocumentObject(o.members[kind], at: at, what: #"a webhook such as {"url": "https://example.com/hook"}"#)
+            try h.allowOnly(["url"])
+            action = .webhook(url: try h.string("url"))
+        default:
+            guard try o.bool("exit") else { throw JourneyDefinitionError(at: at, "must be true") }
+            action = .exit
+        }
+        return JourneyStep(id: id, action, next: try o.optionalString("next"))
+    }
+
+    /// The canonical document (what the store keeps and the API returns).
+    public var json: JSONValue {
+        var root: [String: JSONValue] = [
+            "format_version": .number(Double(Self.formatVersion)), "name": .string(name), "holdout": .number(holdout),
+            "trigger": Self.json(trigger), "steps": .array(steps.map(Self.json)),
+        ]
+        if !description.isEmpty { root["description"] = .string(description) }
+        if let group { root["group"] = .string(group) }
+        switch entry {
+        case .onceEver: root["entry"] = "once"
+        case .whenNotActive: root["entry"] = "when_not_active"
+        case .oncePerDays(let d): root["entry"] = ["once_per_days": .number(Double(d))]
+        }
+        if let goal {
+            var g: [String: JSONValue] = ["event": .string(goal.event), "within_days": .number(Double(goal.withinDays))]
+            if !goal.filter.isEmpty { g["where"] = .string(goal.filter.map(\.description).joined(separator: " and ")) }
+            root["goal"] = .object(g)
+        }
+        return .object(root)
+    }
+
+    /// The canonical document as JSON text, keys sorted.
+    public var jsonData: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(json)) ?? Data()
+    }
+
+    private static func filterText(_ filter: [SegmentPropertyCondition]) -> JSONValue {
+        .string(filter.map(\.description).joined(separator: " and "))
+    }
+
+    private static func json(_ trigger: JourneyTrigger) -> JSONValue {
+        switch trigger {
+        case .event(let name, let filter):
+            filter.isEmpty ? ["event": .string(name)] : ["event": .string(name), "where": filterText(filter)]
+        case .segmentEntered(let s): ["segment_entered": .string(s)]
+        case .segmentExited(let s): ["segment_exited": .string(s)]
+        case .cancellation(let filter): filter.isEmpty ? ["cancellation": true] : ["cancellation": true, "where": filterText(filter)]
+        }
+    }
+
+    private static func json(_ step: JourneyStep) -> JSONValue {
+        var o: [String: JSONValue] = ["id": .string(step.id)]
+        if let next = step.next { o["next"] = .string(next) }
+        switch step.action {
+        case .wait(let w):
+            var m: [String: JSONValue] = [:]
+            if w.seconds > 0 { m["seconds"] = .number(w.seconds) }
+            if let minute = w.untilMinuteOfDay { m["until"] = .string(String(format: "%02d:%02d", minute / 60, minute % 60)) }
+            if let e = w.event {
+                m["event"] = .string(e.name)
+                m["then"] = .string(e.then)
+                m["timeout"] = .string(e.timeout)
+                if !e.filter.isEmpty { m["where"] = filterText(e.filter) }
+            }
+            o["wait"] = .object(m)
+        case .branch(let condition, let then, let otherwise):
+            o["branch"] = ["if": .string(condition.description), "then": .string(then), "else": .string(otherwise)]
+        case .split(let paths):
+            o["split"] = .array(paths.map { ["share": .number($0.share), "next": .string($0.next)] })
+        case .send(let s):
+            o["send"] = ["channel": .string(s.channel), "template": .string(s.template), "topic": .string(s.topic), "transactional": .bool(s.transactional)]
+        case .updateTraits(let traits):
+            o["update_traits"] = .object(traits)
+        case .webhook(let url):
+            o["webhook"] = ["url": .string(url)]
+        case .exit:
+            o["exit"] = true
+        }
+        return .object(o)
+    }
+}
