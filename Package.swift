@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "tenure", targets: ["tenure"]),
         .library(name: "TenureCore", targets: ["TenureCore"]),
         .library(name: "TenureStore", targets: ["TenureStore"]),
+        .library(name: "TenureChannels", targets: ["TenureChannels"]),
         .library(name: "TenureServer", targets: ["TenureServer"]),
     ],
     dependencies: [
@@ -24,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // The system zlib (zlib1g-dev), for gzip and deflate request bodies.
@@ -42,12 +45,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The senders that do I/O (webhooks; later SMTP and the in-app inbox), behind the core's
+        // MessageChannel protocol.
+        .target(
+            name: "TenureChannels",
+            dependencies: [
+                "TenureCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP: ingestion routes, JSON API, background services.
         .target(
             name: "TenureServer",
             dependencies: [
                 "TenureCore",
                 "TenureStore",
+                "TenureChannels",
                 "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -64,6 +81,7 @@ let package = Package(
             dependencies: [
                 "TenureCore",
                 "TenureStore",
+                "TenureChannels",
                 "TenureServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "TenureServerTests",
             dependencies: [
-                "TenureCore", "TenureStore", "TenureServer",
+                "TenureCore", "TenureStore", "TenureServer", "TenureChannels",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TenureChannels
 import TenureCore
 import TenureStore
 
@@ -21,8 +22,18 @@ public struct ServerConfiguration: Sendable {
     public var signInLimit: SignInLimit
     /// Live segment membership (``SegmentService``); nil records none.
     public var segments: SegmentService.Configuration? = SegmentService.Configuration()
-    /// The time the act side reads (segment re-evaluation at the hour and day boundaries).
+    /// The time the act side reads (segment re-evaluation at the hour and day boundaries,
+    /// journeys' waits, the outbox's retries).
     public var clock: any WallClock = SystemWallClock()
+    /// Journeys (``JourneyScheduler``); nil runs none.
+    public var journeys: JourneyScheduler.Configuration? = JourneyScheduler.Configuration()
+    /// The outbox's dispatcher (runs whenever journeys do).
+    public var outbox = OutboxDispatcher.Configuration()
+    /// Channels by the name journeys' send steps use (`webhook`); a message for a channel not
+    /// configured waits in the outbox.
+    public var channels: [String: any MessageChannel] = [:]
+    /// The channel that calls journeys' webhook steps (each with its own URL).
+    public var webhookSteps: (any MessageChannel)? = WebhookChannel(.init(url: ""))
 
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: IngestLimits = .segment,
                 riskScoring: RiskScoringService.Configuration? = nil, riskScoresFile: URL? = nil, signInLimit: SignInLimit = SignInLimit()) {
@@ -85,6 +96,13 @@ public func buildApplication(
     if let segments = configuration.segments, let segmentStore = store as? any SegmentStore & SegmentPopulationSource {
         services.append(SegmentService(
             configuration: segments, store: segmentStore, cache: snapshots, scores: riskScores, clock: configuration.clock, logger: logger))
+    }
+    if let journeys = configuration.journeys, let journeyStore = store as? any JourneyStore & OutboxStore & SegmentStore & SegmentPopulationSource {
+        services.append(JourneyScheduler(
+            configuration: journeys, store: journeyStore, cache: snapshots, scores: riskScores, clock: configuration.clock, logger: logger))
+        services.append(OutboxDispatcher(
+            configuration: configuration.outbox, store: journeyStore, channels: configuration.channels, webhookSteps: configuration.webhookSteps,
+            clock: configuration.clock, logger: logger))
     }
     let router = buildRouter(
         store: store, limits: configuration.limits, logger: logger, snapshots: snapshots, riskScores: riskScores,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TenureChannels
 import TenureServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -13,16 +14,38 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Re-score every customer's churn risk at start and every this many minutes (0: never; at-risk then scores per request).")
     var rescoreMinutes = 60
     @Option(help: "Score with this saved churn model (`tenure model train --save`) instead of training at each run.") var model: String?
+    @Option(help: "Post journeys' messages for the `webhook` channel to this URL (its HMAC secret from TENURE_WEBHOOK_SECRET, if set).")
+    var webhook: String?
+    @Option(help: "Messages per webhook request (1: one request per message; more: {\"messages\": [...]} batches).") var webhookBatch = 1
+    @Option(help: "The share of customers in the global control group, who receive no campaign (0 to 0.5).") var globalControl = 0.0
+    @Flag(help: "Run no journeys and send nothing.") var noJourneys = false
+
+    func validate() throws {
+        guard (0...0.5).contains(globalControl) else { throw ValidationError("--global-control must be 0 to 0.5, not \(globalControl)") }
+        guard (1...1000).contains(webhookBatch) else { throw ValidationError("--webhook-batch must be 1 to 1000") }
+        if let webhook {
+            guard let url = URL(string: webhook), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
+                throw ValidationError("--webhook must be an http or https URL, not \(webhook)")
+            }
+        }
+    }
 
     func run() async throws {
         let logger = Logger(label: "tenure")
         let store = try database.open()
+        var configuration = ServerConfiguration(
+            host: host, port: port,
+            riskScoring: rescoreMinutes > 0
+                ? .init(interval: .seconds(60 * rescoreMinutes), modelFile: model.map { URL(fileURLWithPath: $0) }) : nil,
+            riskScoresFile: URL(fileURLWithPath: database.database + ".risk-scores.json"))
+        let secret = ProcessInfo.processInfo.environment["TENURE_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        if let webhook {
+            configuration.channels["webhook"] = WebhookChannel(.init(url: webhook, secret: secret, batchSize: webhookBatch))
+        }
+        configuration.webhookSteps = WebhookChannel(.init(url: "", secret: secret))
+        configuration.journeys = noJourneys ? nil : JourneyScheduler.Configuration(globalControlShare: globalControl)
         try await runServer(
-            configuration: ServerConfiguration(
-                host: host, port: port,
-                riskScoring: rescoreMinutes > 0
-                    ? .init(interval: .seconds(60 * rescoreMinutes), modelFile: model.map { URL(fileURLWithPath: $0) }) : nil,
-                riskScoresFile: URL(fileURLWithPath: database.database + ".risk-scores.json")),
+            configuration: configuration,
             store: store, logger: logger,
             onServerRunning: { port in
                 FileHandle.standardOutput.write(Data("tenure: listening on http://\(host):\(port)\n".utf8))

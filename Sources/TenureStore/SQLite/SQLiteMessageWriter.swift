@@ -146,6 +146,8 @@ struct SQLiteMessageWriter: ImportSessionWriter {
                 try store(change, customer: customer)
             } else if let feedback = batch.exitFeedback[i] {
                 try Self.store(feedback, customer: customer, db)
+            } else if batch.messages[i].name == StandardEvent.unsubscribed {
+                try Self.storeOptOut(batch.messages[i].properties, customer: customer, at: timestamp, db)
             }
         default:
             break
@@ -477,7 +479,10 @@ struct SQLiteMessageWriter: ImportSessionWriter {
         // The log keeps `from` on its events; readers follow `customer_merge` to `into`.
         try execute(sql: "UPDATE identity SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
         try execute(sql: "UPDATE exit_feedback SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
-        for table in ["subscription", "group_membership"] {
+        // Their places in journeys and their messages follow them (one person, one history).
+        try execute(sql: "UPDATE journey_enrolment SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
+        try execute(sql: "UPDATE outbox SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
+        for table in ["subscription", "group_membership", "customer_opt_out"] {
             try execute(sql: "UPDATE OR IGNORE \(table) SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
             try execute(sql: "DELETE FROM \(table) WHERE customer_id = ?", arguments: [from])
         }
@@ -569,6 +574,14 @@ struct SQLiteMessageWriter: ImportSessionWriter {
     }
 
     // MARK: Derived facts
+
+    /// Records an `Unsubscribed` event's channel (its `channel` property, lowercased; `*` for
+    /// all marketing when it names none): what ``MessageConsent`` reads before every send.
+    static func storeOptOut(_ properties: [String: JSONValue], customer: Int64, at ms: Int64, _ db: Database) throws {
+        let channel = properties["channel"]?.stringValue.map { $0.lowercased() }.flatMap { $0.isEmpty ? nil : String($0.prefix(100)) } ?? "*"
+        try db.cachedStatement(sql: "INSERT INTO customer_opt_out (customer_id, channel, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").execute(
+            arguments: [customer, channel, ms])
+    }
 
     static func store(_ feedback: ExitFeedback, customer: Int64, _ db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO exit_feedback (customer_id, at, source, reason) VALUES (?, ?, ?, ?)").execute(

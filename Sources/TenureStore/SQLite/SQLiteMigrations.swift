@@ -255,6 +255,101 @@ enum SQLiteMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v7-journeys") { db in
+            // Journeys (each saved document a version), customers' places in them (one row per
+            // entry, unique per triggering event's message id, so an entry happens once), the
+            // count of each step's runs, the cursor of the events the scheduler has read, and the
+            // outbox: messages committed with the step that sent them, unique by idempotency key;
+            // and the channels customers unsubscribed from by `Unsubscribed` events ('*' for all
+            // marketing), filled from the events already stored once when the store opens.
+            // Times in ms since 1970 UTC; `arm` 0 treatment, 1 the journey's holdout, 2 the
+            // global control group.
+            try db.execute(
+                sql: """
+                    CREATE TABLE journey (
+                      id INTEGER PRIMARY KEY,
+                      name TEXT NOT NULL UNIQUE,
+                      status TEXT NOT NULL,
+                      version INTEGER NOT NULL,
+                      group_name TEXT,
+                      start_sequence INTEGER NOT NULL,
+                      created_by TEXT NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      updated_by TEXT NOT NULL,
+                      updated_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE journey_version (
+                      journey_id INTEGER NOT NULL,
+                      version INTEGER NOT NULL,
+                      document TEXT NOT NULL,
+                      created_by TEXT NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      PRIMARY KEY(journey_id, version)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE journey_enrolment (
+                      id INTEGER PRIMARY KEY,
+                      journey_id INTEGER NOT NULL,
+                      version INTEGER NOT NULL,
+                      customer_id INTEGER NOT NULL,
+                      trigger_message TEXT NOT NULL,
+                      trigger_sequence INTEGER NOT NULL,
+                      trigger TEXT NOT NULL,
+                      entered_at INTEGER NOT NULL,
+                      arm INTEGER NOT NULL,
+                      state TEXT NOT NULL,
+                      step INTEGER NOT NULL,
+                      steps_taken INTEGER NOT NULL,
+                      wait_started_at INTEGER,
+                      wake_at INTEGER NOT NULL,
+                      event_arrived INTEGER NOT NULL DEFAULT 0,
+                      goal_deadline INTEGER,
+                      converted_at INTEGER,
+                      ended_at INTEGER,
+                      UNIQUE(journey_id, trigger_message)
+                    );
+                    CREATE INDEX journey_enrolment_due ON journey_enrolment(wake_at) WHERE state = 'active';
+                    CREATE INDEX journey_enrolment_customer ON journey_enrolment(customer_id, journey_id);
+                    CREATE TABLE journey_step_count (
+                      journey_id INTEGER NOT NULL,
+                      step TEXT NOT NULL,
+                      arm INTEGER NOT NULL,
+                      runs INTEGER NOT NULL,
+                      PRIMARY KEY(journey_id, step, arm)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE journey_cursor (
+                      id INTEGER PRIMARY KEY CHECK (id = 1),
+                      next_sequence INTEGER NOT NULL
+                    );
+                    CREATE TABLE outbox (
+                      id INTEGER PRIMARY KEY,
+                      idempotency_key TEXT NOT NULL UNIQUE,
+                      channel TEXT NOT NULL,
+                      url TEXT,
+                      customer_id INTEGER NOT NULL,
+                      journey_id INTEGER,
+                      enrolment_id INTEGER,
+                      step TEXT,
+                      topic TEXT NOT NULL,
+                      transactional INTEGER NOT NULL,
+                      payload TEXT NOT NULL,
+                      state TEXT NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      due_at INTEGER NOT NULL,
+                      attempts INTEGER NOT NULL DEFAULT 0,
+                      last_error TEXT,
+                      done_at INTEGER
+                    );
+                    CREATE INDEX outbox_pending ON outbox(due_at, id) WHERE state = 'pending';
+                    CREATE INDEX outbox_journey ON outbox(journey_id, state);
+                    CREATE TABLE customer_opt_out (
+                      customer_id INTEGER NOT NULL,
+                      channel TEXT NOT NULL,
+                      at INTEGER NOT NULL,
+                      PRIMARY KEY(customer_id, channel)
+                    ) WITHOUT ROWID;
+                    INSERT INTO store_task (name) VALUES ('backfill-opt-outs');
+                    """)
+        }
         return migrator
     }
 

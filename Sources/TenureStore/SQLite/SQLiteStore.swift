@@ -48,6 +48,7 @@ public final class SQLiteStore: Sendable {
         try SQLiteMigrations.migrator.migrate(writer)
         try SQLiteLegacyEvents.moveIntoLog(writer)
         try SQLiteExitFeedbackBackfill.runIfPending(writer)
+        try SQLiteOptOutBackfill.runIfPending(writer)
         if let checkpointer { writer.writeWithoutTransaction { checkpointer.install(on: $0) } }
     }
 

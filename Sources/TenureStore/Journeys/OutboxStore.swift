@@ -1,0 +1,62 @@
+import Foundation
+import TenureCore
+
+/// One message waiting in the outbox, as a channel receives it.
+public struct OutboxMessage: Sendable, Hashable {
+    public var id: Int64
+    /// Unique per message for ever: a receiver that sees it twice has seen one message.
+    public var idempotencyKey: String
+    /// The configured channel's name (`webhook`), or the URL's host for a webhook step.
+    public var channel: String
+    /// For a webhook step, where to post; nil for a channel message.
+    public var url: String?
+    public var customerId: Int64
+    /// The message as JSON (customer, journey, step, template, trigger).
+    public var payload: Data
+    public var topic: String
+    public var transactional: Bool
+    /// Sends tried before.
+    public var attempts: Int
+    /// Whether the customer opted out of this message since it was queued (it is then
+    /// suppressed, never sent).
+    public var optedOut: Bool
+
+    public init(
+        id: Int64, idempotencyKey: String, channel: String, url: String?, customerId: Int64, payload: Data, topic: String, transactional: Bool,
+        attempts: Int, optedOut: Bool
+    ) {
+        self.id = id
+        self.idempotencyKey = idempotencyKey
+        self.channel = channel
+        self.url = url
+        self.customerId = customerId
+        self.payload = payload
+        self.topic = topic
+        self.transactional = transactional
+        self.attempts = attempts
+        self.optedOut = optedOut
+    }
+}
+
+/// What became of one outbox message.
+public enum OutboxDelivery: Sendable, Hashable {
+    /// The channel accepted it.
+    case sent(id: Int64)
+    /// Try again at this time (a 5xx, a timeout).
+    case retry(id: Int64, at: Date, error: String)
+    /// Never to be sent (a 4xx, too many attempts).
+    case failed(id: Int64, error: String)
+    /// Not sent because the customer opted out.
+    case suppressed(id: Int64, reason: String)
+}
+
+/// The outbox: messages committed with the step that sent them, handed to channels by a
+/// dispatcher with their idempotency keys, and marked with what became of them.
+public protocol OutboxStore: Sendable {
+    /// Pending messages due at `time`, oldest first, with the customer's opt-out state now.
+    func pendingOutbox(at time: Date, limit: Int) async throws -> [OutboxMessage]
+    /// Records deliveries in one transaction.
+    func recordDeliveries(_ deliveries: [OutboxDelivery], at time: Date) async throws
+    /// Messages by state (`pending`, `sent`, `failed`, `suppressed`).
+    func outboxCounts() async throws -> [String: Int]
+}

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+import TenureCore
+
+/// The outbox in SQLite: rows written by ``SQLiteStore/commitSteps(_:at:)`` in the step's own
+/// transaction, read in order by the dispatcher and marked with what became of them.
+extension SQLiteStore: OutboxStore {
+    public func pendingOutbox(at time: Date, limit: Int) async throws -> [OutboxMessage] {
+        try await writer.read { db in
+            var optOuts: [Int64: Set<String>] = [:]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.id, o.idempotency_key, o.channel, o.url, o.customer_id, o.payload, o.topic, o.transactional, o.attempts, c.traits
+                    FROM outbox o LEFT JOIN customer c ON c.id = o.customer_id
+                    WHERE o.state = 'pending' AND o.due_at <= ? ORDER BY o.due_at, o.id LIMIT ?
+                    """, arguments: [time.storeMillis, limit])
+            return try rows.map { row in
+                let customer: Int64 = row[4], url: String? = row[3]
+                var optedOut = false
+                // A webhook step calls the business's own system, not the customer.
+                if url == nil {
+                    if optOuts[customer] == nil { optOuts[customer] = try Self.unsubscribedChannels(db, customer: customer) }
+                    let traits = (try? JSONParser.parse(Data((row[9] as String? ?? "{}").utf8)))?.objectValue ?? [:]
+                    optedOut = MessageConsent.refusal(
+                        traits: traits, unsubscribedChannels: optOuts[customer] ?? [], channel: row[2], topic: row[6], transactional: row[7] as Bool) != nil
+                }
+                return OutboxMessage(
+                    id: row[0], idempotencyKey: row[1], channel: row[2], url: url, customerId: customer, payload: Data((row[5] as String).utf8),
+                    topic: row[6], transactional: row[7], attempts: row[8], optedOut: optedOut)
+            }
+        }
+    }
+
+    public func recordDeliveries(_ deliveries: [OutboxDelivery], at time: Date) async throws {
+        guard !deliveries.isEmpty else { return }
+        let nowMs = time.storeMillis
+        try await writer.write { db in
+            for delivery in deliveries {
+                switch delivery {
+                case .sent(let id):
+                    try db.cachedStatement(sql: "UPDATE outbox SET state = 'sent', attempts = attempts + 1, done_at = ?, last_error = NULL WHERE id = ?")
+                        .execute(arguments: [nowMs, id])
+                case .retry(let id, let at, let error):
+                    try db.cachedStatement(sql: "UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ? WHERE id = ? AND state = 'pending'")
+                        .execute(arguments: [at.storeMillis, String(error.prefix(1000)), id])
+                case .failed(let id, let error):
+                    try db.cachedStatement(sql: "UPDATE outbox SET state = 'failed', attempts = attempts + 1, done_at = ?, last_error = ? WHERE id = ?")
+                        .execute(arguments: [nowMs, String(error.prefix(1000)), id])
+                case .suppressed(let id, let reason):
+                    try db.cachedStatement(sql: "UPDATE outbox SET state = 'suppressed', done_at = ?, last_error = ? WHERE id = ? AND state = 'pending'")
+                        .execute(arguments: [nowMs, reason, id])
+                }
+            }
+        }
+    }
+
+    public func outboxCounts() async throws -> [String: Int] {
+        try await writer.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM outbox GROUP BY state") { counts[row[0]] = row[1] }
+            return counts
+        }
+    }
+}
