@@ -1,57 +1,64 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The machine-readable record of a benchmark run (`tenure bench all --json FILE`,
 /// `tenure bench ingest --json FILE`): the machine, the commit, and for each benchmark its
 /// figures, its peer's figures from the same run and their ratios. Its shape is
 /// `scripts/bench/record.schema.json`.
-struct BenchRecord: Codable {
-    struct Machine: Codable {
-        var cores: Int
-        var memoryBytes: UInt64
-        var system: String
+public struct BenchRecord: Codable, Sendable {
+    public struct Machine: Codable, Sendable {
+        public var cores: Int
+        public var memoryBytes: UInt64
+        public var system: String
     }
 
-    struct Peer: Codable {
-        var name: String
-        var figures: [String: Double]
+    /// The peer measured beside Tenure in the same run, on the same data.
+    public struct Peer: Codable, Sendable {
+        /// What was run, such as `duckdb read_csv`.
+        public var name: String
+        public var figures: [String: Double]
+
+        public init(name: String, figures: [String: Double]) {
+            self.name = name
+            self.figures = figures
+        }
     }
 
-    struct Entry: Codable {
+    public struct Entry: Codable, Sendable {
         /// A stable name, such as `ingest.import`.
-        var name: String
+        public var name: String
         /// The command that measures it alone.
-        var command: String
+        public var command: String
         /// The 1-minute load average just before it ran.
-        var loadAverageBefore: Double?
-        var figures: [String: Double]
-        var peer: Peer?
+        public var loadAverageBefore: Double?
+        /// Tenure's figures, each named with its unit (`seconds`, `rows_per_second`, `_ms`, `_mib`).
+        public var figures: [String: Double]
+        public var peer: Peer?
         /// Tenure's figure ÷ the peer's, for each figure both have (higher is better for Tenure
-        /// when the figure is a rate).
-        var ratios: [String: Double]
+        /// when the figure is a rate, lower when it is a time).
+        public var ratios: [String: Double]
     }
 
-    var schema = "tenure-bench-record/1"
-    var commit: String?
-    var startedAt: String
-    var quick: Bool
-    var machine: Machine
-    var benchmarks: [Entry] = []
+    public var schema = "tenure-bench-record/1"
+    public var commit: String?
+    public var startedAt: String
+    public var quick: Bool
+    public var machine: Machine
+    public var benchmarks: [Entry] = []
 
-    init(quick: Bool) {
+    /// An empty record of this machine and the checkout's commit; `quick` says the benchmarks
+    /// ran at the sizes that only check they work.
+    public init(quick: Bool) {
         self.quick = quick
         startedAt = ISO8601DateFormatter().string(from: Date())
         machine = Machine(
             cores: ProcessInfo.processInfo.activeProcessorCount, memoryBytes: ProcessInfo.processInfo.physicalMemory,
             system: ProcessInfo.processInfo.operatingSystemVersionString)
-        commit = BenchPeers.checkout.flatMap { runTool(["git", "-C", $0.path, "rev-parse", "HEAD"]) }?
+        commit = BenchPeers.checkout.flatMap { BenchPeers.run(["git", "-C", $0.path, "rev-parse", "HEAD"]) }?
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Adds an entry; `ratios` are computed for the figure names Tenure and the peer share.
-    mutating func add(
+    public mutating func add(
         _ name: String, command: String, loadAverageBefore: Double?, figures: [String: Double], peer: Peer? = nil
     ) {
         var ratios: [String: Double] = [:]
@@ -64,16 +71,11 @@ struct BenchRecord: Codable {
             Entry(name: name, command: command, loadAverageBefore: loadAverageBefore, figures: figures, peer: peer, ratios: ratios))
     }
 
-    func write(to path: String) throws {
+    /// Writes the record as JSON (snake-case keys, sorted) to `path`.
+    public func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(self).write(to: URL(fileURLWithPath: path))
-    }
-
-    /// The 1-minute load average now.
-    static func loadAverage() -> Double? {
-        var load = 0.0
-        return getloadavg(&load, 1) == 1 ? load : nil
     }
 }
