@@ -1,5 +1,5 @@
 /// `tenure bench all`: every benchmark that keeps a JSON record, one after the other, into one
-/// record: ingestion (the import beside DuckDB, HTTP, the stages).
+/// record: ingestion (the import beside DuckDB, HTTP, the stages) and segments beside DuckDB.
 public enum BenchAll {
     /// Runs them at their default sizes (`quick`: at the sizes that only check they work), their
     /// generated files and databases in `folder`; `requirePeers` makes a missing peer a failure.
@@ -13,6 +13,10 @@ public enum BenchAll {
         try await IngestBenchmark.measure(ingest, into: &record)
         ingest.stages = true
         try await IngestBenchmark.measure(ingest, into: &record)
+        var segments = SegmentsBenchmark.Options()
+        segments.quick = quick
+        segments.requirePeers = requirePeers
+        try await SegmentsBenchmark.measure(segments, into: &record)
         return record
     }
 }

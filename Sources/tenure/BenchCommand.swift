@@ -57,7 +57,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
 struct BenchAllCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
-        abstract: "Runs the benchmarks that keep a JSON record (ingestion: import beside DuckDB, HTTP, the stages) and writes it.",
+        abstract: "Runs the benchmarks that keep a JSON record (ingestion: import beside DuckDB, HTTP, the stages; segments beside DuckDB) and writes it.",
         discussion: "With --quick they run at a size that finishes in about a minute on two cores, to check that they work.")
 
     @Option(help: "The JSON record to write (scripts/bench/record.schema.json).") var json: String
