@@ -24,4 +24,14 @@ public enum BenchMachine {
         guard getloadavg(&loads, 3) == 3 else { return "unknown" }
         return loads.map { String(format: "%.2f", $0) }.joined(separator: ", ")
     }
+
+    /// How this benchmark binary was compiled: `debug` or `release`. Figures of a debug build
+    /// are not comparable with a release build's.
+    public static var build: String {
+        #if DEBUG
+        "debug"
+        #else
+        "release"
+        #endif
+    }
 }

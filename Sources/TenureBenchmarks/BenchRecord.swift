@@ -3,7 +3,8 @@ import Foundation
 /// The machine-readable record of a benchmark run (`tenure bench all --json FILE`,
 /// `tenure bench ingest --json FILE`): the machine, the commit, and for each benchmark its
 /// figures, its peer's figures from the same run and their ratios. Its shape is
-/// `scripts/bench/record.schema.json`.
+/// `scripts/bench/record.schema.json`; `scripts/bench/render_benchmarks.py` turns it into the
+/// tables of BENCHMARKS.md.
 public struct BenchRecord: Codable, Sendable {
     public struct Machine: Codable, Sendable {
         public var cores: Int
@@ -42,6 +43,10 @@ public struct BenchRecord: Codable, Sendable {
     public var commit: String?
     public var startedAt: String
     public var quick: Bool
+    /// `debug` or `release`: how the benchmarks were compiled.
+    public var build: String
+    /// The command that wrote the record, such as `tenure bench all --quick --json record.json`.
+    public var command: String
     public var machine: Machine
     public var benchmarks: [Entry] = []
 
@@ -50,6 +55,8 @@ public struct BenchRecord: Codable, Sendable {
     public init(quick: Bool) {
         self.quick = quick
         startedAt = ISO8601DateFormatter().string(from: Date())
+        build = BenchMachine.build
+        command = (["tenure"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         machine = Machine(
             cores: ProcessInfo.processInfo.activeProcessorCount, memoryBytes: ProcessInfo.processInfo.physicalMemory,
             system: ProcessInfo.processInfo.operatingSystemVersionString)
