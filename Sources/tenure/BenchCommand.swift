@@ -58,7 +58,10 @@ struct BenchAllCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
         abstract: "Runs the benchmarks that keep a JSON record (ingestion: import beside DuckDB, HTTP, the stages; segments beside DuckDB) and writes it.",
-        discussion: "With --quick they run at a size that finishes in about a minute on two cores, to check that they work.")
+        discussion: """
+            With --quick they run at a size that finishes in about a minute on two cores, to check that they work. \
+            scripts/bench/render_benchmarks.py turns the record into BENCHMARKS.md's tables.
+            """)
 
     @Option(help: "The JSON record to write (scripts/bench/record.schema.json).") var json: String
     @Flag(help: "Small sizes: checks that every benchmark works, not how fast.") var quick = false

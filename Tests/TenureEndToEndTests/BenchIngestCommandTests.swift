@@ -102,5 +102,10 @@ import Testing
         let segmentRatios = try #require(segments["ratios"] as? [String: Double])
         #expect(segmentRatios["members"] == 1 && (segmentRatios["evaluate_ms"] ?? 0) > 0)
         #expect(segments["command"] as? String == "tenure bench segments --quick --runs 5")
+        // BENCHMARKS.md's tables render from it.
+        let document = folder.path + "/BENCHMARKS.md"
+        #expect(try Peer.runScript("bench/render_benchmarks.py", [folder.path + "/record.json", "--output", document]) == 0)
+        let text = try String(contentsOfFile: document, encoding: .utf8)
+        #expect(text.contains("<!-- generated:segments.evaluate -->") && text.contains("| members | "), "\(text)")
     }
 }
