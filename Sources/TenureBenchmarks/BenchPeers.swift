@@ -35,8 +35,9 @@ public enum BenchPeers {
         return checkout.appendingPathComponent("scripts/" + relative).path
     }
 
-    /// Runs a helper program found on `PATH` (`arguments[0]`) with `environment` added to this
-    /// process's, returning its standard output, or nil when it cannot run or exits non-zero.
+    /// Runs a helper program (`arguments[0]`: a path, or a name looked up on `PATH`) with
+    /// `environment` added to this process's; returns its standard output, or nil when it cannot
+    /// run or exits non-zero. Its standard error is dropped.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
