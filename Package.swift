@@ -75,6 +75,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Every benchmark and its peer runner (`tenure bench`): tools, not product.
+        .target(
+            name: "TenureBenchmarks",
+            dependencies: [
+                "TenureCore",
+                "TenureStore",
+                "TenureServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Command-line parsing only.
         .executableTarget(
             name: "tenure",
@@ -83,6 +95,7 @@ let package = Package(
                 "TenureStore",
                 "TenureChannels",
                 "TenureServer",
+                "TenureBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -5,7 +5,7 @@ extension ActivitySnapshot {
     /// Cost is proportional to the batch, the current delta and the customer count, not to the
     /// event count: the batch is sorted and merged into a small per-customer delta that scans
     /// merge on the fly. 10,000 events on a 10 M-event snapshot take a few milliseconds (see
-    /// ``AnalyticsBenchmark``). Call ``compacted()`` when ``needsCompaction`` says so.
+    /// `tenure bench analytics`). Call ``compacted()`` when ``needsCompaction`` says so.
     public func appending(_ batch: ActivityEventBatch) -> ActivitySnapshot {
         var copy = self
         copy.append(batch)

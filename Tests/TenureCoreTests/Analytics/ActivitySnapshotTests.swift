@@ -100,14 +100,14 @@ struct ActivitySnapshotTests {
 @Suite("Incremental refresh at scale")
 struct IncrementalRefreshTests {
     @Test("metrics on an appended snapshot equal those on a full rebuild")
-    func appendedEqualsRebuilt() {
-        let rows = AnalyticsBenchmark.makeSyntheticBatch(customers: 2_000, events: 20_000, seed: 3, days: 400)
+    func appendedEqualsRebuilt() throws {
+        let rows = SyntheticActivity.makeBatch(customers: 2_000, events: 20_000, seed: 3, days: 400)
         var builder = ActivitySnapshotBuilder()
         builder.add(rows)
         let base = builder.build()
-        let first = AnalyticsBenchmark.makeRefreshBatch(for: base, events: 1_000, newCustomers: 20, seed: 4)
+        let first = SyntheticActivity.makeRefreshBatch(for: base, events: 1_000, newCustomers: 20, seed: 4)
         let once = base.appending(first)
-        let second = AnalyticsBenchmark.makeRefreshBatch(for: once, events: 1_000, newCustomers: 20, seed: 5)
+        let second = SyntheticActivity.makeRefreshBatch(for: once, events: 1_000, newCustomers: 20, seed: 5)
         let twice = once.appending(second)
 
         var all = ActivitySnapshotBuilder()
@@ -121,7 +121,8 @@ struct IncrementalRefreshTests {
         #expect(twice.eventCount == 22_000)
         #expect(twice.deltaEventCount == 2_000)
         #expect(twice.firstSeenDays == rebuilt.firstSeenDays)
-        let range = AnalyticsBenchmark.range(of: rebuilt)
+        let days = try #require(rebuilt.dayRange)
+        let range = DayRange(first: days.lowerBound, last: days.upperBound)
         #expect(CohortRetentionQuery(range: range).run(on: twice) == CohortRetentionQuery(range: range).run(on: rebuilt))
         #expect(RFMQuery(asOf: range.last).run(on: twice) == RFMQuery(asOf: range.last).run(on: rebuilt))
         #expect(

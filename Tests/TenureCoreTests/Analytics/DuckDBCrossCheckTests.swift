@@ -56,7 +56,7 @@ struct DuckDBCrossCheckTests {
             "needs python3 with duckdb (pip install duckdb); TENURE_REQUIRE_CROSSCHECKS=1 makes this a failure"))
     func crossCheck() throws {
         // Given: 3,000 simulated customers over ~20 months, written as CSV.
-        let snapshot = AnalyticsBenchmark.makeSyntheticSnapshot(customers: 3_000, events: 40_000, seed: 11, days: 600)
+        let snapshot = SyntheticActivity.makeSnapshot(customers: 3_000, events: 40_000, seed: 11, days: 600)
         let dayRange = try #require(snapshot.dayRange)
         let asOf = dayRange.upperBound
         let window: Int32 = 45

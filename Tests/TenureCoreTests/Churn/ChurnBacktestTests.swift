@@ -4,12 +4,12 @@ import TenureCore
 
 /// 3,000 customers with exponential lifetimes (mean 300 days) over two years: churners stop all
 /// activity, so recency and frequency carry signal.
-let churnSynthetic = AnalyticsBenchmark.makeSyntheticSnapshot(customers: 3_000, events: 30_000, seed: 1)
+let churnSynthetic = SyntheticActivity.makeSnapshot(customers: 3_000, events: 30_000, seed: 1)
 
 @Suite("Churn backtest and at-risk ranking")
 struct ChurnBacktestTests {
     let label = ChurnLabel.noPurchase(horizonDays: 90, lookbackDays: 365)
-    let t1 = AnalyticsBenchmark.syntheticFirstDay + 450
+    let t1 = SyntheticActivity.firstDay + 450
     /// Small enough for a debug build.
     let options = GradientBoostedTreesModel.Options(trees: 40, learningRate: 0.1, maxDepth: 3, minChildWeight: 5, maxBins: 32, seed: 1)
 

@@ -93,8 +93,8 @@ struct ChurnFeaturesTests {
 
     @Test("events after the cutoff change nothing (synthetic data)")
     func noLeakageSynthetic() {
-        let full = AnalyticsBenchmark.makeSyntheticSnapshot(customers: 2_000, events: 20_000, seed: 3)
-        let cutoff = AnalyticsBenchmark.syntheticFirstDay + 400
+        let full = SyntheticActivity.makeSnapshot(customers: 2_000, events: 20_000, seed: 3)
+        let cutoff = SyntheticActivity.firstDay + 400
         var b = ActivitySnapshotBuilder(customerCount: full.customerCount)
         for c in 0..<full.customerCount {
             for e in full.events(of: c) where e.day <= cutoff {

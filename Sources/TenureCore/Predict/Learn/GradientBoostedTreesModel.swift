@@ -73,6 +73,10 @@ public struct GradientBoostedTreesModel: Sendable, Codable, Equatable {
     /// Validation log loss after each round, when a validation set was given.
     public let validationLogLoss: [Double]?
 
+    /// The most threads that training and scoring (TreeSHAP explanations included) use at once:
+    /// one per active processor core, at least one. What a reported training or scoring time ran on.
+    public static var threads: Int { LearnParallel.workerCount }
+
     public init(features: [FeatureMatrix.Feature], baseMargin: Double, trees: [RegressionTree], validationLogLoss: [Double]? = nil) {
         self.features = features
         self.baseMargin = baseMargin

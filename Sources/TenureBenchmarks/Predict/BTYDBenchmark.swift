@@ -1,4 +1,5 @@
 import Foundation
+import TenureCore
 
 /// Times BTYD fits on simulated, day-granular customer bases (for `tenure bench predict`).
 public enum BTYDBenchmark {
@@ -67,6 +68,4 @@ public enum BTYDBenchmark {
             results["\(prefix).failed"] = 1
         }
     }
-
-
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TenureCore
 
 /// Times the boosted-tree learner and TreeSHAP scoring on ``SyntheticChurnData`` (the data
 /// `scripts/bench/gbt_xgboost.py` feeds XGBoost), for `tenure bench predict`.
@@ -53,7 +54,7 @@ public enum LearnBenchmark {
             explainSeconds = (clock.now - start).inSeconds
         }
         return Result(rows: rows, testRows: testRows, features: features, trees: trees, depth: depth,
-                      learningRate: learningRate, seed: seed, threads: LearnParallel.workerCount,
+                      learningRate: learningRate, seed: seed, threads: GradientBoostedTreesModel.threads,
                       generationSeconds: generation, trainingSeconds: training, testAUC: auc, scoringSeconds: scoring,
                       explainedRows: explainRows, explainSeconds: explainSeconds)
     }
@@ -105,7 +106,7 @@ public enum LearnBenchmark {
         let scoring = (clock.now - start).inSeconds
         let scoringCPU = processCPUSeconds() - cpuStart
         return ExplanationResult(tableRows: n, trees: model.trees.count, maxDepth: options.maxDepth, customers: customers,
-                                 topReasons: topReasons, threads: LearnParallel.workerCount, trainingSeconds: training,
+                                 topReasons: topReasons, threads: GradientBoostedTreesModel.threads, trainingSeconds: training,
                                  preparationSeconds: preparation, scoringSeconds: scoring, scoringCPUSeconds: scoringCPU)
     }
 }

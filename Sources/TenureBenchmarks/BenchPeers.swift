@@ -3,21 +3,13 @@ import Foundation
 import Glibc
 #endif
 
-/// A benchmark's work did not succeed: the benchmark exits non-zero with `reason` and prints no
-/// figure for it.
-struct BenchFailure: Error, CustomStringConvertible {
-    var reason: String
-    init(_ reason: String) { self.reason = reason }
-    var description: String { "benchmark failed: \(reason)" }
-}
-
 /// The peers and helper scripts the benchmarks run beside Tenure, found the same way from any
 /// working directory: the scripts in the checkout the executable was built from (found by walking
 /// up from the executable, then from this source file's path at build time), the tools on `PATH`.
-enum BenchPeers {
+public enum BenchPeers {
     /// The checkout's root: the nearest folder above the executable, or above this source file,
     /// that holds `scripts/bench/segment_batch.lua`.
-    static let checkout: URL? = {
+    public static let checkout: URL? = {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let source = URL(fileURLWithPath: #filePath)
         for start in [executable, source] {
@@ -34,7 +26,7 @@ enum BenchPeers {
 
     /// The absolute path of `scripts/<relative>` in the checkout; a failure naming the script
     /// when there is none.
-    static func script(_ relative: String) throws(BenchFailure) -> String {
+    public static func script(_ relative: String) throws(BenchFailure) -> String {
         guard let checkout else {
             throw BenchFailure(
                 "scripts/\(relative) was not found next to the executable or in the checkout it was built from "
@@ -43,13 +35,32 @@ enum BenchPeers {
         return checkout.appendingPathComponent("scripts/" + relative).path
     }
 
+    /// Runs a helper program (`arguments[0]`: a path, or a name looked up on `PATH`) with
+    /// `environment` added to this process's; returns its standard output, or nil when it cannot
+    /// run or exits non-zero. Its standard error is dropped.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+    }
+
     /// Whether `python3 -c "import <module>"` works.
-    static func hasPythonModule(_ module: String) -> Bool {
-        runTool(["python3", "-c", "import \(module)"]) != nil
+    public static func hasPythonModule(_ module: String) -> Bool {
+        run(["python3", "-c", "import \(module)"]) != nil
     }
 
     /// The path of the executable `name` on `PATH`, or nil.
-    static func executable(_ name: String) -> String? {
+    public static func executable(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for folder in path.split(separator: ":") {
             let candidate = folder + "/" + name
@@ -60,7 +71,7 @@ enum BenchPeers {
 
     /// Waits until something accepts TCP connections on 127.0.0.1:`port` (the server `process`
     /// started), failing when the process exits first or after 30 seconds.
-    static func waitForPort(_ port: Int, process: Process) async throws {
+    public static func waitForPort(_ port: Int, process: Process) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             guard process.isRunning else {
@@ -89,7 +100,7 @@ enum BenchPeers {
 
     /// What to say (or throw, with `--require-peers`) when a peer is missing: its exact name and
     /// the command that installs it.
-    static func missing(_ peer: String, install: String, required: Bool) throws(BenchFailure) -> String {
+    public static func missing(_ peer: String, install: String, required: Bool) throws(BenchFailure) -> String {
         let text = "\(peer) is not installed (\(install))"
         if required { throw BenchFailure(text + "; --require-peers makes a missing peer a failure") }
         return "skipped: " + text

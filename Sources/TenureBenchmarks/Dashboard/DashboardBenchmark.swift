@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TenureCore
+import TenureServer
 import TenureStore
 
 /// Times the server-side work of every dashboard page (data look-up, page model, Mustache
@@ -19,9 +20,9 @@ public enum DashboardBenchmark {
         public var warmSeconds: Double
         /// Seconds of that spent training and scoring the at-risk model and the backtest.
         public var modelSeconds: Double
-        /// Of which training the at-risk model (on at most ``ChurnTrainingSample/standard`` customers)…
+        /// Of which training the at-risk model (on at most `ChurnTrainingSample.standard` customers)…
         public var trainSeconds: Double
-        /// …and scoring, valuing and ranking every customer, explaining the top ``RiskScores/keep``.
+        /// …and scoring, valuing and ranking every customer, explaining the top `RiskScores.keep`.
         public var rankSeconds: Double
         /// Customers scored, and customers the model was trained on.
         public var scoredCustomers: Int
@@ -37,25 +38,14 @@ public enum DashboardBenchmark {
         let controller = try DashboardController(
             source: FixedDashboardSource(snapshot), store: store, directory: store, users: nil,
             authenticator: APIKeyAuthenticator(store: store), logger: Logger(label: "tenure.bench"))
-        let session = DashboardSession(subject: "bench", csrfToken: DashboardSessions.randomToken(), expiresAt: Date() + 3600)
-        func render(_ target: String) async throws -> DashboardController.Page {
-            let parts = target.split(separator: "?", maxSplits: 1)
-            return try await controller.render(path: String(parts[0]), query: FormBody(parts.count > 1 ? String(parts[1]) : ""), session: session)
+        func render(_ target: String) async throws -> DashboardController.RenderedPage {
+            try await controller.renderPage(target, signedInAs: "bench")
         }
         let clock = ContinuousClock()
         let warmStart = clock.now
         let modelStart = clock.now
-        var trainSeconds = 0.0, rankSeconds = 0.0, scored = 0, trained = 0
         // Without the model the pages that need it render their "Scoring…" state.
-        if trainModel {
-            if let data = try await controller.atRiskData(snapshot, wait: true) {
-                trainSeconds = data.trainSeconds
-                rankSeconds = data.rankSeconds
-                scored = data.ranking?.scoredCount ?? 0
-                trained = data.model?.trainCount ?? 0
-            }
-            _ = try await controller.cache.value("backtest", version: snapshot.version, wait: true) { await ChurnPage.backtest(snapshot) }
-        }
+        let models = trainModel ? try await controller.prepareModels() : nil
         let modelSeconds = (clock.now - modelStart).inSeconds
         for page in pages { _ = try await render(page) }
         let warmSeconds = (clock.now - warmStart).inSeconds
@@ -75,8 +65,7 @@ public enum DashboardBenchmark {
                 maxMilliseconds: times.last ?? 0, bytes: bytes))
         }
         return Result(
-            warmSeconds: warmSeconds, modelSeconds: modelSeconds, trainSeconds: trainSeconds, rankSeconds: rankSeconds,
-            scoredCustomers: scored, trainCustomers: trained, pages: measurements)
+            warmSeconds: warmSeconds, modelSeconds: modelSeconds, trainSeconds: models?.trainSeconds ?? 0, rankSeconds: models?.rankSeconds ?? 0,
+            scoredCustomers: models?.scoredCustomers ?? 0, trainCustomers: models?.trainCustomers ?? 0, pages: measurements)
     }
-
 }
