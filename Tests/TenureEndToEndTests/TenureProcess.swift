@@ -56,9 +56,10 @@ final class ServerProcess: @unchecked Sendable {
     let process = Process()
     private(set) var port = 0
 
-    init(database: String) throws {
+    init(database: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: TenureBinary.path)
-        process.arguments = ["serve", "--database", database, "--port", "0"]
+        process.arguments = ["serve", "--database", database, "--port", "0"] + arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
