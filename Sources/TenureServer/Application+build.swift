@@ -66,6 +66,9 @@ public func buildRouter(
     if let segments = store as? any SegmentStore & SegmentPopulationSource & EventStore {
         SegmentsController(store: segments, cache: snapshots, scores: riskScores, authenticator: authenticator, clock: clock).addRoutes(to: router)
     }
+    if let journeys = store as? any JourneyStore & SegmentStore & SnapshotSource {
+        JourneysController(store: journeys, cache: snapshots, authenticator: authenticator, clock: clock).addRoutes(to: router)
+    }
     // The dashboard (session sign-in); users, stored sessions and search need a store that offers them.
     do {
         try DashboardController(

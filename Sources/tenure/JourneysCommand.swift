@@ -106,6 +106,29 @@ struct JourneysCommand: AsyncParsableCommand {
             }
             for step in journey.definition.steps { print("step \(step.id)\t\(step.kind)\truns \(counts.steps[step.id] ?? 0)") }
             print("messages\t" + counts.messages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "\t") + "\twithheld \(counts.withheld)")
+            let now = Date()
+            let report = try await store.journeyReport(journey, snapshot: try await store.activitySnapshot(), at: now)
+            print("treatment against control (\(report.treated) treated, \(report.control) control, 95% intervals):")
+            if let conversion = report.conversion { print(JourneysCommand.line("goal conversion", conversion, percent: true)) }
+            for n in JourneyReport.retentionDays { if let r = report.retention[n] { print(JourneysCommand.line("retained at \(n) days", r, percent: true)) } }
+            print(JourneysCommand.line("revenue per customer, \(JourneyReport.revenueDays) days", report.revenuePerCustomer, percent: false))
         }
+    }
+
+    /// `goal conversion  treatment 12.0% of 900  control 9.5% of 100  uplift +2.5 points [−3.1, +8.0]  not significant`.
+    static func line(_ label: String, _ e: UpliftEstimate, percent: Bool) -> String {
+        func value(_ x: Double?) -> String {
+            guard let x else { return "–" }
+            return percent ? String(format: "%.1f%%", 100 * x) : String(format: "%.2f", x)
+        }
+        func signed(_ x: Double) -> String { String(format: "%+.\(percent ? 1 : 2)f", percent ? 100 * x : x) }
+        var text = "\(label)\ttreatment \(value(e.treatment.value)) of \(e.treatment.customers)\tcontrol \(value(e.control.value)) of \(e.control.customers)"
+        if let uplift = e.uplift, let interval = e.interval {
+            text += "\tuplift \(signed(uplift))\(percent ? " points" : "") [\(signed(interval.lower)), \(signed(interval.upper))]\t"
+            text += e.isSignificant ? "significant" : "not significant"
+        } else {
+            text += "\tuplift not available" + (e.unavailable.map { ": \($0)" } ?? "")
+        }
+        return text
     }
 }

@@ -179,4 +179,37 @@ public protocol JourneyStore: Sendable {
 
     /// A journey's counts for its report.
     func journeyCounts(id: Int64, at time: Date) async throws -> JourneyCounts
+
+    /// Every entry into a journey: who, when, which arm, and the goal's outcome at `time`.
+    func journeyEntries(id: Int64, at time: Date) async throws -> [JourneyEntry]
+}
+
+/// One entry into a journey, for its report.
+public struct JourneyEntry: Sendable, Hashable {
+    public var customerId: Int64
+    public var enteredAt: Date
+    public var arm: JourneyArm
+    public var converted: Bool
+    /// The goal was reached or its window has closed.
+    public var decided: Bool
+
+    public init(customerId: Int64, enteredAt: Date, arm: JourneyArm, converted: Bool, decided: Bool) {
+        self.customerId = customerId
+        self.enteredAt = enteredAt
+        self.arm = arm
+        self.converted = converted
+        self.decided = decided
+    }
+}
+
+extension JourneyStore where Self: SnapshotSource {
+    /// A journey's treatment-against-control report on `time`'s day, over `snapshot`.
+    public func journeyReport(_ journey: SavedJourney, snapshot: StoreSnapshot, at time: Date) async throws -> JourneyReport {
+        let entries = try await journeyEntries(id: journey.id, at: time).map {
+            JourneyEntryRecord(
+                customer: snapshot.index(ofCustomer: $0.customerId), enteredDay: DayNumber.day(of: $0.enteredAt), treated: $0.arm.receives,
+                converted: $0.converted, decided: $0.decided)
+        }
+        return JourneyReport.make(entries, activity: snapshot.activity, asOf: DayNumber.day(of: time), hasGoal: journey.definition.goal != nil)
+    }
 }

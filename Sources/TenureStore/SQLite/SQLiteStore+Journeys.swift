@@ -363,6 +363,21 @@ extension SQLiteStore: JourneyStore {
     }
 }
 
+extension SQLiteStore {
+    public func journeyEntries(id: Int64, at time: Date) async throws -> [JourneyEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT customer_id, entered_at, arm, converted_at IS NOT NULL, converted_at IS NOT NULL OR goal_deadline < ? FROM journey_enrolment WHERE journey_id = ?",
+                arguments: [time.storeMillis, id]
+            ).map { row in
+                JourneyEntry(
+                    customerId: row[0], enteredAt: Date(storeMillis: row[1]), arm: JourneyArm(rawValue: row[2]) ?? .holdout, converted: row[3],
+                    decided: row[4] ?? false)
+            }
+        }
+    }
+}
+
 /// Why a journey operation was refused.
 public enum JourneyStoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case noSuchJourney(String)

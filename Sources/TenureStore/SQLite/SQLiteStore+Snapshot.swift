@@ -30,6 +30,14 @@ public struct StoreSnapshot: Sendable {
     /// infinite, beyond ±10¹²), read as no amount.
     public var amountsOutOfPolicy = 0
 
+    /// The snapshot index of a store customer id (a merged id gives its survivor's), or nil
+    /// when the snapshot does not hold the customer.
+    public func index(ofCustomer id: Int64) -> Int? {
+        guard id >= 0, id < Int64(denseIndex.count) else { return nil }
+        let i = denseIndex[Int(id)]
+        return i >= 0 ? Int(i) : nil
+    }
+
     /// Subscription spans as of `asOf` (a day number).
     public func subscriptions(asOf: Int32) -> SubscriptionSpans {
         SubscriptionSpans(changes: subscriptionChanges, asOf: asOf)
