@@ -81,6 +81,7 @@ let package = Package(
             dependencies: [
                 "TenureCore",
                 "TenureStore",
+                "TenureChannels",
                 "TenureServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -102,6 +102,11 @@ extension JourneyDefinition {
         }
     }
 
+    private static func branchError(_ error: SegmentExpressionError, at path: String) -> JourneyDefinitionError {
+        let position = error.line.flatMap { l in error.column.map { " (line \(l), column \($0))" } } ?? ""
+        return JourneyDefinitionError(at: path, error.message + position)
+    }
+
     private static let actions = ["wait", "branch", "split", "send", "update_traits", "webhook", "exit"]
 
     private static func step(_ value: JSONValue, index: Int, knownSegments: Set<String>?) throws(JourneyDefinitionError) -> JourneyStep {
@@ -144,21 +149,23 @@ extension JourneyDefinition {
             let b = try JourneyDocumentObject(o.members[kind], at: at, what: #"a branch such as {"if": "rfm = \"Champions\"", "then": "vip", "else": "others"}"#)
             try b.allowOnly(["if", "then", "else"])
             let condition: SegmentExpression
-            do {
-                switch b.members["if"] {
-                case .string(let text): condition = try SegmentExpression(parsing: text, knownSegments: knownSegments)
-                case .object:
-                    condition = try JSONDecoder().decode(SegmentExpression.self, from: JSONEncoder().encode(b.members["if"]!))
-                    if let knownSegments { try condition.validate(knownSegments: knownSegments) }
-                default: throw JourneyDefinitionError(at: b.sub("if"), "must be a segment expression, as text or in its JSON form")
+            switch b.members["if"] {
+            case .string(let text):
+                switch Result(catching: { () throws(SegmentExpressionError) in try SegmentExpression(parsing: text, knownSegments: knownSegments) }) {
+                case .success(let e): condition = e
+                case .failure(let error): throw Self.branchError(error, at: b.sub("if"))
                 }
-            } catch let error as JourneyDefinitionError {
-                throw error
-            } catch let error as SegmentExpressionError {
-                let position = error.line.flatMap { l in error.column.map { " (line \(l), column \($0))" } } ?? ""
-                throw JourneyDefinitionError(at: b.sub("if"), error.message + position)
-            } catch {
-                throw JourneyDefinitionError(at: b.sub("if"), "\(error)")
+            case .object:
+                switch Result(catching: { try JSONDecoder().decode(SegmentExpression.self, from: JSONEncoder().encode(b.members["if"]!)) }) {
+                case .success(let e): condition = e
+                case .failure(let error as SegmentExpressionError): throw Self.branchError(error, at: b.sub("if"))
+                case .failure(let error): throw JourneyDefinitionError(at: b.sub("if"), "\(error)")
+                }
+                if let knownSegments, case .failure(let error) = Result(catching: { () throws(SegmentExpressionError) in try condition.validate(knownSegments: knownSegments) }) {
+                    throw Self.branchError(error, at: b.sub("if"))
+                }
+            default:
+                throw JourneyDefinitionError(at: b.sub("if"), "must be a segment expression, as text or in its JSON form")
             }
             action = .branch(condition: condition, then: try b.string("then"), otherwise: try b.string("else"))
         case "split":

@@ -67,24 +67,21 @@ struct JourneyDocumentObject {
             // Read as the filter of an aggregate, so the segment language's parser and its
             // errors (by column, shifted back to the filter's own text) apply unchanged.
             let prefix = #"count("e", ever, where "#
-            do {
-                let expression = try SegmentExpression(parsing: prefix + text + ") >= 1")
+            let parsed = Result { () throws(SegmentExpressionError) in try SegmentExpression(parsing: prefix + text + ") >= 1") }
+            switch parsed {
+            case .failure(let error):
+                let column = error.column.map { max(1, $0 - prefix.count) }
+                throw JourneyDefinitionError(at: sub(key), error.message + (column.map { " (column \($0))" } ?? ""))
+            case .success(let expression):
                 guard case .condition(let c) = expression, case .event(let aggregate) = c.operand else {
                     throw JourneyDefinitionError(at: sub(key), "must be property tests such as category = \"tea\"")
                 }
                 return aggregate.filter
-            } catch let error as SegmentExpressionError {
-                let column = error.column.map { max(1, $0 - prefix.count) }
-                throw JourneyDefinitionError(at: sub(key), error.message + (column.map { " (column \($0))" } ?? ""))
-            } catch let error as JourneyDefinitionError {
-                throw error
-            } catch {
-                throw JourneyDefinitionError(at: sub(key), "\(error)")
             }
         case .array:
-            do {
-                return try JSONDecoder().decode([SegmentPropertyCondition].self, from: JSONEncoder().encode(value))
-            } catch {
+            switch Result(catching: { try JSONDecoder().decode([SegmentPropertyCondition].self, from: JSONEncoder().encode(value)) }) {
+            case .success(let filter): return filter
+            case .failure(let error):
                 throw JourneyDefinitionError(at: sub(key), "must be property tests such as [{\"property\": \"category\", \"op\": \"=\", \"value\": \"tea\"}]: \(error)")
             }
         default:

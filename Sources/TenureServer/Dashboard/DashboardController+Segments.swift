@@ -33,6 +33,8 @@ extension DashboardController {
         router.get("/segments/edit") { request, _ in
             guard let session = try await session(request) else { return signInFirst(request) }
             let name = FormBody(request.uri.query ?? "")["name"] ?? ""
+            // Without a name there is nothing to edit: a new one, then.
+            guard !name.isEmpty else { return Self.redirect("/segments/new") }
             guard let store = segmentStore, let saved = try await store.segment(named: name) else {
                 return Self.html(try await notFound("No saved segment named “\(name.prefix(200))”.", session: session))
             }
@@ -66,6 +68,8 @@ extension DashboardController {
         router.get("/segments/export.csv") { request, _ in
             guard let session = try await session(request) else { return signInFirst(request, message: "Sign in to export.") }
             let name = FormBody(request.uri.query ?? "")["name"] ?? ""
+            // Without a name, the list to pick one from.
+            guard !name.isEmpty else { return Self.redirect("/segments#saved-segments") }
             guard let store = segmentStore, let saved = try await store.segment(named: name) else {
                 return Self.html(try await notFound("No saved segment named “\(name.prefix(200))”.", session: session))
             }
