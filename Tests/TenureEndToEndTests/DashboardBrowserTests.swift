@@ -25,8 +25,10 @@ import Testing
         return url
     }
 
-    @Test(.timeLimit(.minutes(3))) func signInVisitEveryPageAndMatchTheAPI() async throws {
-        if let missing = Self.missingTools {
+    /// Runs `scripts/e2e/<script> BASE_URL ADMIN_KEY OUTPUT` against a fresh `tenure demo` and
+    /// checks it passed and left a screenshot per page; skipped (or, in CI, failed) without the tools.
+    static func runBrowserScript(_ script: String, output folder: String, screenshots: [String]) throws {
+        if let missing = missingTools {
             if ProcessInfo.processInfo.environment["TENURE_REQUIRE_CROSSCHECKS"] == "1" {
                 Issue.record("\(missing); the browser test is required in CI")
             } else {
@@ -34,25 +36,28 @@ import Testing
             }
             return
         }
-        let folder = TemporaryFolder()
-        let demo = try DemoProcess(database: folder.path + "/demo.sqlite")
+        let temporary = TemporaryFolder()
+        let demo = try DemoProcess(database: temporary.path + "/demo.sqlite")
         defer { demo.stop() }
-
-        let output = Self.repository.appendingPathComponent("test-output/dashboard").path
+        let output = repository.appendingPathComponent("test-output/" + folder).path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", Self.repository.appendingPathComponent("scripts/e2e/dashboard_browser.py").path, demo.baseURL, demo.adminKey, output,
-        ]
+        process.arguments = ["python3", repository.appendingPathComponent("scripts/e2e/" + script).path, demo.baseURL, demo.adminKey, output]
         let errors = Pipe()
         process.standardError = errors
         try process.run()
         let report = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "browser checks failed:\n\(report)")
-        for page in ["overview", "retention", "churn", "at-risk", "segments", "customers", "customer", "overview-phone"] {
+        #expect(process.terminationStatus == 0, "\(script) failed:\n\(report)")
+        for page in screenshots {
             #expect(FileManager.default.fileExists(atPath: "\(output)/\(page).png"), "screenshot of \(page)")
         }
+    }
+
+    @Test(.timeLimit(.minutes(3))) func signInVisitEveryPageAndMatchTheAPI() async throws {
+        try Self.runBrowserScript(
+            "dashboard_browser.py", output: "dashboard",
+            screenshots: ["overview", "retention", "churn", "at-risk", "segments", "customers", "customer", "overview-phone"])
     }
 }
 

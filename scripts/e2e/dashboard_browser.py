@@ -15,9 +15,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import headless_chromium
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException, TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -55,20 +55,12 @@ check(code == 401, f"/api/v1/summary without a key: {code}")
 code, _ = status("/", {"Cookie": "tenure_session=" + "0" * 64})
 check(code == 401, f"/ with a forged session: {code}")
 
-options = webdriver.ChromeOptions()
-for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000"]:
-    options.add_argument(argument)
-options.binary_location = next((p for p in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] if os.path.exists(p)), "/usr/bin/chromium")
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver_path = next((p for p in ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"] if os.path.exists(p)), None)
-driver = webdriver.Chrome(service=Service(driver_path) if driver_path else Service(), options=options)
-driver.set_page_load_timeout(60)
+driver = headless_chromium.start()
 
 
 def console_errors(page):
-    for entry in driver.get_log("browser"):
-        if entry.get("level") == "SEVERE":
-            check(False, f"console error on {page}: {entry.get('message')}")
+    for message in headless_chromium.console_errors(driver):
+        check(False, f"console error on {page}: {message}")
 
 
 def shot(name):
