@@ -1,5 +1,6 @@
 /// `tenure bench all`: every benchmark that keeps a JSON record, one after the other, into one
-/// record: ingestion (the import beside DuckDB, HTTP, the stages) and segments beside DuckDB.
+/// record: ingestion (the import beside DuckDB, HTTP, the stages), segments beside DuckDB, and a
+/// journey's campaign to a loopback webhook sink (its duplicates and misses counted by the sink).
 public enum BenchAll {
     /// Runs them at their default sizes (`quick`: at the sizes that only check they work), their
     /// generated files and databases in `folder`; `requirePeers` makes a missing peer a failure.
@@ -17,6 +18,9 @@ public enum BenchAll {
         segments.quick = quick
         segments.requirePeers = requirePeers
         try await SegmentsBenchmark.measure(segments, into: &record)
+        var journeys = JourneysBenchmark.Options()
+        journeys.quick = quick
+        try await JourneysBenchmark.measure(journeys, into: &record)
         return record
     }
 }

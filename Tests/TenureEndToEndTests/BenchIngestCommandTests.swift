@@ -88,7 +88,7 @@ import Testing
         #expect(try Peer.runScript("bench/validate_record.py", [folder.path + "/record.json"]) == 0)
         let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/record.json"))) as? [String: Any]
         let benchmarks = try #require(record?["benchmarks"] as? [[String: Any]])
-        #expect(benchmarks.compactMap { $0["name"] as? String } == ["ingest.import", "ingest.http", "ingest.stages", "segments.evaluate"])
+        #expect(benchmarks.compactMap { $0["name"] as? String } == ["ingest.import", "ingest.http", "ingest.stages", "segments.evaluate", "journeys.campaign"])
         // The import and DuckDB loaded the same rows; the HTTP run stored what it acknowledged.
         let importRatios = try #require(benchmarks.first?["ratios"] as? [String: Double])
         #expect(importRatios["rows"] == 1 && (importRatios["rows_per_second"] ?? 0) > 0)
@@ -96,12 +96,15 @@ import Testing
         #expect((http["acknowledged_events"] ?? 0) > 0 && (http["stored_events"] ?? 0) >= (http["acknowledged_events"] ?? .infinity))
         #expect((record?["commit"] as? String)?.count == 40)
         // The segment has members, the same as DuckDB's, and both were timed.
-        let segments = try #require(benchmarks.last)
+        let segments = try #require(benchmarks.first { $0["name"] as? String == "segments.evaluate" })
         let segmentFigures = try #require(segments["figures"] as? [String: Double])
         #expect((segmentFigures["members"] ?? 0) > 0 && (segmentFigures["evaluate_ms"] ?? 0) > 0)
         let segmentRatios = try #require(segments["ratios"] as? [String: Double])
         #expect(segmentRatios["members"] == 1 && (segmentRatios["evaluate_ms"] ?? 0) > 0)
         #expect(segments["command"] as? String == "tenure bench segments --quick --runs 5")
+        // The campaign reached every treated customer once, as the sink counted.
+        let campaign = try #require(benchmarks.last?["figures"] as? [String: Double])
+        #expect(campaign["duplicates"] == 0 && campaign["missing"] == 0 && (campaign["messages"] ?? 0) > 40_000)
         // BENCHMARKS.md's tables render from it.
         let document = folder.path + "/BENCHMARKS.md"
         #expect(try Peer.runScript("bench/render_benchmarks.py", [folder.path + "/record.json", "--output", document]) == 0)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import TenureChannels
 import TenureCore
 import TenureServer
@@ -68,23 +69,25 @@ public enum JourneysBenchmark {
         let started = ContinuousClock.now
         // Steps and sends run side by side, as in `tenure serve`: the scheduler reads every
         // event (in transactions of 20,000), enrols, runs and commits; the dispatcher sends what
-        // is committed. Done when the dispatcher has found nothing for a second.
+        // is committed, until the scheduler is done and the outbox is empty.
+        let schedulerDone = Mutex(false)
         async let lastSend: ContinuousClock.Instant = {
-            var idle = 0
             var last = started
-            while idle <= 50 {
-                if try await dispatcher.dispatchOnce() == 0 {
-                    idle += 1
-                    try await Task.sleep(for: .milliseconds(20))
-                } else {
-                    idle = 0
+            while true {
+                let finished = schedulerDone.withLock { $0 }
+                if try await dispatcher.dispatchOnce() > 0 {
                     last = ContinuousClock.now
+                } else if finished {
+                    break
+                } else {
+                    try await Task.sleep(for: .milliseconds(20))
                 }
             }
             return last
         }()
         let pass = try await scheduler.runOnce()
         let stepsDone = ContinuousClock.now
+        schedulerDone.withLock { $0 = true }
         let entered = pass.events.entered.values.reduce(0, +), runs = pass.runs
         let total = max(try await lastSend, stepsDone) - started
 
@@ -109,13 +112,13 @@ public enum JourneysBenchmark {
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         let peak = Double(usage.ru_maxrss) / 1024
         print(String(format: "campaign to %@ customers: %@ enrolled and run, %@ messages handed to the webhook sink in %.1f s (%.0f messages/s); 0 duplicates, 0 missing (counted by the sink); peak memory %.0f MiB",
-                     ProgressLine.grouped(n), ProgressLine.grouped(runs), ProgressLine.grouped(expected), total.milliseconds / 1000, Double(expected) / total.milliseconds / 1000, peak))
+                     ProgressLine.grouped(n), ProgressLine.grouped(runs), ProgressLine.grouped(expected), total.milliseconds / 1000, Double(expected) / (total.milliseconds / 1000), peak))
         print(String(format: "  events read, customers enrolled and their steps committed with outbox rows: %.1f s", (stepsDone - started).milliseconds / 1000))
         record.add(
             "journeys.campaign", command: "tenure bench journeys" + (options.quick ? " --quick" : ""), loadAverageBefore: load,
             figures: [
                 "customers": Double(n), "messages": Double(expected), "total_seconds": total.milliseconds / 1000, "enrol_and_run_seconds": (stepsDone - started).milliseconds / 1000,
-                "messages_per_second": Double(expected) / total.milliseconds / 1000, "peak_memory_mib": peak, "duplicates": Double(twice), "missing": Double(expected - keysByUser.count),
+                "messages_per_second": Double(expected) / (total.milliseconds / 1000), "peak_memory_mib": peak, "duplicates": Double(twice), "missing": Double(expected - keysByUser.count),
             ])
     }
 }
