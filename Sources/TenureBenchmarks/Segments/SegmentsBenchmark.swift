@@ -67,8 +67,11 @@ public enum SegmentsBenchmark {
         shop.appendEvents(10_000, into: &population)
         population.metrics = SegmentMetricColumns(snapshot: shop.snapshot, asOf: shop.asOf, metrics: needs.metrics, scores: shop.scores)
         let appended = ContinuousClock.now - refreshStart
-        var again = SegmentEvaluator(population: population)
-        let after = try fifty.map { try again.members(of: $0) }
+        // As `tenure serve` recomputes saved segments (SegmentMembership.evaluate): on every core.
+        var named: [String: SegmentExpression] = [:]
+        for (i, e) in fifty.enumerated() { named["s\(i)"] = e }
+        let all = try SegmentEvaluator.evaluateAll(named, population: population, threads: ProcessInfo.processInfo.activeProcessorCount)
+        let after = fifty.indices.map { all["s\($0)"]! }
         let refreshTime = ContinuousClock.now - refreshStart
         let changed = zip(before, after).reduce(0) { $0 + $1.0.resized(to: $1.1.customerCount).subtracting($1.1).count + $1.1.subtracting($1.0.resized(to: $1.1.customerCount)).count }
         print(String(format: "50 segments after 10,000 new events: %.0f ms in total (taking the events and recomputing metrics %.0f ms, evaluating %.0f ms); %@ memberships changed",

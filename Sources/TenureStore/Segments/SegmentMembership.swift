@@ -20,8 +20,8 @@ public enum SegmentMembership {
     ) async throws -> (members: [String: SegmentMembers], population: SegmentPopulation) {
         let population = try await source.segmentPopulation(
             of: snapshot, requirements: SegmentRequirements(definitions.values), asOf: asOf, scores: scores)
-        var evaluator = SegmentEvaluator(population: population)
-        return (try evaluator.evaluateAll(definitions), population)
+        let members = try SegmentEvaluator.evaluateAll(definitions, population: population, threads: ProcessInfo.processInfo.activeProcessorCount)
+        return (members, population)
     }
 
     /// The store customer ids of members given as snapshot indices, ascending.

@@ -170,6 +170,19 @@ struct SegmentEvaluatorTests {
             try cyclic.evaluateAll(["A": .inSegment("B"), "B": .inSegment("A")])
         }
         #expect(throws: SegmentEvaluationError.unknownSegment("Gone")) { try cyclic.evaluateAll(["A": .inSegment("Gone")]) }
+        // On several cores: the same members, references included, and the same errors.
+        var more = definitions
+        more["Pro"] = try SegmentExpression(parsing: #"trait("plan") = "pro""#)
+        more["Buyers"] = try SegmentExpression(parsing: #"count("Order Completed", ever) >= 1"#)
+        var sequential = SegmentEvaluator(population: Self.population())
+        let expected = try sequential.evaluateAll(more)
+        for threads in [1, 2, 3, 8] {
+            let concurrent = try SegmentEvaluator.evaluateAll(more, population: Self.population(), threads: threads)
+            #expect(concurrent.mapValues(\.indices) == expected.mapValues(\.indices), "\(threads) threads")
+        }
+        #expect(throws: SegmentEvaluationError.self) {
+            try SegmentEvaluator.evaluateAll(["A": try SegmentExpression(parsing: #"trait("nope") = 1"#), "B": .inSegment("A"), "C": .inSegment("B")], population: Self.population(), threads: 2)
+        }
     }
 
     @Test("a population built without what an expression reads is an error, not an empty segment")
