@@ -63,20 +63,9 @@ public actor JourneyScheduler: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            var busy = false
-            do {
-                let pass = try await runOnce()
-                busy = pass.events.more || pass.runs >= configuration.stepBatch
-            } catch {
-                logger.warning("journey pass failed", metadata: ["error": "\(error)"])
-            }
-            if busy { continue }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.interval) }
-            } catch {
-                return
-            }
+        await ServiceLoop.run(every: configuration.interval, logger: logger, failure: "journey pass failed") {
+            let pass = try await runOnce()
+            return pass.events.more || pass.runs >= configuration.stepBatch
         }
     }
 

@@ -44,19 +44,8 @@ public actor OutboxDispatcher: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            var handled = 0
-            do {
-                handled = try await dispatchOnce()
-            } catch {
-                logger.warning("outbox dispatch failed", metadata: ["error": "\(error)"])
-            }
-            if handled >= configuration.batch { continue }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.interval) }
-            } catch {
-                return
-            }
+        await ServiceLoop.run(every: configuration.interval, logger: logger, failure: "outbox dispatch failed") {
+            try await dispatchOnce() >= configuration.batch
         }
     }
 

@@ -43,13 +43,9 @@ public struct RiskScoringService: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        await ServiceLoop.run(every: configuration.interval, logger: logger, failure: "churn scoring failed") {
             await scoreOnce()
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.interval) }
-            } catch {
-                return  // shutting down
-            }
+            return false
         }
     }
 

@@ -51,17 +51,9 @@ public actor SegmentService: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await refreshIfNeeded()
-            } catch {
-                logger.warning("segment refresh failed", metadata: ["error": "\(error)"])
-            }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.checkInterval) }
-            } catch {
-                return
-            }
+        await ServiceLoop.run(every: configuration.checkInterval, logger: logger, failure: "segment refresh failed") {
+            try await refreshIfNeeded()
+            return false
         }
     }
 
