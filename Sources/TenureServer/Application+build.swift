@@ -69,6 +69,9 @@ public func buildRouter(
     if let journeys = store as? any JourneyStore & SegmentStore & SnapshotSource {
         JourneysController(store: journeys, cache: snapshots, authenticator: authenticator, clock: clock).addRoutes(to: router)
     }
+    if let outbox = store as? any OutboxStore {
+        OutboxController(store: outbox, authenticator: authenticator, clock: clock).addRoutes(to: router)
+    }
     // The dashboard (session sign-in); users, stored sessions and search need a store that offers them.
     do {
         try DashboardController(

@@ -94,4 +94,39 @@ struct JourneyRoutesTests {
         }
         #expect(Set(channel.received.map(\.idempotencyKey)).count == channel.received.count)
     }
+
+    @Test("dead letters: a message refused for good is listed with its error, and an admin's retry sends it again under the same key")
+    func deadLetters() async throws {
+        let server = try await TestServer()
+        let clock = ManualWallClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
+        var fields = server.bearerAdmin
+        fields[.contentType] = "application/json"
+        let headers = fields
+        let refusing = RecordingChannel { _ in .rejected("HTTP 410") }, accepting = RecordingChannel()
+        let scheduler = JourneyScheduler(store: server.store, cache: SnapshotCache(store: server.store), clock: clock, logger: Logger(label: "test"))
+        _ = try await server.store.saveJourney(
+            try JourneyDefinition(jsonData: Data(#"{"name": "J", "holdout": 0, "trigger": {"event": "Go"}, "steps": [{"id": "s", "send": {"channel": "webhook", "template": "t"}}]}"#.utf8)),
+            by: "t")
+        _ = try await server.store.ingest([[Message(kind: .track, messageId: "go-1", userId: "a", name: "Go", timestamp: clock.now())]])
+        try await scheduler.runOnce()
+        try await OutboxDispatcher(store: server.store, channels: ["webhook": refusing], webhookSteps: nil, clock: clock, logger: Logger(label: "t")).dispatchOnce()
+        try await Application(router: buildRouter(store: server.store, logger: Logger(label: "test"), clock: clock)).test(.router) { client in
+            try await client.execute(uri: "/api/v1/outbox", method: .get, headers: headers) { r in
+                let o = try object(r.body)
+                #expect((o["counts"] as? [String: Int]) == ["failed": 1])
+                let failed = try #require(o["failed"] as? [[String: Any]])
+                #expect(failed.count == 1 && failed[0]["error"] as? String == "HTTP 410")
+            }
+            try await client.execute(uri: "/api/v1/outbox/retry", method: .post, headers: headers, body: ByteBuffer(string: "{}")) { r in
+                #expect(r.status == .badRequest)
+            }
+            try await client.execute(uri: "/api/v1/outbox/retry", method: .post, headers: headers, body: ByteBuffer(string: #"{"all": true}"#)) { r in
+                let o = try object(r.body)
+                #expect(o["retried"] as? Int == 1)
+            }
+        }
+        try await OutboxDispatcher(store: server.store, channels: ["webhook": accepting], webhookSteps: nil, clock: clock, logger: Logger(label: "t")).dispatchOnce()
+        #expect(try await server.store.outboxCounts() == ["sent": 1])
+        #expect(accepting.received.map(\.idempotencyKey) == refusing.received.map(\.idempotencyKey))
+    }
 }

@@ -59,4 +59,31 @@ public protocol OutboxStore: Sendable {
     func recordDeliveries(_ deliveries: [OutboxDelivery], at time: Date) async throws
     /// Messages by state (`pending`, `sent`, `failed`, `suppressed`).
     func outboxCounts() async throws -> [String: Int]
+    /// Messages that failed for good (the dead letters), newest first.
+    func failedOutbox(limit: Int) async throws -> [FailedOutboxMessage]
+    /// Puts failed messages back in the queue, due at `time` with a fresh count of tries (all of
+    /// them when `ids` is nil); returns how many. Their idempotency keys stay, so a receiver that
+    /// did take one sees the same message again, not a new one.
+    func retryFailed(ids: [Int64]?, at time: Date) async throws -> Int
+}
+
+/// A dead letter: a message that failed for good, and why.
+public struct FailedOutboxMessage: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var idempotencyKey: String
+    public var channel: String
+    public var customerId: Int64
+    public var attempts: Int
+    public var error: String
+    public var failedAt: Date
+
+    public init(id: Int64, idempotencyKey: String, channel: String, customerId: Int64, attempts: Int, error: String, failedAt: Date) {
+        self.id = id
+        self.idempotencyKey = idempotencyKey
+        self.channel = channel
+        self.customerId = customerId
+        self.attempts = attempts
+        self.error = error
+        self.failedAt = failedAt
+    }
 }

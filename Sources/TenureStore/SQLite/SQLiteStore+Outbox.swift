@@ -55,6 +55,38 @@ extension SQLiteStore: OutboxStore {
         }
     }
 
+    public func failedOutbox(limit: Int) async throws -> [FailedOutboxMessage] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, idempotency_key, channel, customer_id, attempts, coalesce(last_error, ''), coalesce(done_at, created_at)
+                    FROM outbox WHERE state = 'failed' ORDER BY done_at DESC, id DESC LIMIT ?
+                    """, arguments: [max(0, limit)]
+            ).map { row in
+                FailedOutboxMessage(
+                    id: row[0], idempotencyKey: row[1], channel: row[2], customerId: row[3], attempts: row[4], error: row[5],
+                    failedAt: Date(storeMillis: row[6]))
+            }
+        }
+    }
+
+    public func retryFailed(ids: [Int64]?, at time: Date) async throws -> Int {
+        try await writer.write { db in
+            let set = "state = 'pending', attempts = 0, due_at = ?, done_at = NULL"
+            if let ids {
+                var count = 0
+                for id in ids {
+                    try db.execute(sql: "UPDATE outbox SET \(set) WHERE id = ? AND state = 'failed'", arguments: [time.storeMillis, id])
+                    count += db.changesCount
+                }
+                return count
+            }
+            try db.execute(sql: "UPDATE outbox SET \(set) WHERE state = 'failed'", arguments: [time.storeMillis])
+            return db.changesCount
+        }
+    }
+
     public func outboxCounts() async throws -> [String: Int] {
         try await writer.read { db in
             var counts: [String: Int] = [:]
