@@ -214,7 +214,7 @@ extension JourneyDefinition {
         }
         if let goal {
             var g: [String: JSONValue] = ["event": .string(goal.event), "within_days": .number(Double(goal.withinDays))]
-            if !goal.filter.isEmpty { g["where"] = .string(goal.filter.map(\.description).joined(separator: " and ")) }
+            if !goal.filter.isEmpty { g["where"] = Self.filterText(goal.filter) }
             root["goal"] = .object(g)
         }
         return .object(root)

@@ -104,53 +104,51 @@ public actor JourneyScheduler: Service {
         let now = clock.now()
         let due = try await store.dueEnrolments(at: now, limit: configuration.stepBatch)
         guard !due.isEmpty else { return (0, 0) }
-        var definitions: [String: JourneyDefinition] = [:]
-        for e in due where definitions["\(e.journeyId)/\(e.version)"] == nil {
-            definitions["\(e.journeyId)/\(e.version)"] = try await store.journeyDefinition(id: e.journeyId, version: e.version)
+        // One engine per journey version among the due customers.
+        var engines: [String: JourneyEngine] = [:]
+        for e in due where engines[Self.versionKey(e)] == nil {
+            if let definition = try await store.journeyDefinition(id: e.journeyId, version: e.version) { engines[Self.versionKey(e)] = JourneyEngine(definition) }
         }
-        let branchMembers = try await branchConditions(for: due, definitions: definitions, at: now)
+        let branchMembers = try await branchConditions(for: engines, at: now)
         var commits: [JourneyStepCommit] = []
         commits.reserveCapacity(due.count)
         for e in due {
-            guard let definition = definitions["\(e.journeyId)/\(e.version)"] else { continue }
-            let engine = JourneyEngine(definition)
+            let key = Self.versionKey(e)
+            guard let engine = engines[key] else { continue }
             let timeZone = e.traits["timezone"]?.stringValue.flatMap(TimeZone.init(identifier:)) ?? configuration.defaultTimeZone
-            let key = "\(e.journeyId)/\(e.version)"
             let context = JourneyEngine.Context(
                 now: now, timeZone: timeZone, enrolmentKey: "\(e.id)", eventArrived: e.eventArrived,
                 condition: { step in branchMembers["\(key)#\(step)"]?.contains(e.customerId) ?? false })
-            commits.append(JourneyStepCommit(enrolment: e, journey: definition, advance: engine.advance(e.progress, context: context)))
+            commits.append(JourneyStepCommit(enrolment: e, journey: engine.journey, advance: engine.advance(e.progress, context: context)))
         }
         return (due.count, try await store.commitSteps(commits, at: now))
     }
 
-    /// The members (store ids) of the branch conditions the due customers may meet, evaluated
-    /// over the current snapshot; cached while the snapshot, the segments and the hour stay.
-    private func branchConditions(for due: [JourneyEnrolment], definitions: [String: JourneyDefinition], at now: Date) async throws -> [String: Set<Int64>] {
+    /// The journey version an enrolment runs, as the engines and branch conditions are keyed.
+    static func versionKey(_ e: JourneyEnrolment) -> String { "\(e.journeyId)/\(e.version)" }
+
+    /// The members (store ids) of the branch conditions of the due customers' journey versions
+    /// (a run may pass several branches: every branch of the version), evaluated over the
+    /// current snapshot; cached while the snapshot, the segments and the hour stay.
+    private func branchConditions(for engines: [String: JourneyEngine], at now: Date) async throws -> [String: Set<Int64>] {
         var wanted: [String: SegmentExpression] = [:]
-        for e in due {
-            let key = "\(e.journeyId)/\(e.version)"
-            guard let definition = definitions[key], e.progress.step < definition.steps.count else { continue }
-            // A run may pass several branches: take every branch of the version.
-            for (i, step) in definition.steps.enumerated() {
+        for (key, engine) in engines {
+            for (i, step) in engine.journey.steps.enumerated() {
                 if case .branch(let condition, _, _) = step.action { wanted["\(key)#\(i)"] = condition }
             }
         }
         guard !wanted.isEmpty else { return [:] }
         let snapshot = try await cache.current()
         let saved = try await store.segments()
+        let ranking = await scores?.latest
         let cacheKey = ConditionCache.Key(
             events: snapshot.activity.eventCount, merges: snapshot.mergeGeneration, hour: Int64(now.timeIntervalSince1970 / 3600),
-            segments: saved.map { "\($0.name)\u{1F}\($0.definition)" }, scoredAt: await scores?.latest?.scoredAt)
+            segments: saved.map { "\($0.name)\u{1F}\($0.definition)" }, scoredAt: ranking?.scoredAt)
         if let conditions, conditions.key == cacheKey, wanted.keys.allSatisfy({ conditions.members[$0] != nil }) { return conditions.members }
         var definitionsToEvaluate = try SegmentMembership.expressions(of: saved)
         for (key, condition) in wanted { definitionsToEvaluate["\u{0}branch:" + key] = condition }
-        let ranking = await scores?.latest
-        let customerScores = ranking?.report.scores.flatMap {
-            ranking?.snapshotGeneration == snapshot.mergeGeneration && $0.customerCount <= snapshot.customerIds.count ? $0 : nil
-        }
         let (members, _) = try await SegmentMembership.evaluate(
-            definitionsToEvaluate, source: store, snapshot: snapshot, asOf: DayNumber.day(of: now), scores: customerScores)
+            definitionsToEvaluate, source: store, snapshot: snapshot, asOf: DayNumber.day(of: now), scores: ranking?.customerScores(for: snapshot))
         var out: [String: Set<Int64>] = [:]
         for key in wanted.keys {
             out[key] = Set(members["\u{0}branch:" + key].map { SegmentMembership.storeIds($0, in: snapshot) } ?? [])

@@ -72,11 +72,7 @@ public actor SegmentService: Service {
             hour: Int64((now.timeIntervalSince1970 / 3600).rounded(.down)))
         guard key != lastKey else { return nil }
         let started = ContinuousClock.now
-        // Scores of an older snapshot index the same customers unless a merge rebuilt it since
-        // (indices only grow otherwise); after a merge, churn metrics wait for the next scoring.
-        let customerScores = ranking?.report.scores.flatMap {
-            ranking?.snapshotGeneration == snapshot.mergeGeneration && $0.customerCount <= snapshot.customerIds.count ? $0 : nil
-        }
+        let customerScores = ranking?.customerScores(for: snapshot)
         let outcomes = try await SegmentMembership.refresh(store: store, snapshot: snapshot, scores: customerScores, at: now)
         lastKey = key
         let entered = outcomes.reduce(0) { $0 + $1.transitions.entered.count }, exited = outcomes.reduce(0) { $0 + $1.transitions.exited.count }

@@ -215,10 +215,7 @@ public struct SegmentsController: Sendable {
         let preview = "\u{0}preview"
         definitions[preview] = expression
         let snapshot = try await cache.current()
-        let ranking = await scores?.latest
-        let customerScores = ranking?.report.scores.flatMap {
-            ranking?.snapshotGeneration == snapshot.mergeGeneration && $0.customerCount <= snapshot.customerIds.count ? $0 : nil
-        }
+        let customerScores = await scores?.latest?.customerScores(for: snapshot)
         let (members, _) = try await SegmentMembership.evaluate(
             definitions, source: store, snapshot: snapshot, asOf: DayNumber.day(of: clock.now()), scores: customerScores)
         return (members[preview]!, snapshot)

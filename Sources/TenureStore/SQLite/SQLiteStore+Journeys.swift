@@ -202,16 +202,10 @@ extension SQLiteStore: JourneyStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 0, 0, ?, ?) ON CONFLICT(journey_id, trigger_message) DO NOTHING
                 """
         ).execute(arguments: [
-            journey.id, journey.version, event.customer, event.messageId, event.sequence, String(decoding: SQLiteStore.json(trigger), as: UTF8.self),
+            journey.id, journey.version, event.customer, event.messageId, event.sequence, JSONWriter.string(trigger),
             nowMs, arm.rawValue, nowMs, deadline,
         ])
         return db.changesCount > 0
-    }
-
-    static func json(_ value: JSONValue) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)) ?? Data("null".utf8)
     }
 
     // MARK: Due steps
@@ -314,7 +308,7 @@ extension SQLiteStore: JourneyStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idempotency_key) DO NOTHING
                 """
         ).execute(arguments: [
-            key, channel, url, customer, journey, enrolment, step, topic, transactional, String(decoding: json(payload), as: UTF8.self),
+            key, channel, url, customer, journey, enrolment, step, topic, transactional, JSONWriter.string(payload),
             suppressed == nil ? "pending" : "suppressed", nowMs, nowMs, suppressed, suppressed == nil ? nil : nowMs,
         ])
     }
@@ -345,18 +339,16 @@ extension SQLiteStore: JourneyStore {
                 a.decided = row[4] ?? 0
                 counts.arms[arm] = a
             }
+            // A held-out customer's run of a send step is a withheld message.
+            let sendSteps = Set(
+                try Self.journeys(db, where: "j.id = ?", [id]).first?.definition.steps.filter { if case .send = $0.action { true } else { false } }.map(\.id) ?? [])
             for row in try Row.fetchAll(db, sql: "SELECT step, arm, runs FROM journey_step_count WHERE journey_id = ?", arguments: [id]) {
-                counts.steps[row[0], default: 0] += row[2] as Int
+                let step: String = row[0], runs: Int = row[2]
+                counts.steps[step, default: 0] += runs
+                if row[1] as Int != JourneyArm.treatment.rawValue, sendSteps.contains(step) { counts.withheld += runs }
             }
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM outbox WHERE journey_id = ? GROUP BY state", arguments: [id]) {
                 counts.messages[row[0]] = row[1]
-            }
-            if let definition = try Self.journeys(db, where: "j.id = ?", [id]).first?.definition {
-                let sendSteps = definition.steps.filter { if case .send = $0.action { true } else { false } }.map(\.id)
-                for row in try Row.fetchAll(db, sql: "SELECT step, runs FROM journey_step_count WHERE journey_id = ? AND arm != 0", arguments: [id])
-                where sendSteps.contains(row[0] as String) {
-                    counts.withheld += row[1] as Int
-                }
             }
             return counts
         }
