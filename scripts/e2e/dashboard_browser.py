@@ -181,6 +181,9 @@ try:
     search.clear()
     search.send_keys(top)
     search.submit()
+    # submit() returns before the results page has loaded: on a busy machine the check would read
+    # the page the search was typed on.
+    WebDriverWait(driver, 30).until(lambda d: "/customers?" in d.current_url and d.execute_script("return document.readyState") == "complete")
     check(driver.find_elements(By.CSS_SELECTOR, f'a[href="/customer?id={urllib.parse.quote(top, safe="")}"]'), "search finds the customer")
     shot("customers")
     driver.get(base + "/customer?id=" + urllib.parse.quote(top, safe=""))
