@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "tenure", targets: ["tenure"]),
         .library(name: "TenureCore", targets: ["TenureCore"]),
         .library(name: "TenureStore", targets: ["TenureStore"]),
+        .library(name: "TenureDocuments", targets: ["TenureDocuments"]),
         .library(name: "TenureChannels", targets: ["TenureChannels"]),
         .library(name: "TenureServer", targets: ["TenureServer"]),
     ],
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // The system zlib (zlib1g-dev), for gzip and deflate request bodies.
@@ -43,6 +45,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Documents a person edits and Tenure ships: journey files in YAML (through Yams, read as
+        // the same JSON the core validates) and the playbooks `tenure journeys install` saves.
+        .target(
+            name: "TenureDocuments",
+            dependencies: ["TenureCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // The senders that do I/O (webhooks; later SMTP and the in-app inbox), behind the core's
@@ -65,6 +74,7 @@ let package = Package(
                 "TenureCore",
                 "TenureStore",
                 "TenureChannels",
+                "TenureDocuments",
                 "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,12 +107,14 @@ let package = Package(
                 "TenureChannels",
                 "TenureServer",
                 "TenureBenchmarks",
+                "TenureDocuments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TenureCoreTests", dependencies: ["TenureCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TenureDocumentsTests", dependencies: ["TenureCore", "TenureDocuments"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TenureStoreTests",
             dependencies: ["TenureCore", "TenureStore", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TenureCore
+import TenureDocuments
+import TenureServer
 import TenureStore
 
 /// `tenure journeys …`: triggered campaigns from the command line. `tenure serve` runs them.
@@ -9,18 +11,19 @@ struct JourneysCommand: AsyncParsableCommand {
         commandName: "journeys",
         abstract: "Create, inspect, pause and report on journeys: triggered campaigns that `tenure serve` runs.",
         discussion: """
-            A journey is a JSON document: a trigger ({"event": "Signed Up"}, {"segment_entered": "At risk"}, \
+            A journey is a document in YAML or JSON: a trigger ({"event": "Signed Up"}, {"segment_entered": "At risk"}, \
             {"cancellation": true}), steps (wait, branch, split, send, update_traits, webhook, exit), an optional goal \
             ({"event": "Order Completed", "within_days": 14}) and a holdout share (10% unless given). Saving a document \
-            whose name exists adds a version; customers already inside finish the version they entered.
+            whose name exists adds a version; customers already inside finish the version they entered. \
+            `tenure journeys playbooks` lists the journeys Tenure ships; `tenure journeys install NAME` saves one.
             """,
-        subcommands: [Create.self, List.self, Show.self, Pause.self, Resume.self, Archive.self, Report.self])
+        subcommands: [Create.self, List.self, Show.self, Pause.self, Resume.self, Archive.self, Report.self, Playbooks.self, Install.self])
 
     static func read(_ path: String, store: SQLiteStore) async throws -> JourneyDefinition {
         guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
         let segments = Set(try await store.segments().map(\.name))
         do {
-            return try JourneyDefinition(jsonData: data, knownSegments: segments)
+            return try JourneyDocumentFile.definition(from: data, format: JourneyDocumentFile.Format(fileName: path), knownSegments: segments)
         } catch {
             throw ValidationError("\(path): \(error)")
         }
@@ -33,7 +36,7 @@ struct JourneysCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Save a journey document (a new journey, or a new version of one).")
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "The journey document (JSON).") var file: String
+        @Argument(help: "The journey document (.yaml, .yml or .json; otherwise JSON when it starts with {).") var file: String
         @Option(help: "Who is saving it (kept with the version).") var by = ProcessInfo.processInfo.environment["USER"] ?? "cli"
 
         func run() async throws {
@@ -58,13 +61,12 @@ struct JourneysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a journey's current document.")
         @OptionGroup var database: DatabaseOptions
         @Argument var name: String
+        @Option(help: "The document's format: json or yaml.") var format: DocumentFormat = .json
 
         func run() async throws {
             guard let journey = try await database.open().journey(named: name) else { throw ValidationError("there is no journey named \"\(name)\"") }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(JourneysCommand.status(journey))
-            print(String(decoding: try encoder.encode(journey.definition.json), as: UTF8.self))
+            print(format == .yaml ? "# " + JourneysCommand.status(journey).replacingOccurrences(of: "\t", with: ", ") : JourneysCommand.status(journey))
+            print(JourneyDocumentFile.text(of: journey.definition, format: format.format), terminator: "")
         }
     }
 
@@ -130,5 +132,56 @@ struct JourneysCommand: AsyncParsableCommand {
             text += "\tuplift not available" + (e.unavailable.map { ": \($0)" } ?? "")
         }
         return text
+    }
+}
+
+/// `--format json|yaml` for journey documents.
+enum DocumentFormat: String, ExpressibleByArgument, CaseIterable {
+    case json
+    case yaml
+
+    var format: JourneyDocumentFile.Format { self == .json ? .json : .yaml }
+}
+
+extension JourneyIndustry: ExpressibleByArgument {}
+
+extension JourneysCommand {
+    struct Playbooks: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the journeys Tenure ships, with the industries each is written for.")
+
+        func run() async throws {
+            for playbook in JourneyPlaybook.all {
+                print("\(playbook.id)\t\(playbook.industries.map(\.rawValue).joined(separator: ","))\t\(playbook.summary)")
+            }
+        }
+    }
+
+    struct Install: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Save a shipped journey (and the segments it needs), or print its document to edit.",
+            discussion: "Playbooks: \(JourneyPlaybook.all.map(\.id).joined(separator: ", ")). Industries: d2c (the default), ecommerce, subscription, games.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The playbook (see `tenure journeys playbooks`).") var playbook: String
+        @Option(help: "The business it is for: d2c, ecommerce, subscription or games.") var industry: JourneyIndustry = .d2c
+        @Option(help: "The channel every message goes through (default: the playbook's, webhook).") var channel: String?
+        @Option(help: "The journey's name (default: the playbook's).") var name: String?
+        @Flag(help: "Print the document (YAML) instead of saving it.") var print = false
+        @Option(help: "Who is saving it (kept with the version).") var by = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+
+        func run() async throws {
+            guard let book = JourneyPlaybook.named(playbook) else {
+                throw ValidationError("there is no playbook named \"\(playbook)\"; the playbooks are \(JourneyPlaybook.all.map(\.id).joined(separator: ", "))")
+            }
+            if print {
+                let definition = try book.definition(for: industry, channel: channel, name: name)
+                Swift.print(JourneyDocumentFile.text(of: definition, format: .yaml), terminator: "")
+                return
+            }
+            let outcome = try await PlaybookInstaller(store: try database.open()).install(book, industry: industry, channel: channel, name: name, by: by)
+            for segment in outcome.createdSegments { Swift.print("created segment \"\(segment)\"") }
+            Swift.print(outcome.version == 1
+                ? "installed \(outcome.playbook) (\(outcome.industry)) as journey \"\(outcome.journey)\" (active)"
+                : "installed \(outcome.playbook) (\(outcome.industry)) as version \(outcome.version) of journey \"\(outcome.journey)\"")
+        }
     }
 }

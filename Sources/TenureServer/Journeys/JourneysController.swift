@@ -1,13 +1,18 @@
 import Foundation
 import Hummingbird
 import TenureCore
+import TenureDocuments
 import TenureStore
 
 /// `/api/v1/journeys`: journeys over the admin JSON API (admin key).
 ///
 /// - `GET /api/v1/journeys` (`?archived=true` to include archived ones): each with status and version;
-/// - `POST /api/v1/journeys` (a journey document): a new journey (201) or a new version of one (200);
-///   a refused document is a 400 with `code: "invalid_journey"`, the `path` (step and field) and the `message`;
+/// - `POST /api/v1/journeys` (a journey document, JSON or with `Content-Type: application/yaml`
+///   YAML): a new journey (201) or a new version of one (200); a refused document is a 400 with
+///   `code: "invalid_journey"`, the `path` (step and field) or the `line` and `column`, and the `message`;
+/// - `GET /api/v1/journeys/playbooks`: the playbooks Tenure ships; `POST /api/v1/journeys/install`
+///   (`{"playbook": "win-back", "industry": "d2c", "channel": …, "name": …}`) saves one and
+///   the segments it needs (201, or 200 for a new version);
 /// - `GET /api/v1/journeys/:name`: its status and current document;
 /// - `POST /api/v1/journeys/:name/pause`, `…/resume`, `…/archive`;
 /// - `GET /api/v1/journeys/:name/report`: entries by arm, runs per step, messages by state, and
@@ -55,7 +60,42 @@ public struct JourneysController: Sendable {
     struct InvalidJourney: Encodable {
         var code = "invalid_journey"
         var path: String
+        var line: Int?
+        var column: Int?
         var message: String
+
+        init(_ error: JourneyDocumentFileError) {
+            switch error {
+            case .journey(let e):
+                path = e.path
+                message = e.message
+            case .yaml(let e):
+                path = ""
+                line = e.line
+                column = e.column
+                message = "the document is not valid YAML: \(e.message)"
+            default:
+                path = ""
+                message = error.description
+            }
+        }
+    }
+
+    struct PlaybookListing: Encodable {
+        struct Playbook: Encodable {
+            var id: String
+            var summary: String
+            var industries: [String]
+            var segments: [String: String]
+        }
+        var playbooks: [Playbook]
+    }
+
+    struct InstallRequest: Decodable {
+        var playbook: String
+        var industry: String?
+        var channel: String?
+        var name: String?
     }
 
     static func summary(_ j: SavedJourney, document: Bool) -> Summary {
@@ -71,13 +111,15 @@ public struct JourneysController: Sendable {
         }
         group.post { request, _ in
             let key = try await admin(request)
-            let buffer = try await request.body.collect(upTo: 1 << 20)
+            let buffer = try await request.body.collect(upTo: YAMLDocument.maximumBytes)
             let definition: JourneyDefinition
             let known = Set(try await store.segments().map(\.name))
-            do {
-                definition = try JourneyDefinition(jsonData: Data(buffer.readableBytesView), knownSegments: known)
-            } catch let error as JourneyDefinitionError {
-                var response = try AdminController.encode(InvalidJourney(path: error.path, message: error.message))
+            let format = request.headers[.contentType].flatMap(JourneyDocumentFile.Format.init(mediaType:)) ?? .json
+            let data = Data(buffer.readableBytesView)
+            switch Result(catching: { () throws(JourneyDocumentFileError) in try JourneyDocumentFile.definition(from: data, format: format, knownSegments: known) }) {
+            case .success(let d): definition = d
+            case .failure(let error):
+                var response = try AdminController.encode(InvalidJourney(error))
                 response.status = .badRequest
                 return response
             }
@@ -88,6 +130,40 @@ public struct JourneysController: Sendable {
             var response = try AdminController.encode(Self.summary(saved, document: true))
             response.status = saved.version == 1 ? .created : .ok
             return response
+        }
+        group.get("/playbooks") { request, _ in
+            _ = try await admin(request)
+            return try AdminController.encode(PlaybookListing(playbooks: JourneyPlaybook.all.map {
+                .init(id: $0.id, summary: $0.summary, industries: $0.industries.map(\.rawValue), segments: $0.segments)
+            }))
+        }
+        group.post("/install") { request, _ in
+            let key = try await admin(request)
+            let buffer = try await request.body.collect(upTo: 1 << 16)
+            let body: InstallRequest
+            do {
+                body = try JSONDecoder().decode(InstallRequest.self, from: Data(buffer.readableBytesView))
+            } catch {
+                throw APIError(status: .badRequest, code: "invalid_json", message: #"the body must be a JSON object such as {"playbook": "win-back", "industry": "d2c"}: \#(error)"#)
+            }
+            guard let playbook = JourneyPlaybook.named(body.playbook) else {
+                throw APIError(status: .notFound, code: "no_such_playbook", message: "there is no playbook named \"\(body.playbook)\"; the playbooks are \(JourneyPlaybook.all.map(\.id).joined(separator: ", "))", field: "playbook")
+            }
+            guard let industry = JourneyIndustry(rawValue: body.industry ?? "d2c") else {
+                throw APIError(status: .badRequest, code: "invalid_industry", message: "industry must be one of \(JourneyIndustry.allCases.map(\.rawValue).joined(separator: ", "))", field: "industry")
+            }
+            do {
+                let outcome = try await PlaybookInstaller(store: store).install(playbook, industry: industry, channel: body.channel, name: body.name, by: key.name)
+                var response = try AdminController.encode(outcome)
+                response.status = outcome.version == 1 ? .created : .ok
+                return response
+            } catch let error as JourneyDocumentFileError {
+                var response = try AdminController.encode(InvalidJourney(error))
+                response.status = .badRequest
+                return response
+            } catch let error as JourneyStoreError {
+                throw Self.apiError(error)
+            }
         }
         group.get("/:name") { request, context in
             _ = try await admin(request)
