@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TenureChannels
+import TenureCore
 import TenureServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -19,8 +20,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Messages per webhook request (1: one request per message; more: {\"messages\": [...]} batches).") var webhookBatch = 1
     @Option(help: "The share of customers in the global control group, who receive no campaign (0 to 0.5).") var globalControl = 0.0
     @Flag(help: "Run no journeys and send nothing.") var noJourneys = false
+    @Option(
+        name: .customLong("cap"),
+        help: "A frequency cap on marketing messages per customer, repeatable: 3/7d (any channel), push:1/1d (one channel), journey:NAME:1/30d.")
+    var caps: [String] = []
+    @Option(help: "No marketing messages in these hours of the customer's own day, such as 21:00-08:00 (their timezone trait, else --time-zone).")
+    var quietHours: String?
+    @Option(help: "The business's time zone, for customers without a valid timezone trait (an IANA name such as Europe/London).")
+    var timeZone = "UTC"
 
     func validate() throws {
+        _ = try policy()
         guard (0...0.5).contains(globalControl) else { throw ValidationError("--global-control must be 0 to 0.5, not \(globalControl)") }
         guard (1...1000).contains(webhookBatch) else { throw ValidationError("--webhook-batch must be 1 to 1000") }
         if let webhook {
@@ -28,6 +38,28 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--webhook must be an http or https URL, not \(webhook)")
             }
         }
+    }
+
+    /// The caps and quiet hours, read from the options; the errors name the option.
+    func policy() throws -> MessagePolicy {
+        guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("--time-zone: \"\(timeZone)\" is not a time zone name such as Europe/London") }
+        var parsed: [FrequencyCap] = []
+        for text in caps {
+            do {
+                parsed.append(try FrequencyCap(parsing: text))
+            } catch {
+                throw ValidationError("--cap: \(error)")
+            }
+        }
+        var quiet: QuietHours?
+        if let quietHours {
+            do {
+                quiet = try QuietHours(parsing: quietHours)
+            } catch {
+                throw ValidationError("--quiet-hours: \(error)")
+            }
+        }
+        return MessagePolicy(caps: parsed, quietHours: quiet, defaultTimeZone: zone)
     }
 
     func run() async throws {
@@ -43,7 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.channels["webhook"] = WebhookChannel(.init(url: webhook, secret: secret, batchSize: webhookBatch))
         }
         configuration.webhookSteps = WebhookChannel(.init(url: "", secret: secret))
-        configuration.journeys = noJourneys ? nil : JourneyScheduler.Configuration(globalControlShare: globalControl)
+        let policy = try policy()
+        configuration.journeys = noJourneys ? nil : JourneyScheduler.Configuration(globalControlShare: globalControl, defaultTimeZone: policy.defaultTimeZone)
+        configuration.outbox.policy = policy
         try await runServer(
             configuration: configuration,
             store: store, logger: logger,

@@ -6,7 +6,10 @@ import TenureStore
 
 /// Hands the outbox's messages to their channels in `tenure serve`, oldest first, each with its
 /// idempotency key, and records what became of them: sent, retried later with backoff, failed
-/// for good, or suppressed because the customer opted out since the message was queued.
+/// for good, or suppressed because the customer opted out since the message was queued. Before
+/// a message goes, the frequency caps and quiet hours (``MessagePolicy``) are checked against
+/// what the customer was sent: a held-back message waits (or, capped and not allowed to wait,
+/// is dropped with the cap named); opt-outs come first and are never bypassed.
 ///
 /// A crash between a channel's acceptance and the record sends that message again with the
 /// same key: receivers deduplicate on it (delivery is at least once, the message exactly once).
@@ -15,9 +18,12 @@ public actor OutboxDispatcher: Service {
         public var interval: Duration
         /// Messages read per pass.
         public var batch: Int
-        public init(interval: Duration = .milliseconds(200), batch: Int = 2_000) {
+        /// Frequency caps and quiet hours (none unless configured).
+        public var policy: MessagePolicy
+        public init(interval: Duration = .milliseconds(200), batch: Int = 2_000, policy: MessagePolicy = .none) {
             self.interval = interval
             self.batch = batch
+            self.policy = policy
         }
     }
 
@@ -57,9 +63,12 @@ public actor OutboxDispatcher: Service {
         guard !pending.isEmpty else { return 0 }
         var deliveries: [OutboxDelivery] = []
         var byChannel: [String: [OutboxMessage]] = [:]
+        let held = try await policyDecisions(for: pending, at: now)
         for message in pending {
             if message.optedOut {
                 deliveries.append(.suppressed(id: message.id, reason: "the customer opted out after the message was queued"))
+            } else if let decision = held[message.id] {
+                deliveries.append(decision)
             } else if message.url == nil, channels[message.channel] == nil {
                 deliveries.append(.retry(id: message.id, at: now.addingTimeInterval(60), error: "no channel named \"\(message.channel)\" is configured"))
             } else {
@@ -96,5 +105,32 @@ public actor OutboxDispatcher: Service {
         }
         try await store.recordDeliveries(deliveries, at: clock.now())
         return pending.count
+    }
+
+    /// The messages the policy holds back now (deferred or dropped), by id. Messages to one
+    /// customer in the batch compete with each other and with what was sent to them before.
+    private func policyDecisions(for pending: [OutboxMessage], at now: Date) async throws -> [Int64: OutboxDelivery] {
+        let policy = configuration.policy
+        guard !policy.caps.isEmpty || policy.quietHours != nil else { return [:] }
+        var byCustomer: [Int64: [OutboxMessage]] = [:]
+        for m in pending where m.url == nil && !m.optedOut { byCustomer[m.customerId, default: []].append(m) }
+        guard !byCustomer.isEmpty else { return [:] }
+        let horizon = policy.caps.map(\.window).max() ?? 0
+        let history = horizon > 0 ? try await store.sentMessages(to: Array(byCustomer.keys), since: now.addingTimeInterval(-horizon)) : [:]
+        var out: [Int64: OutboxDelivery] = [:]
+        for (customer, messages) in byCustomer {
+            let zone = messages.first?.timeZone.flatMap(TimeZone.init(identifier:))
+            let candidates = messages.map {
+                MessagePolicy.Candidate(channel: $0.channel, journey: $0.journey, transactional: $0.transactional, priority: $0.priority, deferrable: $0.deferrable)
+            }
+            for (message, decision) in zip(messages, policy.arbitrate(candidates, sent: history[customer] ?? [], now: now, timeZone: zone)) {
+                switch decision {
+                case .send: break
+                case .deferred(let until, let reason): out[message.id] = .deferred(id: message.id, until: until, reason: reason)
+                case .dropped(let reason): out[message.id] = .dropped(id: message.id, reason: reason)
+                }
+            }
+        }
+        return out
     }
 }

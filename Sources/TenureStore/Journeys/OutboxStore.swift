@@ -20,11 +20,23 @@ public struct OutboxMessage: Sendable, Hashable {
     /// Whether the customer opted out of this message since it was queued (it is then
     /// suppressed, never sent).
     public var optedOut: Bool
+    /// The journey that sent it, by name (caps per journey count by it).
+    public var journey: String?
+    /// Higher goes first when messages compete for a capped slot.
+    public var priority: Int
+    /// Whether a capped message waits for the cap to free (else it is dropped).
+    public var deferrable: Bool
+    /// The customer's `timezone` trait, for quiet hours (nil: the business's).
+    public var timeZone: String?
 
     public init(
         id: Int64, idempotencyKey: String, channel: String, url: String?, customerId: Int64, payload: Data, topic: String, transactional: Bool,
-        attempts: Int, optedOut: Bool
+        attempts: Int, optedOut: Bool, journey: String? = nil, priority: Int = 0, deferrable: Bool = true, timeZone: String? = nil
     ) {
+        self.journey = journey
+        self.priority = priority
+        self.deferrable = deferrable
+        self.timeZone = timeZone
         self.id = id
         self.idempotencyKey = idempotencyKey
         self.channel = channel
@@ -48,6 +60,10 @@ public enum OutboxDelivery: Sendable, Hashable {
     case failed(id: Int64, error: String)
     /// Not sent because the customer opted out.
     case suppressed(id: Int64, reason: String)
+    /// Held back by a frequency cap or quiet hours until this time (no try is counted).
+    case deferred(id: Int64, until: Date, reason: String)
+    /// Not sent, for good, because a frequency cap was reached and the message may not wait.
+    case dropped(id: Int64, reason: String)
 }
 
 /// The outbox: messages committed with the step that sent them, handed to channels by a
@@ -57,7 +73,10 @@ public protocol OutboxStore: Sendable {
     func pendingOutbox(at time: Date, limit: Int) async throws -> [OutboxMessage]
     /// Records deliveries in one transaction.
     func recordDeliveries(_ deliveries: [OutboxDelivery], at time: Date) async throws
-    /// Messages by state (`pending`, `sent`, `failed`, `suppressed`).
+    /// The marketing and transactional messages sent to these customers since `time` (what
+    /// frequency caps count), by customer.
+    func sentMessages(to customers: [Int64], since time: Date) async throws -> [Int64: [SentMessage]]
+    /// Messages by state (`pending`, `sent`, `failed`, `suppressed`, `dropped`).
     func outboxCounts() async throws -> [String: Int]
     /// Messages that failed for good (the dead letters), newest first.
     func failedOutbox(limit: Int) async throws -> [FailedOutboxMessage]

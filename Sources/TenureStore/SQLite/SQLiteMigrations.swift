@@ -350,6 +350,18 @@ enum SQLiteMigrations {
                     INSERT INTO store_task (name) VALUES ('backfill-opt-outs');
                     """)
         }
+        // v10: what frequency caps and quiet hours need from the outbox: each message's priority
+        // and whether a capped one waits (else it is dropped), how often it was deferred, and
+        // a customer's sent messages by time (what caps count).
+        migrator.registerMigration("v10-message-policy") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE outbox ADD COLUMN may_defer INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE outbox ADD COLUMN deferrals INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX outbox_sent_by_customer ON outbox(customer_id, done_at) WHERE state = 'sent';
+                    """)
+        }
         return migrator
     }
 

@@ -11,23 +11,27 @@ extension SQLiteStore: OutboxStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT o.id, o.idempotency_key, o.channel, o.url, o.customer_id, o.payload, o.topic, o.transactional, o.attempts, c.traits
-                    FROM outbox o LEFT JOIN customer c ON c.id = o.customer_id
+                    SELECT o.id, o.idempotency_key, o.channel, o.url, o.customer_id, o.payload, o.topic, o.transactional, o.attempts, c.traits,
+                      j.name, o.priority, o.may_defer
+                    FROM outbox o LEFT JOIN customer c ON c.id = o.customer_id LEFT JOIN journey j ON j.id = o.journey_id
                     WHERE o.state = 'pending' AND o.due_at <= ? ORDER BY o.due_at, o.id LIMIT ?
                     """, arguments: [time.storeMillis, limit])
             return try rows.map { row in
                 let customer: Int64 = row[4], url: String? = row[3]
                 var optedOut = false
+                var timeZone: String?
                 // A webhook step calls the business's own system, not the customer.
                 if url == nil {
                     if optOuts[customer] == nil { optOuts[customer] = try Self.unsubscribedChannels(db, customer: customer) }
                     let traits = (try? JSONParser.parse(Data((row[9] as String? ?? "{}").utf8)))?.objectValue ?? [:]
                     optedOut = MessageConsent.refusal(
                         traits: traits, unsubscribedChannels: optOuts[customer] ?? [], channel: row[2], topic: row[6], transactional: row[7] as Bool) != nil
+                    timeZone = traits["timezone"]?.stringValue
                 }
                 return OutboxMessage(
                     id: row[0], idempotencyKey: row[1], channel: row[2], url: url, customerId: customer, payload: Data((row[5] as String).utf8),
-                    topic: row[6], transactional: row[7], attempts: row[8], optedOut: optedOut)
+                    topic: row[6], transactional: row[7], attempts: row[8], optedOut: optedOut, journey: row[10], priority: row[11],
+                    deferrable: row[12], timeZone: timeZone)
             }
         }
     }
@@ -50,8 +54,31 @@ extension SQLiteStore: OutboxStore {
                 case .suppressed(let id, let reason):
                     try db.cachedStatement(sql: "UPDATE outbox SET state = 'suppressed', done_at = ?, last_error = ? WHERE id = ? AND state = 'pending'")
                         .execute(arguments: [nowMs, reason, id])
+                case .deferred(let id, let until, let reason):
+                    try db.cachedStatement(sql: "UPDATE outbox SET due_at = ?, deferrals = deferrals + 1, last_error = ? WHERE id = ? AND state = 'pending'")
+                        .execute(arguments: [until.storeMillis, reason, id])
+                case .dropped(let id, let reason):
+                    try db.cachedStatement(sql: "UPDATE outbox SET state = 'dropped', done_at = ?, last_error = ? WHERE id = ? AND state = 'pending'")
+                        .execute(arguments: [nowMs, reason, id])
                 }
             }
+        }
+    }
+
+    public func sentMessages(to customers: [Int64], since time: Date) async throws -> [Int64: [SentMessage]] {
+        guard !customers.isEmpty else { return [:] }
+        return try await writer.read { db in
+            var out: [Int64: [SentMessage]] = [:]
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT o.done_at, o.channel, j.name, o.transactional FROM outbox o LEFT JOIN journey j ON j.id = o.journey_id
+                    WHERE o.customer_id = ? AND o.state = 'sent' AND o.done_at >= ? AND o.url IS NULL
+                    """)
+            for customer in Set(customers) {
+                let rows = try Row.fetchAll(statement, arguments: [customer, time.storeMillis])
+                out[customer] = rows.map { SentMessage(at: Date(storeMillis: $0[0]), channel: $0[1], journey: $0[2], transactional: $0[3]) }
+            }
+            return out
         }
     }
 
