@@ -48,10 +48,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Documents a person edits and Tenure ships: journey files in YAML (through Yams, read as
-        // the same JSON the core validates) and the playbooks `tenure journeys install` saves.
+        // the same JSON the core validates), the playbooks `tenure journeys install` saves, and
+        // message templates (swift-mustache).
         .target(
             name: "TenureDocuments",
-            dependencies: ["TenureCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["TenureCore", .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: swiftSettings
         ),
         // The senders that do I/O (webhooks; later SMTP and the in-app inbox), behind the core's

@@ -1,9 +1,9 @@
 /// "Did you mean …?" for misspelled names: the closest candidate by edit distance, ignoring case.
-enum SegmentNameSuggestion {
+public enum SegmentNameSuggestion {
     /// The candidate nearest to `name` when it is close enough to be a likely typo (at most one
     /// edit for short names, two for names of five characters or more, or the same letters in
     /// another case); `nil` otherwise.
-    static func closest(to name: String, among candidates: [String]) -> String? {
+    public static func closest(to name: String, among candidates: [String]) -> String? {
         let a = Array(name.lowercased().unicodeScalars)
         // Long names are no typos of ours; this also bounds the quadratic work.
         guard !a.isEmpty, a.count <= 64 else { return nil }
