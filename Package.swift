@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "TenureServerTests",
             dependencies: [
-                "TenureCore", "TenureStore", "TenureServer", "TenureChannels",
+                "TenureCore", "TenureStore", "TenureServer", "TenureChannels", "TenureDocuments",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

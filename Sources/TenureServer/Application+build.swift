@@ -72,6 +72,9 @@ public func buildRouter(
     if let outbox = store as? any OutboxStore {
         OutboxController(store: outbox, authenticator: authenticator, clock: clock).addRoutes(to: router)
     }
+    if let templates = store as? any TemplateStore & EventStore {
+        TemplatesController(store: templates, authenticator: authenticator).addRoutes(to: router)
+    }
     // The dashboard (session sign-in); users, stored sessions and search need a store that offers them.
     do {
         try DashboardController(

@@ -362,6 +362,19 @@ enum SQLiteMigrations {
                     CREATE INDEX outbox_sent_by_customer ON outbox(customer_id, done_at) WHERE state = 'sent';
                     """)
         }
+        // v11: message templates, kept as their canonical JSON documents.
+        migrator.registerMigration("v11-templates") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE message_template (
+                      name TEXT PRIMARY KEY,
+                      document TEXT NOT NULL,
+                      is_partial INTEGER NOT NULL,
+                      updated_by TEXT NOT NULL,
+                      updated_at INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 
