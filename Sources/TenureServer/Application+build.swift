@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     public var channels: [String: any MessageChannel] = [:]
     /// The channel that calls journeys' webhook steps (each with its own URL).
     public var webhookSteps: (any MessageChannel)? = WebhookChannel(.init(url: ""))
+    /// The signed one-click unsubscribe links messages carry, served at `/u/:token` (nil: none).
+    public var unsubscribeLinks: UnsubscribeLinks?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: IngestLimits = .segment,
                 riskScoring: RiskScoringService.Configuration? = nil, riskScoresFile: URL? = nil, signInLimit: SignInLimit = SignInLimit()) {
@@ -50,7 +52,7 @@ public struct ServerConfiguration: Sendable {
 public func buildRouter(
     store: any TenureStoreProtocols, limits: IngestLimits = .segment, logger: Logger,
     snapshots: SnapshotCache? = nil, riskScores: RiskScores? = nil, signInLimit: SignInLimit = SignInLimit(),
-    clock: any WallClock = SystemWallClock()
+    clock: any WallClock = SystemWallClock(), unsubscribeLinks: UnsubscribeLinks? = nil
 ) -> Router<TenureRequestContext> {
     let router = Router(context: TenureRequestContext.self)
     let authenticator = APIKeyAuthenticator(store: store)
@@ -74,6 +76,9 @@ public func buildRouter(
     }
     if let templates = store as? any TemplateStore & EventStore {
         TemplatesController(store: templates, authenticator: authenticator).addRoutes(to: router)
+    }
+    if let unsubscribeLinks {
+        UnsubscribeController(store: store, links: unsubscribeLinks, clock: clock).addRoutes(to: router)
     }
     // The dashboard (session sign-in); users, stored sessions and search need a store that offers them.
     do {
@@ -115,7 +120,7 @@ public func buildApplication(
     }
     let router = buildRouter(
         store: store, limits: configuration.limits, logger: logger, snapshots: snapshots, riskScores: riskScores,
-        signInLimit: configuration.signInLimit, clock: configuration.clock)
+        signInLimit: configuration.signInLimit, clock: configuration.clock, unsubscribeLinks: configuration.unsubscribeLinks)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tenure"),
@@ -137,5 +142,8 @@ public func runServer(
 /// Every route Tenure serves, as `METHOD /path` (path parameters as `:name`), for tools that
 /// visit them all (the hostile-values test).
 public func servedRoutes() throws -> [String] {
-    buildRouter(store: try SQLiteStore.inMemory(), logger: Logger(label: "tenure.routes")).routes.map { "\($0.method.rawValue) \($0.path)" }
+    buildRouter(
+        store: try SQLiteStore.inMemory(), logger: Logger(label: "tenure.routes"),
+        unsubscribeLinks: UnsubscribeLinks(secret: Data(repeating: 7, count: 32), baseURL: "http://localhost")
+    ).routes.map { "\($0.method.rawValue) \($0.path)" }
 }

@@ -4,6 +4,7 @@ import Logging
 import TenureChannels
 import TenureCore
 import TenureServer
+import TenureStore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,11 +29,18 @@ struct ServeCommand: AsyncParsableCommand {
     var quietHours: String?
     @Option(help: "The business's time zone, for customers without a valid timezone trait (an IANA name such as Europe/London).")
     var timeZone = "UTC"
+    @Option(help: "Where customers reach this server from their mail, for one-click unsubscribe links (default: http://HOST:PORT).")
+    var publicURL: String?
 
     func validate() throws {
         _ = try policy()
         guard (0...0.5).contains(globalControl) else { throw ValidationError("--global-control must be 0 to 0.5, not \(globalControl)") }
         guard (1...1000).contains(webhookBatch) else { throw ValidationError("--webhook-batch must be 1 to 1000") }
+        if let publicURL {
+            guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
+                throw ValidationError("--public-url must be an http or https URL, not \(publicURL)")
+            }
+        }
         if let webhook {
             guard let url = URL(string: webhook), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
                 throw ValidationError("--webhook must be an http or https URL, not \(webhook)")
@@ -78,6 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
         let policy = try policy()
         configuration.journeys = noJourneys ? nil : JourneyScheduler.Configuration(globalControlShare: globalControl, defaultTimeZone: policy.defaultTimeZone)
         configuration.outbox.policy = policy
+        configuration.unsubscribeLinks = UnsubscribeLinks(secret: try await store.linkSecret(), baseURL: publicURL ?? "http://\(host):\(port)")
         try await runServer(
             configuration: configuration,
             store: store, logger: logger,

@@ -9,8 +9,9 @@
 /// - `unsubscribed_topics: ["offers", …]` — no marketing of those topics;
 ///
 /// and from the `Unsubscribed` events they sent (`channels` holds each event's `channel`
-/// property, `"*"` for an event without one): a channel so named is refused like
-/// `unsubscribed_channels`, and an event without a channel like `unsubscribed: true`.
+/// property, else `"topic:<topic>"` for one with a `topic`, else `"*"`): a channel so named is
+/// refused like `unsubscribed_channels`, a topic like `unsubscribed_topics`, and an event with
+/// neither like `unsubscribed: true`.
 public enum MessageConsent {
     /// Why a message may not be sent, or nil when it may.
     public static func refusal(
@@ -31,7 +32,9 @@ public enum MessageConsent {
         if traits["unsubscribed"]?.boolValue == true || unsubscribedChannels.contains("*") {
             return "the customer unsubscribed from marketing"
         }
-        if strings("unsubscribed_topics").contains(topic.lowercased()) { return "the customer opted out of \(topic)" }
+        if strings("unsubscribed_topics").contains(topic.lowercased()) || unsubscribedChannels.contains("topic:" + topic.lowercased()) {
+            return "the customer opted out of \(topic)"
+        }
         return nil
     }
 }

@@ -575,10 +575,14 @@ struct SQLiteMessageWriter: ImportSessionWriter {
 
     // MARK: Derived facts
 
-    /// Records an `Unsubscribed` event's channel (its `channel` property, lowercased; `*` for
-    /// all marketing when it names none): what ``MessageConsent`` reads before every send.
+    /// Records an `Unsubscribed` event's channel (its `channel` property, lowercased), else its
+    /// topic (`topic:<topic>`: marketing of that topic), else `*` (all marketing): what
+    /// ``MessageConsent`` reads before every send.
     static func storeOptOut(_ properties: [String: JSONValue], customer: Int64, at ms: Int64, _ db: Database) throws {
-        let channel = properties["channel"]?.stringValue.map { $0.lowercased() }.flatMap { $0.isEmpty ? nil : String($0.prefix(100)) } ?? "*"
+        func name(_ key: String) -> String? {
+            properties[key]?.stringValue.map { $0.lowercased() }.flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
+        }
+        let channel = name("channel") ?? name("topic").map { "topic:" + $0 } ?? "*"
         try db.cachedStatement(sql: "INSERT INTO customer_opt_out (customer_id, channel, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").execute(
             arguments: [customer, channel, ms])
     }

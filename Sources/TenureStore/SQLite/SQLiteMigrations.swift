@@ -362,7 +362,8 @@ enum SQLiteMigrations {
                     CREATE INDEX outbox_sent_by_customer ON outbox(customer_id, done_at) WHERE state = 'sent';
                     """)
         }
-        // v11: message templates, kept as their canonical JSON documents.
+        // v11: message templates, kept as their canonical JSON documents; and the store's
+        // settings, such as the key that signs unsubscribe links (made once, kept for ever).
         migrator.registerMigration("v11-templates") { db in
             try db.execute(
                 sql: """
@@ -372,6 +373,10 @@ enum SQLiteMigrations {
                       is_partial INTEGER NOT NULL,
                       updated_by TEXT NOT NULL,
                       updated_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE setting (
+                      name TEXT PRIMARY KEY,
+                      value BLOB NOT NULL
                     );
                     """)
         }
