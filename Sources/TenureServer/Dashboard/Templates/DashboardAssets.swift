@@ -104,6 +104,8 @@ enum DashboardAssets {
         .journey-status { margin: 0; }
         .journey-actions { display: flex; gap: 8px; }
         .journey-actions form { margin: 0; }
+        .card > h2:first-child { margin-top: 0; }
+        .facts.rules { grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); }
         .rules dd { font-weight: 400; }
         .journey-figures { margin-top: 12px; }
         .flow-box { overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 8px; }
