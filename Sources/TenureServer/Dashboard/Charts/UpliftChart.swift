@@ -59,7 +59,7 @@ enum UpliftChart {
 
     /// "★ significant", "not significant", or why there is no estimate yet.
     static func significance(_ estimate: UpliftEstimate?) -> String {
-        guard let estimate else { return "no goal" }
+        guard let estimate else { return "no data yet" }
         if let reason = estimate.unavailable { return "not yet: \(reason.description)" }
         return estimate.isSignificant ? "★ significant" : "not significant"
     }
