@@ -65,11 +65,11 @@ extension DashboardController {
             return Page(status: .ok, html: library.render(PageContext(frame: frame, page: model), withTemplate: "journeys") ?? "")
         }
         let now = clock.now()
-        let snapshot = try await source.current().store
+        let snapshot = try await source.current()
         var rows: [JourneysPage.Row] = []
         for j in try await store.journeys(includingArchived: includingArchived) {
             let counts = try await store.journeyCounts(id: j.id, at: now)
-            let report = try await snapshot.asyncMap { try await store.journeyReport(j, snapshot: $0, at: now) }
+            let report = try await journeyReport(j, counts: counts, store: store, snapshot: snapshot, at: now)
             rows.append(JourneysPage.row(j, counts: counts, report: report))
         }
         let model = JourneysPage(unavailable: nil, rows: rows, showingArchived: includingArchived)
@@ -84,10 +84,25 @@ extension DashboardController {
         }
         let now = clock.now()
         let counts = try await store.journeyCounts(id: j.id, at: now)
-        let report = try await source.current().store.asyncMap { try await store.journeyReport(j, snapshot: $0, at: now) }
+        let report = try await journeyReport(j, counts: counts, store: store, snapshot: try await source.current(), at: now)
         let model = JourneyPage(j, counts: counts, report: report, csrf: session.csrfToken)
         let frame = PageFrame(title: j.name, subtitle: j.definition.description.isEmpty ? "Journey" : j.definition.description, current: "/journeys", session: session)
         return Page(status: .ok, html: library.render(PageContext(frame: frame, page: model), withTemplate: "journey") ?? "")
+    }
+
+    /// The journey's report on `now`'s day, computed once for what it depends on: the snapshot's
+    /// version, the journey's version, the day, and its entries (which only grow, and whose
+    /// conversions and closed goal windows only grow, so their counts identify them). Nil for a
+    /// synthetic snapshot.
+    private func journeyReport(
+        _ j: SavedJourney, counts: JourneyCounts, store: any JourneyStore & SnapshotSource, snapshot: DashboardSnapshot, at now: Date
+    ) async throws -> JourneyReport? {
+        guard let storeSnapshot = snapshot.store else { return nil }
+        let arms = counts.arms.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value.entered)/\($0.value.converted)/\($0.value.decided)" }
+        let key = "journey-report:\(j.id):\(j.version):\(DayNumber.day(of: now)):" + arms.joined(separator: ",")
+        return try await cache.value(key, version: snapshot.version, wait: true) {
+            try await store.journeyReport(j, snapshot: storeSnapshot, at: now)
+        }
     }
 
     private func journeyMessage(_ message: String, status: HTTPResponse.Status, session: DashboardSession) -> Page {
@@ -97,13 +112,5 @@ extension DashboardController {
 
     private func journeySignIn(_ request: Request, message: String = "Sign in to see the dashboard.") -> Response {
         loginPage(status: .unauthorized, message: message, next: Self.requestTarget(request))
-    }
-}
-
-extension Optional {
-    /// `transform` of the wrapped value, awaited; nil when there is none.
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async throws -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

@@ -104,6 +104,8 @@ enum DashboardAssets {
         .journey-status { margin: 0; }
         .journey-actions { display: flex; gap: 8px; }
         .journey-actions form { margin: 0; }
+        .journey-actions button.secondary { background: #fff; color: var(--accent); }
+        .journey-actions-note { margin: 0; font-size: 0.85em; flex-basis: 100%; }
         .card > h2:first-child { margin-top: 0; }
         .facts.rules { grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); }
         .rules dd { font-weight: 400; }

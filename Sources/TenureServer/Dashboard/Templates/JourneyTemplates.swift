@@ -32,7 +32,8 @@ enum JourneyTemplates {
         {{#page}}
         <div class="journey-head">
         <p class="journey-status">Status <span class="status status-{{status}}" id="journey-status" data-status="{{status}}">{{statusText}}</span> · version {{version}} · last changed by {{updated}}</p>
-        {{#hasActions}}<div class="journey-actions">{{#actions}}<form method="post" action="{{action}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="name" value="{{journeyName}}"><button type="submit" class="{{className}}" id="journey-{{verb}}">{{label}}</button></form>{{/actions}}</div>{{/hasActions}}
+        {{#hasActions}}<div class="journey-actions">{{#actions}}<form method="post" action="{{action}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="name" value="{{journeyName}}"><button type="submit" class="{{className}}" id="journey-{{verb}}">{{label}}</button></form>{{/actions}}</div>
+        <p class="note journey-actions-note">Pausing stops entries and steps until resumed; archiving ends the journey for good and stops everyone in it.</p>{{/hasActions}}
         </div>
         <section class="card" aria-labelledby="rules-heading">
         <h2 id="rules-heading">Who enters and what counts</h2>
