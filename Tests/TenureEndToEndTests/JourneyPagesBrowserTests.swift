@@ -8,6 +8,6 @@ import Testing
 @Suite struct JourneyPagesBrowserTests {
     @Test(.timeLimit(.minutes(3))) func followAJourneyMatchItsCountsToTheReportAndPauseIt() async throws {
         try DashboardBrowserTests.runBrowserScript(
-            "journey_pages_browser.py", output: "journeys", screenshots: ["journeys", "journey", "journey-paused"])
+            "journey_pages_browser.py", output: "journeys", screenshots: ["journeys", "journey", "journey-phone", "journey-paused"])
     }
 }

@@ -194,6 +194,17 @@ try:
     shot("journey", whole=True)
     console_errors("the journey's page")
 
+    # On a phone the page does not scroll sideways; a wide flow scrolls inside its own box.
+    driver.set_window_size(390, 900)
+    driver.refresh()
+    wait_until(lambda: driver.find_elements(By.ID, "journey-flow"), "the journey's page on a phone")
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    check(width <= 392, f"the journey's page is {width}px wide on a 390px phone")
+    shot("journey-phone")
+    driver.set_window_size(1280, 1000)
+    driver.refresh()
+    wait_until(lambda: driver.find_elements(By.ID, "journey-pause"), "the journey's page again")
+
     # Pausing with the button.
     check(driver.find_element(By.ID, "journey-status").get_attribute("data-status") == "active", "the journey starts active")
     driver.find_element(By.ID, "journey-pause").click()
