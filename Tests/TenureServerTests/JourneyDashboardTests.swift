@@ -224,7 +224,8 @@ struct JourneyDashboardTests {
 }
 
 extension HTTPFields {
-    static func + (a: HTTPFields, b: HTTPFields) -> HTTPFields {
+    /// `a`'s fields, then `b`'s.
+    fileprivate static func + (a: HTTPFields, b: HTTPFields) -> HTTPFields {
         var out = a
         out.append(contentsOf: b)
         return out
