@@ -85,7 +85,7 @@ public func buildRouter(
         try DashboardController(
             source: SnapshotCacheSource(cache: snapshots), store: store, directory: store as? any CustomerDirectory,
             users: store as? any UserStore, authenticator: authenticator, logger: logger,
-            sessionStore: store as? any SessionStore, signInLimit: signInLimit
+            sessionStore: store as? any SessionStore, signInLimit: signInLimit, clock: clock
         ).addRoutes(to: router)
     } catch {
         logger.error("dashboard disabled: its templates did not compile", metadata: ["error": "\(error)"])

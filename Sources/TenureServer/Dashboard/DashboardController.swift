@@ -14,7 +14,8 @@ import TenureStore
 ///
 /// Pages: `/` overview, `/retention`, `/churn`, `/at-risk` (and `/at-risk.csv`), `/segments`
 /// (with the saved segments and their editor, `DashboardController+Segments.swift`),
-/// `/customers?q=` (search) and `/customer?id=`. Without a valid session every page answers 401
+/// `/journeys` and `/journey?name=` (`DashboardController+Journeys.swift`), `/customers?q=` (search)
+/// and `/customer?id=`. Without a valid session every page answers 401
 /// with a sign-in form and no data.
 public struct DashboardController: Sendable {
     let source: any DashboardDataSource
@@ -109,6 +110,7 @@ public struct DashboardController: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: AtRiskPage.csv(data, picked: picked, userIds: userIds, reasons: reasons))))
         }
         addSegmentRoutes(to: router)
+        addJourneyRoutes(to: router)
     }
 
     // MARK: Sign-in

@@ -136,6 +136,9 @@ public struct JourneyCounts: Sendable, Hashable {
     public var arms: [JourneyArm: Arm] = [:]
     /// Per step id: how many times it ran, treatment and held-out customers together.
     public var steps: [String: Int] = [:]
+    /// Per step id: how many of ``steps``' runs were by held-out customers (the journey's holdout
+    /// and the global control group), whose sends and other effects were only counted.
+    public var heldOutSteps: [String: Int] = [:]
     /// Messages by outbox state (`pending`, `sent`, `failed`, `suppressed`).
     public var messages: [String: Int] = [:]
     /// Held-out customers' messages that were withheld.

@@ -345,7 +345,10 @@ extension SQLiteStore: JourneyStore {
             for row in try Row.fetchAll(db, sql: "SELECT step, arm, runs FROM journey_step_count WHERE journey_id = ?", arguments: [id]) {
                 let step: String = row[0], runs: Int = row[2]
                 counts.steps[step, default: 0] += runs
-                if row[1] as Int != JourneyArm.treatment.rawValue, sendSteps.contains(step) { counts.withheld += runs }
+                if row[1] as Int != JourneyArm.treatment.rawValue {
+                    counts.heldOutSteps[step, default: 0] += runs
+                    if sendSteps.contains(step) { counts.withheld += runs }
+                }
             }
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM outbox WHERE journey_id = ? GROUP BY state", arguments: [id]) {
                 counts.messages[row[0]] = row[1]

@@ -19,7 +19,7 @@ struct PageFrame: Sendable {
 
     static let pages: [(name: String, href: String)] = [
         ("Overview", "/"), ("Retention", "/retention"), ("Churn", "/churn"), ("At risk", "/at-risk"), ("Segments", "/segments"),
-        ("Customers", "/customers"),
+        ("Journeys", "/journeys"), ("Customers", "/customers"),
     ]
 
     init(title: String, subtitle: String? = nil, current: String?, session: DashboardSession?, query: String = "", dataNote: String = "") {

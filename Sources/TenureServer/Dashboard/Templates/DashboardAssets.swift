@@ -95,6 +95,44 @@ enum DashboardAssets {
         td.trend .spark { display: inline-block; vertical-align: middle; margin-right: 6px; }
         td.trend .trend-text { font-size: 0.82em; color: var(--muted); }
         code.definition { white-space: pre-wrap; overflow-wrap: anywhere; }
+        .status { display: inline-block; font-size: 0.85em; font-weight: 600; padding: 1px 8px; border-radius: 10px; background: #e6e9ef; }
+        .status-active { background: #d6ecdf; color: var(--good); } .status-paused { background: #fbefd5; color: #7a4d00; } .status-archived { background: #e6e9ef; color: var(--muted); }
+        td.uplift .interval { font-size: 0.82em; color: var(--muted); }
+        td.uplift .significance { font-size: 0.82em; color: var(--muted); } td.uplift .significance.significant { color: var(--good); font-weight: 600; }
+        .empty-state { max-width: 720px; }
+        .journey-head { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin: 4px 0 12px; }
+        .journey-status { margin: 0; }
+        .journey-actions { display: flex; gap: 8px; }
+        .journey-actions form { margin: 0; }
+        .journey-actions button.secondary { background: #fff; color: var(--accent); }
+        .journey-actions-note { margin: 0; font-size: 0.85em; flex-basis: 100%; }
+        .card > h2:first-child { margin-top: 0; }
+        .facts.rules { grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); }
+        .rules dd { font-weight: 400; }
+        .journey-figures { margin-top: 12px; }
+        .flow-box { overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 8px; }
+        svg.flow { display: block; margin: 0 auto; max-width: none; }
+        svg.flow text { font: 12px system-ui, sans-serif; fill: #1d2330; }
+        svg.flow .node rect { fill: #fff; stroke: #8a93a6; stroke-width: 1.5; }
+        svg.flow .node .line0 { font-weight: 600; }
+        svg.flow .node .line1 { fill: #5b6476; font-size: 11px; }
+        svg.flow .node .line2 { font-variant-numeric: tabular-nums; }
+        svg.flow .node.send rect { stroke: #0072B2; stroke-width: 2; } svg.flow .node.wait rect { stroke: #E69F00; stroke-width: 2; }
+        svg.flow .node.branch rect, svg.flow .node.split rect { stroke: #CC79A7; stroke-width: 2; }
+        svg.flow .node.update_traits rect, svg.flow .node.webhook rect { stroke: #009E73; stroke-width: 2; }
+        svg.flow .node.entry rect, svg.flow .node.end rect { fill: #eef1f6; }
+        svg.flow .edge { fill: none; stroke: #8a93a6; stroke-width: 1.5; }
+        svg.flow .edge.loop { stroke-dasharray: 5 4; }
+        svg.flow .arrow-head { fill: #8a93a6; }
+        svg.flow .edge-label { font-size: 11px; fill: #3a4252; paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; }
+        .flow-steps { margin: 8px 0; padding-left: 1.6em; }
+        .flow-steps > li { padding: 4px 0; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+        .flow-steps .step-counts { font-size: 0.88em; font-variant-numeric: tabular-nums; }
+        .flow-steps .paths { margin: 2px 0 0; padding-left: 1.2em; font-size: 0.88em; }
+        .path-label { color: var(--muted); }
+        svg.chart .control-level { stroke: #3a4252; stroke-dasharray: 4 3; }
+        svg.chart .whisker line { stroke: #1d2330; stroke-width: 1.5; }
+        svg.chart .sig-mark { font-size: 14px; fill: var(--good); }
         [hidden] { display: none !important; }
         .foot { text-align: center; color: var(--muted); font-size: 0.82em; padding: 24px 8px; }
         @media (max-width: 600px) {

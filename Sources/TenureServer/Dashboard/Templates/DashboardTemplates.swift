@@ -14,7 +14,7 @@ enum DashboardTemplates {
         ("head", head), ("foot", foot), ("chart", chart), ("login", login), ("overview", overview), ("retention", retention),
         ("churn", churn), ("atRisk", atRisk), ("segments", segments), ("customers", customers), ("customer", customer),
         ("notFound", notFound), ("segmentEditor", segmentEditor),
-    ]
+    ] + JourneyTemplates.all
 
     static let head = """
         <!doctype html>
