@@ -52,6 +52,10 @@ public struct PromoCodeList: Sendable, Hashable {
     public init(codes: [String]) throws(PromoCodeListError) {
         unit = "item"
         entries = []
+        guard codes.count <= Self.maximumCodes else {
+            throw PromoCodeListError(unit: unit, line: Self.maximumCodes + 1, "at most \(Self.maximumCodes) codes per upload; split the list")
+        }
+        entries.reserveCapacity(codes.count)
         var seen: [String: Int] = [:]
         for (i, code) in codes.enumerated() {
             try add(code.trimmingCharacters(in: .whitespaces), at: i + 1, seen: &seen)
