@@ -20,5 +20,16 @@ struct PromoCommandTests {
         #expect(failure.map { "\($0)".contains("line 3") && "\($0)".contains("already stored") } == true)
         let pools = try TenureBinary.run(["promo", "pools", "--database", database])
         #expect(pools.split(separator: "\n") == ["pool\ttotal\tissued\tredeemed\tremaining", "WINBACK20\t3\t0\t0\t3"])
+        // A journey with a promo_code step reports its codes.
+        let document = folder.path + "/win-back.json"
+        try Data(#"""
+            {"name": "Win-back", "trigger": {"event": "Offer Eligible"},
+             "steps": [{"id": "code", "promo_code": {"pool": "WINBACK20", "offer": "20% off"}},
+                       {"id": "offer", "send": {"channel": "webhook", "template": "offer"}}]}
+            """#.utf8).write(to: URL(fileURLWithPath: document))
+        #expect(try TenureBinary.run(["journeys", "create", document, "--database", database]).contains(#"created journey "Win-back""#))
+        let report = try TenureBinary.run(["journeys", "report", "Win-back", "--database", database])
+        #expect(report.contains("step code\tpromo_code\truns 0"))
+        #expect(report.contains("promo codes\tissued 0\tredeemed 0\tredemption rate –\tused after expiry 0\tused by another customer 0\tpool exhausted 0"))
     }
 }

@@ -139,6 +139,10 @@ struct PromoCodeStoreTests {
         let codes = Dictionary(uniqueKeysWithValues: try await store.issuedPromoCodes(journeyId: journey.id).map { ($0.enrolmentId, $0.code) })
         try await track(store, "late", StandardEvent.orderCompleted, id: "late-order", properties: ["coupon": .string(codes[late.enrolment.id]!)])
         try await track(store, "friend", StandardEvent.orderCompleted, id: "friend-order", properties: ["coupon": .string(codes[owner.enrolment.id]!)])
+        // An order from before the code was given (history imported late) is no use of it.
+        _ = try await store.ingest([[Message(
+            kind: .track, messageId: "old-order", userId: "owner", name: StandardEvent.orderCompleted, timestamp: now.addingTimeInterval(-3 * 86_400),
+            properties: ["coupon": .string(codes[owner.enrolment.id]!)])]])
         let pass = try await store.processEvents(journeys: try await store.journeys(includingArchived: false), limit: 1000, at: now, globalControlShare: 0)
         #expect(pass.promoCodesRedeemed == 1)
         let read = Dictionary(uniqueKeysWithValues: try await store.issuedPromoCodes(journeyId: journey.id).map { ($0.enrolmentId, $0) })

@@ -147,18 +147,20 @@ extension SQLiteStore: PromoCodeStore {
 
     /// Records the redemption of the code an `Order Completed` event carries as its `coupon`
     /// (trimmed, case-insensitive): only the first use counts; a use after expiry is recorded as
-    /// such, a use by a customer other than the code's (after merges) is flagged. Returns whether
-    /// a code was redeemed in time.
+    /// such, a use by a customer other than the code's (after merges) is flagged. An order from
+    /// before the code was given (an import of history; a day's leeway for clients' clocks) is
+    /// not a use. Returns whether a code was redeemed in time.
     static func redeemPromoCode(_ db: Database, event: SQLiteJourneyEvent, canonical: (Int64) -> Int64) throws -> Bool {
         guard event.name == StandardEvent.orderCompleted, case .string(let coupon) = event.properties["coupon"] else { return false }
         let lookup = JourneyPromoCode.normalized(coupon)
         guard !lookup.isEmpty, lookup.count <= PromoCodeList.maximumCodeLength * 2 else { return false }
         guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, customer_id, expires_at FROM promo_code WHERE lookup = ? AND issued_at IS NOT NULL AND redeemed_at IS NULL"),
+            db.cachedStatement(sql: "SELECT id, customer_id, expires_at, issued_at FROM promo_code WHERE lookup = ? AND issued_at IS NOT NULL AND redeemed_at IS NULL"),
             arguments: [lookup])
         else { return false }
-        let id: Int64 = row[0], owner: Int64 = row[1], expiresMs: Int64 = row[2]
+        let id: Int64 = row[0], owner: Int64 = row[1], expiresMs: Int64 = row[2], issuedMs: Int64 = row[3]
         let atMs = event.timestamp.storeMillis
+        guard atMs >= issuedMs - Int64(maximumTriggerAge * 1000) else { return false }
         let expired = atMs > expiresMs
         let other = canonical(owner) != event.customer
         try db.cachedStatement(
