@@ -17,6 +17,7 @@ public struct JourneyPromoCode: Sendable, Hashable {
         case generate(prefix: String, length: Int)
     }
 
+    /// A pool's next unused code, or a generated one.
     public var source: Source
     /// Days from the moment the code is given until it expires, 1 ... 3650 (30 unless given).
     public var expiresDays: Int
@@ -29,12 +30,17 @@ public struct JourneyPromoCode: Sendable, Hashable {
         self.offer = offer
     }
 
+    /// Days until a code expires when the step does not say.
     public static let defaultExpiresDays = 30
+    /// The days a step may give a code before it expires.
     public static let expiresDaysRange = 1...3650
     /// The number of random characters of a generated code.
     public static let generatedLengthRange = 6...32
+    /// Characters of a generated code's prefix, at most.
     public static let maximumPrefixLength = 20
+    /// Characters of an offer's text, at most.
     public static let maximumOfferLength = 200
+    /// Characters of a pool's name, at most.
     public static let maximumPoolNameLength = 100
 
     /// The characters of a generated code: upper-case letters and digits without the ambiguous
@@ -71,8 +77,11 @@ public struct JourneyPromoCode: Sendable, Hashable {
 
     /// The code an enrolment received, as later messages carry it (`promo_code` in the payload).
     public struct Issued: Sendable, Hashable {
+        /// The code as the customer types it.
         public var code: String
+        /// When it stops counting as redeemed (the step's time plus `expiresDays`).
         public var expiresAt: Date
+        /// The step's `offer` text, if it has one.
         public var offer: String?
 
         public init(code: String, expiresAt: Date, offer: String?) {

@@ -17,9 +17,12 @@ public struct PromoCodeList: Sendable, Hashable {
         }
     }
 
+    /// Codes per upload, at most.
     public static let maximumCodes = 1_000_000
+    /// Characters of a code, at most (after trimming).
     public static let maximumCodeLength = 64
 
+    /// The codes in the order given.
     public private(set) var entries: [Entry]
     /// `line` for a file, `item` for a JSON list: how errors name a position.
     public let unit: String

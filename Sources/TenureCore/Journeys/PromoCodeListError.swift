@@ -5,6 +5,7 @@ public struct PromoCodeListError: Error, Sendable, Hashable, CustomStringConvert
     public var unit: String
     /// 1-based; nil when the refusal is about the whole upload.
     public var line: Int?
+    /// What is wrong and what would be right.
     public var message: String
 
     public init(unit: String = "line", line: Int?, _ message: String) {

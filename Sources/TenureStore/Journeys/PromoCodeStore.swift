@@ -18,6 +18,7 @@ public protocol PromoCodeStore: Sendable {
 
 /// What an upload added.
 public struct PromoCodeUpload: Sendable, Hashable, Codable {
+    /// The pool's name.
     public var pool: String
     /// Codes added by this upload.
     public var added: Int
@@ -37,9 +38,13 @@ public struct PromoCodeUpload: Sendable, Hashable, Codable {
 /// A pool's codes: uploaded, given, redeemed (before expiry) and still to give.
 public struct PromoPoolSummary: Sendable, Hashable, Codable {
     public var name: String
+    /// Codes uploaded into the pool.
     public var total: Int
+    /// Codes given to customers by journeys.
     public var issued: Int
+    /// Given codes redeemed before they expired.
     public var redeemed: Int
+    /// Codes not given yet.
     public var remaining: Int
 
     public init(name: String, total: Int, issued: Int, redeemed: Int, remaining: Int) {
@@ -53,15 +58,18 @@ public struct PromoPoolSummary: Sendable, Hashable, Codable {
 
 /// A code a journey step gave, and what became of it.
 public struct IssuedPromoCode: Sendable, Hashable {
+    /// The code as given.
     public var code: String
     /// The pool it came from (nil: generated).
     public var pool: String?
     public var enrolmentId: Int64
     /// The enrolment's step sequence that gave it (with the enrolment, its identity).
     public var sequence: Int
+    /// The store customer given it.
     public var customerId: Int64
     public var issuedAt: Date
     public var expiresAt: Date
+    /// The step's offer text.
     public var offer: String?
     /// When an `Order Completed` event first carried it as its coupon (the event's time).
     public var redeemedAt: Date?
