@@ -71,6 +71,9 @@ public func buildRouter(
     if let journeys = store as? any JourneyStore & SegmentStore & SnapshotSource {
         JourneysController(store: journeys, cache: snapshots, authenticator: authenticator, clock: clock).addRoutes(to: router)
     }
+    if let promoCodes = store as? any PromoCodeStore {
+        PromoPoolsController(store: promoCodes, authenticator: authenticator, clock: clock).addRoutes(to: router)
+    }
     if let outbox = store as? any OutboxStore {
         OutboxController(store: outbox, authenticator: authenticator, clock: clock).addRoutes(to: router)
     }

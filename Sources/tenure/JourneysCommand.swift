@@ -12,7 +12,7 @@ struct JourneysCommand: AsyncParsableCommand {
         abstract: "Create, inspect, pause and report on journeys: triggered campaigns that `tenure serve` runs.",
         discussion: """
             A journey is a document in YAML or JSON: a trigger ({"event": "Signed Up"}, {"segment_entered": "At risk"}, \
-            {"cancellation": true}), steps (wait, branch, split, send, update_traits, webhook, exit), an optional goal \
+            {"cancellation": true}), steps (wait, branch, split, send, update_traits, webhook, exit, promo_code), an optional goal \
             ({"event": "Order Completed", "within_days": 14}) and a holdout share (10% unless given). Saving a document \
             whose name exists adds a version; customers already inside finish the version they entered. \
             `tenure journeys playbooks` lists the journeys Tenure ships; `tenure journeys install NAME` saves one.
@@ -114,7 +114,14 @@ struct JourneysCommand: AsyncParsableCommand {
             if let conversion = report.conversion { print(JourneysCommand.line("goal conversion", conversion, percent: true)) }
             for n in JourneyReport.retentionDays { if let r = report.retention[n] { print(JourneysCommand.line("retained at \(n) days", r, percent: true)) } }
             print(JourneysCommand.line("revenue per customer, \(JourneyReport.revenueDays) days", report.revenuePerCustomer, percent: false))
+            if journey.definition.steps.contains(where: { $0.kind == "promo_code" }) || report.promoCodes.issued > 0 { print(JourneysCommand.line(report.promoCodes)) }
         }
+    }
+
+    /// `promo codes  issued 120  redeemed 30  redemption rate 25.0%  used after expiry 2  used by another customer 1  pool exhausted 0`.
+    static func line(_ p: JourneyReport.PromoCodes) -> String {
+        "promo codes\tissued \(p.issued)\tredeemed \(p.redeemed)\tredemption rate \(p.redemptionRate.map { String(format: "%.1f%%", 100 * $0) } ?? "–")"
+            + "\tused after expiry \(p.usedAfterExpiry)\tused by another customer \(p.usedByOtherCustomer)\tpool exhausted \(p.poolExhausted)"
     }
 
     /// `goal conversion  treatment 12.0% of 900  control 9.5% of 100  uplift +2.5 points [−3.1, +8.0]  not significant`.

@@ -7,7 +7,7 @@ struct Tenure: AsyncParsableCommand {
         commandName: "tenure",
         abstract: "Customer retention and churn management: collect, measure, predict, segment, act.",
         subcommands: [
-            ServeCommand.self, DemoCommand.self, ImportCommand.self, SimulateCommand.self, ReportCommand.self, AtRiskCommand.self, ModelCommand.self, KeysCommand.self, UsersCommand.self, SegmentsCommand.self, JourneysCommand.self, TemplatesCommand.self, OutboxCommand.self,
+            ServeCommand.self, DemoCommand.self, ImportCommand.self, SimulateCommand.self, ReportCommand.self, AtRiskCommand.self, ModelCommand.self, KeysCommand.self, UsersCommand.self, SegmentsCommand.self, JourneysCommand.self, TemplatesCommand.self, OutboxCommand.self, PromoCommand.self,
             BenchCommand.self,
         ])
 

@@ -21,7 +21,9 @@ import Foundation
 /// `minutes`, `until` "HH:MM", or `event` with `where`, `then` and `timeout` steps and a
 /// duration as the timeout), `branch` (`if` a segment expression, `then`, `else`), `split`
 /// (a list of `{"share", "next"}`), `send` (`channel`, `template`, `topic`, `transactional`),
-/// `update_traits` (an object), `webhook` (`url`), `exit`; each may name its `next` step.
+/// `update_traits` (an object), `webhook` (`url`), `exit`, `promo_code` (`pool` or `generate`
+/// with `prefix` and `length`, `expires_days`, `offer`; see ``JourneyPromoCode``); each may name
+/// its `next` step.
 extension JourneyDefinition {
     /// Reads and validates a journey document. `knownSegments` (when given) are the saved
     /// segments its trigger and branches may name.
@@ -107,7 +109,7 @@ extension JourneyDefinition {
         return JourneyDefinitionError(at: path, error.message + position)
     }
 
-    private static let actions = ["wait", "branch", "split", "send", "update_traits", "webhook", "exit"]
+    private static let actions = ["wait", "branch", "split", "send", "update_traits", "webhook", "exit", "promo_code"]
 
     private static func step(_ value: JSONValue, index: Int, knownSegments: Set<String>?) throws(JourneyDefinitionError) -> JourneyStep {
         var o = try JourneyDocumentObject(value, at: "steps[\(index)]", what: #"a step such as {"id": "welcome", "send": {...}}"#)
@@ -192,6 +194,8 @@ extension JourneyDefinition {
             let h = try JourneyDocumentObject(o.members[kind], at: at, what: #"a webhook such as {"url": "https://example.com/hook"}"#)
             try h.allowOnly(["url"])
             action = .webhook(url: try h.string("url"))
+        case "promo_code":
+            action = .promoCode(try Self.promoCode(o.members[kind], at: at))
         default:
             guard try o.bool("exit") else { throw JourneyDefinitionError(at: at, "must be true") }
             action = .exit
@@ -268,6 +272,8 @@ extension JourneyDefinition {
             o["webhook"] = ["url": .string(url)]
         case .exit:
             o["exit"] = true
+        case .promoCode(let promo):
+            o["promo_code"] = json(promo)
         }
         return .object(o)
     }

@@ -78,6 +78,8 @@ struct JourneyDefinitionRules {
             guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme), parsed.host?.isEmpty == false else {
                 throw JourneyDefinitionError(at: path + ".webhook.url", "needs an http or https URL with a host")
             }
+        case .promoCode(let promo):
+            try check(promo, path: path + ".promo_code")
         case .branch, .exit:
             break
         }

@@ -92,6 +92,9 @@ public struct JourneyEngine: Sendable {
                 case .webhook(let url):
                     effects.append(.webhook(step: p.step, sequence: p.stepsTaken, url: url))
                     target = step.next
+                case .promoCode(let promo):
+                    effects.append(.promoCode(step: p.step, sequence: p.stepsTaken, promo))
+                    target = step.next
                 case .branch(_, let then, let otherwise):
                     target = context.condition(p.step) ? then : otherwise
                 case .split(let paths):

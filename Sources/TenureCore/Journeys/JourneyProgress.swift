@@ -38,16 +38,19 @@ public enum JourneyEffect: Sendable, Hashable {
     case updateTraits(step: Int, sequence: Int, [String: JSONValue])
     /// A call to a webhook.
     case webhook(step: Int, sequence: Int, url: String)
+    /// A promo code to give; `sequence` with the enrolment identifies it, so a retried commit
+    /// gives the same code, never a second one.
+    case promoCode(step: Int, sequence: Int, JourneyPromoCode)
 
     public var step: Int {
         switch self {
-        case .send(let s, _, _), .updateTraits(let s, _, _), .webhook(let s, _, _): s
+        case .send(let s, _, _), .updateTraits(let s, _, _), .webhook(let s, _, _), .promoCode(let s, _, _): s
         }
     }
 
     public var sequence: Int {
         switch self {
-        case .send(_, let q, _), .updateTraits(_, let q, _), .webhook(_, let q, _): q
+        case .send(_, let q, _), .updateTraits(_, let q, _), .webhook(_, let q, _), .promoCode(_, let q, _): q
         }
     }
 }

@@ -40,12 +40,16 @@ public struct JourneyReport: Sendable, Codable, Equatable {
     /// Revenue (the snapshot's order values) per customer in the 30 days after entry, among
     /// customers who entered at least 30 days before the report day.
     public var revenuePerCustomer: UpliftEstimate
+    /// The journey's promo codes: given, redeemed, and the redemption rate.
+    public var promoCodes: PromoCodes
 
     public static let retentionDays = [30, 60, 90]
     public static let revenueDays = 30
 
     /// The report on `asOf` from the entries and the customers' activity.
-    public static func make(_ entries: [JourneyEntryRecord], activity: ActivitySnapshot, asOf: Int32, hasGoal: Bool) -> JourneyReport {
+    public static func make(
+        _ entries: [JourneyEntryRecord], activity: ActivitySnapshot, asOf: Int32, hasGoal: Bool, promoCodes: PromoCodes = PromoCodes()
+    ) -> JourneyReport {
         var conversion = (t: BinaryOutcomeCounts(customers: 0, successes: 0), c: BinaryOutcomeCounts(customers: 0, successes: 0))
         var retained: [Int: (t: BinaryOutcomeCounts, c: BinaryOutcomeCounts)] = [:]
         for n in retentionDays { retained[n] = (BinaryOutcomeCounts(customers: 0, successes: 0), BinaryOutcomeCounts(customers: 0, successes: 0)) }
@@ -79,6 +83,7 @@ public struct JourneyReport: Sendable, Codable, Equatable {
             treated: treated, control: control,
             conversion: hasGoal ? UpliftEstimate.proportions(treatment: conversion.t, control: conversion.c) : nil,
             retention: retained.mapValues { UpliftEstimate.proportions(treatment: $0.t, control: $0.c) },
-            revenuePerCustomer: UpliftEstimate.means(treatment: MeanOutcomeSummary(values: revenue.t), control: MeanOutcomeSummary(values: revenue.c)))
+            revenuePerCustomer: UpliftEstimate.means(treatment: MeanOutcomeSummary(values: revenue.t), control: MeanOutcomeSummary(values: revenue.c)),
+            promoCodes: promoCodes)
     }
 }

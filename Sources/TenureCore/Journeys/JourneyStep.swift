@@ -32,6 +32,8 @@ public struct JourneyStep: Sendable, Hashable {
         case webhook(url: String)
         /// Ends the journey here.
         case exit
+        /// Gives the customer a promo code (from a pool, or generated); later sends carry it.
+        case promoCode(JourneyPromoCode)
     }
 
     /// The step ids this step may go to besides `next`.
@@ -40,7 +42,7 @@ public struct JourneyStep: Sendable, Hashable {
         case .branch(_, let then, let otherwise): [then, otherwise]
         case .split(let paths): paths.map(\.next)
         case .wait(let wait): wait.event.map { [$0.then, $0.timeout] } ?? []
-        case .send, .updateTraits, .webhook, .exit: []
+        case .send, .updateTraits, .webhook, .exit, .promoCode: []
         }
     }
 
@@ -54,6 +56,7 @@ public struct JourneyStep: Sendable, Hashable {
         case .updateTraits: "update_traits"
         case .webhook: "webhook"
         case .exit: "exit"
+        case .promoCode: "promo_code"
         }
     }
 }

@@ -118,6 +118,8 @@ public struct JourneyEventPass: Sendable, Hashable {
     public var woken = 0
     /// Whether events remain after this pass's limit.
     public var more = false
+    /// Promo codes redeemed in time by an `Order Completed` event's `coupon`.
+    public var promoCodesRedeemed = 0
 
     public init() {}
 }
@@ -143,6 +145,9 @@ public struct JourneyCounts: Sendable, Hashable {
     public var messages: [String: Int] = [:]
     /// Held-out customers' messages that were withheld.
     public var withheld = 0
+    /// The journey's promo codes: given, redeemed, used late or by another customer, and steps
+    /// that gave none because their pool was exhausted.
+    public var promoCodes = JourneyReport.PromoCodes()
 
     public init() {}
 }
@@ -213,6 +218,8 @@ extension JourneyStore where Self: SnapshotSource {
                 customer: snapshot.index(ofCustomer: $0.customerId), enteredDay: DayNumber.day(of: $0.enteredAt), treated: $0.arm.receives,
                 converted: $0.converted, decided: $0.decided)
         }
-        return JourneyReport.make(entries, activity: snapshot.activity, asOf: DayNumber.day(of: time), hasGoal: journey.definition.goal != nil)
+        let promoCodes = try await journeyCounts(id: journey.id, at: time).promoCodes
+        return JourneyReport.make(
+            entries, activity: snapshot.activity, asOf: DayNumber.day(of: time), hasGoal: journey.definition.goal != nil, promoCodes: promoCodes)
     }
 }

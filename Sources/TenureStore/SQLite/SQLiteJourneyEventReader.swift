@@ -22,6 +22,9 @@ struct SQLiteJourneyEventReader {
     let reactingNames: Set<String>
     /// Each active journey's first sequence number (events before it trigger nothing).
     let startSequence: [Int64: Int64]
+    /// Whether given promo codes wait for their redemption: then `Order Completed` is read for
+    /// its `coupon`.
+    let redeemsPromoCodes: Bool
     private let typeNames: [UInt32: String]
     private let merged: [Int64: Int64]
 
@@ -49,6 +52,8 @@ struct SQLiteJourneyEventReader {
             if let goal = journey.definition.goal { reacting.insert(goal.event) }
         }
         names.formUnion(reacting)
+        redeemsPromoCodes = try SQLiteStore.hasOutstandingPromoCodes(db)
+        if redeemsPromoCodes { names.insert(StandardEvent.orderCompleted) }
         self.names = names
         reactingNames = reacting
         startSequence = starts
@@ -59,6 +64,9 @@ struct SQLiteJourneyEventReader {
         self.typeNames = typeNames
         merged = try SQLiteEventLog.mergeTargets(db)
     }
+
+    /// The customer a stored customer id is now (after merges).
+    func canonical(_ customer: Int64) -> Int64 { merged[customer] ?? customer }
 
     /// Calls `body` with each wanted event from sequence `from`, reading at most `limit` events
     /// of the log (wanted or not); returns the events read, the sequence to continue from and

@@ -350,6 +350,59 @@ enum SQLiteMigrations {
                     INSERT INTO store_task (name) VALUES ('backfill-opt-outs');
                     """)
         }
+        migrator.registerMigration("v8-promo-codes") { db in
+            // Promo codes: uploaded into a pool (pool set, issued_at NULL until given) or generated
+            // when given (pool NULL). `lookup` is the code trimmed and upper-cased, unique, so a
+            // coupon matches case-insensitively and no code exists twice. A given code is unique
+            // per (enrolment, sequence): a retried step commit finds it instead of giving another.
+            // A redemption is the first `Order Completed` whose coupon is the code: its time, the
+            // event's message id and customer, whether it came after expiry and whether by a
+            // customer other than the code's. `promo_code_shortfall` records a step that gave no
+            // code (its pool had none left), once per (enrolment, sequence). Times in ms since 1970 UTC.
+            try db.execute(
+                sql: """
+                    CREATE TABLE promo_pool (
+                      id INTEGER PRIMARY KEY,
+                      name TEXT NOT NULL UNIQUE,
+                      created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE promo_code (
+                      id INTEGER PRIMARY KEY,
+                      code TEXT NOT NULL UNIQUE,
+                      lookup TEXT NOT NULL UNIQUE,
+                      pool TEXT,
+                      uploaded_at INTEGER,
+                      journey_id INTEGER,
+                      enrolment_id INTEGER,
+                      sequence INTEGER,
+                      step TEXT,
+                      customer_id INTEGER,
+                      offer TEXT,
+                      issued_at INTEGER,
+                      expires_at INTEGER,
+                      redeemed_at INTEGER,
+                      redeemed_by TEXT,
+                      redeemed_by_customer INTEGER,
+                      redeemed_expired INTEGER NOT NULL DEFAULT 0,
+                      redeemed_by_other INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE UNIQUE INDEX promo_code_issue ON promo_code(enrolment_id, sequence) WHERE enrolment_id IS NOT NULL;
+                    CREATE INDEX promo_code_unused ON promo_code(pool, id) WHERE issued_at IS NULL;
+                    CREATE INDEX promo_code_pool ON promo_code(pool);
+                    CREATE INDEX promo_code_journey ON promo_code(journey_id) WHERE journey_id IS NOT NULL;
+                    CREATE INDEX promo_code_outstanding ON promo_code(lookup) WHERE issued_at IS NOT NULL AND redeemed_at IS NULL;
+                    CREATE TABLE promo_code_shortfall (
+                      enrolment_id INTEGER NOT NULL,
+                      sequence INTEGER NOT NULL,
+                      journey_id INTEGER NOT NULL,
+                      step TEXT NOT NULL,
+                      pool TEXT,
+                      at INTEGER NOT NULL,
+                      PRIMARY KEY(enrolment_id, sequence)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX promo_code_shortfall_journey ON promo_code_shortfall(journey_id);
+                    """)
+        }
         // v10: what frequency caps and quiet hours need from the outbox: each message's priority
         // and whether a capped one waits (else it is dropped), how often it was deferred, and
         // a customer's sent messages by time (what caps count).

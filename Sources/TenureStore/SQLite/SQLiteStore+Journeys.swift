@@ -110,6 +110,7 @@ extension SQLiteStore: JourneyStore {
             let nowMs = time.storeMillis
             let day = DayNumber.day(of: time)
             let read = try reader.read(db, from: cursor, limit: limit) { event in
+                if reader.redeemsPromoCodes, try Self.redeemPromoCode(db, event: event, canonical: reader.canonical) { pass.promoCodesRedeemed += 1 }
                 let userId = try lookups.userId(db, customer: event.customer)
                 // Triggers.
                 for journey in active where event.sequence >= reader.startSequence[journey.id, default: .max] {
@@ -265,6 +266,15 @@ extension SQLiteStore: JourneyStore {
                     ).execute(arguments: [e.journeyId, commit.journey.steps[step].id, e.arm.rawValue])
                 }
                 guard e.arm.receives else { continue }
+                // The latest promo code the enrolment received, for its messages: read once, then
+                // replaced by a code given in this run.
+                var promoCode: JourneyPromoCode.Issued??
+                func latestPromoCode() throws -> JourneyPromoCode.Issued? {
+                    if let known = promoCode { return known }
+                    let found = try Self.latestPromoCode(db, enrolment: e.id)
+                    promoCode = .some(found)
+                    return found
+                }
                 for effect in a.effects {
                     let key = "tenure-j\(e.id)-\(effect.sequence)"
                     let stepId = commit.journey.steps[effect.step].id
@@ -272,7 +282,7 @@ extension SQLiteStore: JourneyStore {
                     case .send(_, _, let send):
                         let payload = JourneyMessagePayload.make(
                             key: key, journey: commit.journey.name, version: e.version, step: stepId, send: send, userId: e.userId, traits: e.traits,
-                            trigger: e.trigger, createdAt: time)
+                            trigger: e.trigger, createdAt: time, promoCode: try latestPromoCode())
                         let refusal = MessageConsent.refusal(
                             traits: e.traits, unsubscribedChannels: try Self.unsubscribedChannels(db, customer: e.customerId), channel: send.channel,
                             topic: send.topic, transactional: send.transactional)
@@ -282,12 +292,18 @@ extension SQLiteStore: JourneyStore {
                     case .webhook(_, _, let url):
                         let payload = JourneyMessagePayload.make(
                             key: key, journey: commit.journey.name, version: e.version, step: stepId, send: nil, userId: e.userId, traits: e.traits,
-                            trigger: e.trigger, createdAt: time)
+                            trigger: e.trigger, createdAt: time, promoCode: try latestPromoCode())
                         try Self.enqueue(
                             db, key: key, channel: "webhook-step", url: url, customer: e.customerId, journey: e.journeyId, enrolment: e.id, step: stepId,
                             topic: "integration", transactional: true, payload: payload, at: nowMs, suppressed: nil)
                     case .updateTraits(_, _, let traits):
                         traitMessages.append(Message(kind: .identify, messageId: key, userId: e.userId, timestamp: time, traits: traits))
+                    case .promoCode(_, let sequence, let promo):
+                        if let given = try Self.givePromoCode(
+                            db, promo, journey: e.journeyId, enrolment: e.id, sequence: sequence, step: stepId, customer: e.customerId, at: time)
+                        {
+                            promoCode = .some(given)
+                        }
                     }
                 }
             }
@@ -353,6 +369,7 @@ extension SQLiteStore: JourneyStore {
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM outbox WHERE journey_id = ? GROUP BY state", arguments: [id]) {
                 counts.messages[row[0]] = row[1]
             }
+            counts.promoCodes = try Self.promoCodeCounts(db, journey: id)
             return counts
         }
     }

@@ -66,6 +66,7 @@ enum JourneyWords {
         case .updateTraits: "Update traits"
         case .webhook: "Webhook"
         case .exit: "Exit"
+        case .promoCode: "Promo code"
         }
     }
 
@@ -79,6 +80,14 @@ enum JourneyWords {
         case .updateTraits(let traits): "Set " + traits.keys.sorted().joined(separator: ", ")
         case .webhook(let url): "Call \(url)"
         case .exit: "End the journey"
+        case .promoCode(let p):
+            {
+                let source = switch p.source {
+                case .pool(let pool): "from pool “\(pool)”"
+                case .generate(let prefix, let length): "generated (\(prefix.isEmpty ? "" : prefix + "…, ")\(length) characters)"
+                }
+                return "A unique code \(source), valid \(p.expiresDays) days" + (p.offer.map { ": \($0)" } ?? "")
+            }()
         }
     }
 
