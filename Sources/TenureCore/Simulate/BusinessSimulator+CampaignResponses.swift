@@ -64,8 +64,10 @@ extension BusinessSimulator {
     ) -> Message {
         let product = Swift.min(p.catalogue.count - 1, Int(rng.nextUnitInterval() * Double(p.catalogue.count)))
         let price = world.productPrices[product]
-        let target = rng.nextGamma(shape: p.spend.p, rate: p.spend.p / Swift.max(truth.meanSpend, 0.01)) * 100
-        let quantity = Swift.min(4, Swift.max(1, Int((target / Double(price)).rounded())))
+        // A caller's truth may hold anything: a non-finite or non-positive spend takes the population's.
+        let spend = truth.meanSpend.isFinite && truth.meanSpend > 0.01 ? truth.meanSpend : p.spend.populationMean
+        let items = rng.nextGamma(shape: p.spend.p, rate: p.spend.p / spend) * 100 / Double(price)
+        let quantity = items.isFinite ? Swift.min(4, Swift.max(1, Int(Swift.min(items, 4).rounded()))) : 1
         let revenue = price * quantity
         let tax = Int((Double(revenue) * p.taxRate).rounded())
         let shipping = p.shippingCents > 0 && revenue < p.freeShippingThresholdCents ? p.shippingCents : 0
