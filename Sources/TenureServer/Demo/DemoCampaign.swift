@@ -71,8 +71,8 @@ public struct DemoCampaign: Sendable {
         let dispatcher = OutboxDispatcher(store: store, channels: ["email": channel], webhookSteps: channel, clock: clock, logger: logger)
         while try await dispatcher.dispatchOnce() > 0 {}
 
-        // Deliveries: the treated customers the channel received an email for, at its time; the
-        // held-out ones at their entry. A treated customer whose email was not sent (suppressed)
+        // Deliveries, at entry (the clock has not moved since): the treated customers the channel
+        // received an email for, and the held-out ones. A treated customer whose email was not sent (suppressed)
         // is not contacted: the simulator answers as if held out, and their true effect is 0.
         var received = Set<String>()
         for message in channel.received {
@@ -80,12 +80,12 @@ public struct DemoCampaign: Sendable {
         }
         let entries = try await store.journeyEntries(id: journey.id, at: clock.now())
         let userIds = try await store.userIds(of: entries.map(\.customerId))
-        var deliveries: [CampaignDelivery] = [], contacted: [Bool] = []
+        var deliveries: [CampaignDelivery] = [], reachable = Set<String>()
         for (entry, user) in zip(entries, userIds) {
             guard let user else { continue }
             let sent = entry.arm.receives && received.contains(user)
             deliveries.append(CampaignDelivery(userId: user, time: entry.enteredAt, treated: sent))
-            contacted.append(!entry.arm.receives || sent)
+            if !entry.arm.receives || sent { reachable.insert(user) }
         }
         let responses = simulator.campaignResponses(to: deliveries, model: response)
         if !responses.messages.isEmpty { _ = try await store.ingest([responses.messages]) }
@@ -101,8 +101,8 @@ public struct DemoCampaign: Sendable {
         let decided = try await store.journeyEntries(id: journey.id, at: clock.now())
         let report = try await store.journeyReport(saved, snapshot: snapshot, at: clock.now())
         var trueUplift = 0.0, types: [CampaignResponseType: Int] = [:]
-        for (outcome, reachable) in zip(responses.outcomes, contacted) {
-            if reachable { trueUplift += outcome.trueUplift }
+        for outcome in responses.outcomes {
+            if reachable.contains(outcome.delivery.userId) { trueUplift += outcome.trueUplift }
             types[outcome.type, default: 0] += 1
         }
         trueUplift /= Double(max(1, responses.outcomes.count))
