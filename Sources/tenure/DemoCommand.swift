@@ -15,6 +15,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Months of history.") var months = 24
     @Option(help: "d2c, ecommerce, subscription or gaming.") var profile: SimulationProfile = .d2c
     @Option(help: "Random seed.") var seed: UInt64 = 7
+    @Option(help: "The day the demo ends, such as 2026-10-31 (default: today); its win-back campaign fills the last \(DemoCampaign.days) days.")
+    var end: String?
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @Flag(help: "Simulate and summarise, but do not serve.") var noServe = false
@@ -22,8 +24,9 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
         let store = try SQLiteStore(path: database)
+        let historyEnd = DemoCampaign.historyEnd(campaignEnd: try SimulateCommand.endDate(end))
         let simulator = try BusinessSimulator(
-            SimulationConfiguration(customers: customers, months: months, profile: profile, seed: seed, end: try SimulateCommand.endDate(nil)))
+            SimulationConfiguration(customers: customers, months: months, profile: profile, seed: seed, end: historyEnd))
         print("simulating a \(profile.rawValue) shop: \(ProgressLine.grouped(customers)) customers over \(months) months…")
         let progress = ProgressPrinter(total: customers, noun: "customers")
         let truthPath = SimulateCommand.truthPath(beside: database)
@@ -51,6 +54,10 @@ struct DemoCommand: AsyncParsableCommand {
               write key          \(writeSecret)
             """)
         try await Self.printRetention(store)
+        var campaignLogger = Logger(label: "tenure.demo")
+        campaignLogger.logLevel = .warning  // the scheduler's and segments' progress would drown the summary
+        let campaign = try await DemoCampaign(store: store, simulator: simulator, logger: campaignLogger).run()
+        print(campaign.lines.joined(separator: "\n"))
         guard !noServe else { return }
         try await runServer(
             configuration: ServerConfiguration(host: host, port: port), store: store, logger: Logger(label: "tenure"),

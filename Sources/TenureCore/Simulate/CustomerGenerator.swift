@@ -322,6 +322,15 @@ struct CustomerGenerator {
 
         let segment: CustomerTruth.Segment =
             (planIndex != nil || subscribeAndSave) ? .subscriber : replenishProduct != nil ? .replenisher : .occasional
+        let orders = tally[.orderCompleted]
+        let behaviour = CampaignResponseMix.Features(
+            daysSinceLastOrder: (world.lastT - (orderTimes.last ?? t0)) / Self.day, orders: orders,
+            meanOrderRevenue: orders > 0 ? Double(revenueCents) / 100 / Double(orders) : 0, tenureDays: (world.lastT - t0) / Self.day,
+            platform: platform)
+        // Its own stream, so adding the draw changed none of the messages.
+        var responseRNG = SeededGenerator(seed: world.customerSeed(index) ^ 0x5EED_CA3B_A16E_0001)
+        let campaignResponse = p.campaignResponses.draw(
+            behaviour, populationMeanRevenue: p.spend.populationMean, u: responseRNG.nextUnitInterval())
         return CustomerTruth(
             index: index, userId: userId, anonymousId: anonymousId, signup: Date(timeIntervalSinceReferenceDate: t0),
             purchaseRate: lambda, dropoutModel: p.dropout, dropout: dropout,
@@ -329,7 +338,8 @@ struct CustomerGenerator {
             segment: segment, channel: p.channels[channel].name, country: place.country, platform: platform,
             plan: planName, replenishmentProductId: replenishProduct.map { p.catalogue[$0].id },
             replenishmentDays: replenishProduct.map { _ in subscribeAndSave ? Self.monthDays : 1 / lambda },
-            sessionsPerDay: sessionsPerDay, orders: tally[.orderCompleted], revenue: Double(revenueCents) / 100
+            sessionsPerDay: sessionsPerDay, orders: orders, revenue: Double(revenueCents) / 100,
+            campaignResponse: campaignResponse
         )
     }
 

@@ -39,6 +39,9 @@ public struct CustomerTruth: Sendable, Hashable {
     /// Orders emitted in the period and their total revenue (after discount, before shipping and tax).
     public var orders: Int
     public var revenue: Double
+    /// How the customer reacts to a retention campaign (see ``CampaignResponse``): drawn from the
+    /// profile's ``CampaignResponseMix`` given their behaviour over the period.
+    public var campaignResponse: CampaignResponseType
 
     /// Whether the customer dropped out before the end of the simulation.
     public var churned: Bool { churnDate != nil }
@@ -61,7 +64,7 @@ public struct CustomerTruth: Sendable, Hashable {
         dropoutModel: SimulationParameters.DropoutModel, dropout: Double, churnDate: Date?, meanSpend: Double,
         segment: Segment, channel: String, country: String, platform: Platform, plan: String?,
         replenishmentProductId: String?, replenishmentDays: Double?, sessionsPerDay: Double,
-        orders: Int, revenue: Double
+        orders: Int, revenue: Double, campaignResponse: CampaignResponseType = .lostCause
     ) {
         self.index = index
         self.userId = userId
@@ -82,6 +85,7 @@ public struct CustomerTruth: Sendable, Hashable {
         self.sessionsPerDay = sessionsPerDay
         self.orders = orders
         self.revenue = revenue
+        self.campaignResponse = campaignResponse
     }
 }
 
@@ -89,7 +93,7 @@ extension CustomerTruth {
     /// The CSV header line (no trailing newline). Rates are per day; dates are ISO 8601 UTC.
     public static let csvHeader =
         "userId,signup,churned,churn_date,lambda,dropout,mean_spend,dropout_model,segment,channel,country,"
-        + "platform,plan,replenishment_product,replenishment_days,sessions_per_day,orders,revenue,anonymous_id"
+        + "platform,plan,replenishment_product,replenishment_days,sessions_per_day,orders,revenue,anonymous_id,campaign_response"
 
     /// This customer as one CSV line (no trailing newline), columns as in `csvHeader`.
     public var csvRow: String {
@@ -130,6 +134,8 @@ extension CustomerTruth {
         row += String((revenue * 100).rounded() / 100)
         row += ","
         row += anonymousId ?? ""
+        row += ","
+        row += campaignResponse.rawValue
         return row
     }
 

@@ -65,6 +65,9 @@ public struct SimulationParameters: Sendable, Hashable {
     public var coupons: [Coupon]
     public var pages: [String]
     public var screens: [String]
+    /// How customers react to retention campaigns: the shares of persuadables, sure things, lost
+    /// causes and sleeping dogs, and how behaviour tilts them.
+    public var campaignResponses: CampaignResponseMix
 
     public init(
         purchaseRate: GammaParameters, dropout: DropoutModel, firstOrderAtSignup: Bool,
@@ -75,7 +78,8 @@ public struct SimulationParameters: Sendable, Hashable {
         warningWindowDays: Double, engagementFloor: Double, npsIntervalDays: Double, surveyResponseRate: Double,
         satisfactionMean: Double, complaintsPerDay: Double, complaintChurnMultiplier: Double,
         complaintTopics: [String], marketingOptInShare: Double, unsubscribeAtChurn: Double,
-        unsubscribePerYear: Double, coupons: [Coupon], pages: [String], screens: [String]
+        unsubscribePerYear: Double, coupons: [Coupon], pages: [String], screens: [String],
+        campaignResponses: CampaignResponseMix = CampaignResponseMix(persuadable: 0.25, sureThing: 0.25, lostCause: 0.35, sleepingDog: 0.15)
     ) {
         self.purchaseRate = purchaseRate
         self.dropout = dropout
@@ -110,6 +114,7 @@ public struct SimulationParameters: Sendable, Hashable {
         self.coupons = coupons
         self.pages = pages
         self.screens = screens
+        self.campaignResponses = campaignResponses
     }
 }
 

@@ -66,7 +66,8 @@ extension SimulationProfile {
         complaintTopics: ["delivery delay", "damaged item", "wrong item", "product quality", "billing", "subscription change"],
         marketingOptInShare: 0.65, unsubscribeAtChurn: 0.3, unsubscribePerYear: 0.05,
         coupons: [.init(code: "WELCOME10", percentOff: 0.10), .init(code: "TEA15", percentOff: 0.15), .init(code: "VIP20", percentOff: 0.20)],
-        pages: webPages, screens: appScreens
+        pages: webPages, screens: appScreens,
+        campaignResponses: .init(persuadable: 0.3, sureThing: 0.25, lostCause: 0.3, sleepingDog: 0.15)
     )
 
     private static let ecommerceParameters = SimulationParameters(
@@ -102,7 +103,8 @@ extension SimulationProfile {
         complaintTopics: ["delivery delay", "damaged item", "missing item", "refund", "product quality", "account access"],
         marketingOptInShare: 0.55, unsubscribeAtChurn: 0.25, unsubscribePerYear: 0.06,
         coupons: [.init(code: "WELCOME10", percentOff: 0.10), .init(code: "SAVE15", percentOff: 0.15), .init(code: "FLASH20", percentOff: 0.20)],
-        pages: webPages, screens: appScreens
+        pages: webPages, screens: appScreens,
+        campaignResponses: .init(persuadable: 0.25, sureThing: 0.2, lostCause: 0.4, sleepingDog: 0.15)
     )
 
     private static let subscriptionParameters = SimulationParameters(
@@ -131,7 +133,8 @@ extension SimulationProfile {
         complaintTopics: ["late delivery", "billing", "box contents", "cancellation", "account access"],
         marketingOptInShare: 0.6, unsubscribeAtChurn: 0.3, unsubscribePerYear: 0.05,
         coupons: [.init(code: "BOXFRIEND10", percentOff: 0.10), .init(code: "ADDON15", percentOff: 0.15)],
-        pages: ["Home", "My Box", "Add-ons", "Account", "Billing"], screens: ["Home", "My Box", "Add-ons", "Recipes", "Account"]
+        pages: ["Home", "My Box", "Add-ons", "Account", "Billing"], screens: ["Home", "My Box", "Add-ons", "Recipes", "Account"],
+        campaignResponses: .init(persuadable: 0.2, sureThing: 0.35, lostCause: 0.25, sleepingDog: 0.2)
     )
 
     private static let gamingParameters = SimulationParameters(
@@ -160,6 +163,7 @@ extension SimulationProfile {
         complaintTopics: ["payment failed", "lost progress", "bug", "cheating player", "account access"],
         marketingOptInShare: 0.4, unsubscribeAtChurn: 0.2, unsubscribePerYear: 0.05,
         coupons: [.init(code: "COMEBACK20", percentOff: 0.20)],
-        pages: ["Home", "News", "Shop"], screens: ["Lobby", "Level", "Level", "Level", "Shop", "Leaderboard", "Inventory"]
+        pages: ["Home", "News", "Shop"], screens: ["Lobby", "Level", "Level", "Level", "Shop", "Leaderboard", "Inventory"],
+        campaignResponses: .init(persuadable: 0.2, sureThing: 0.15, lostCause: 0.5, sleepingDog: 0.15)
     )
 }
