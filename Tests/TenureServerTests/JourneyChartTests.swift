@@ -73,6 +73,7 @@ struct JourneyChartTests {
             var conversion: UpliftEstimate?
             var retention: [Int: UpliftEstimate]
             var revenuePerCustomer: UpliftEstimate
+            var promoCodes = JourneyReport.PromoCodes()
         }
         let report = try JSONDecoder().decode(
             JourneyReport.self, from: JSONEncoder().encode(Shape(conversion: significant, retention: [30: empty], revenuePerCustomer: revenue)))
