@@ -64,6 +64,7 @@ struct JourneysCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(JourneysCommand.status(journey))
+            print("Enters " + journey.definition.trigger.sentence + ".")
             print(String(decoding: try encoder.encode(journey.definition.json), as: UTF8.self))
         }
     }
