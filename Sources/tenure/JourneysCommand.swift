@@ -10,7 +10,8 @@ struct JourneysCommand: AsyncParsableCommand {
         abstract: "Create, inspect, pause and report on journeys: triggered campaigns that `tenure serve` runs.",
         discussion: """
             A journey is a JSON document: a trigger ({"event": "Signed Up"}, {"segment_entered": "At risk"}, \
-            {"cancellation": true}), steps (wait, branch, split, send, update_traits, webhook, exit), an optional goal \
+            {"cancellation": true}, or scheduled: {"inactivity": {"days": 30}}, {"date": {"trait": "birthday", "anniversary": true}}, \
+            {"replenishment": {"event": "Order Completed", "days_before": 10}}, {"churn_risk_above": 0.6}), steps (wait, branch, split, send, update_traits, webhook, exit), an optional goal \
             ({"event": "Order Completed", "within_days": 14}) and a holdout share (10% unless given). Saving a document \
             whose name exists adds a version; customers already inside finish the version they entered.
             """,

@@ -112,7 +112,10 @@ public enum JourneyTimersBenchmark {
     /// The resident set now (VmRSS), after returning freed heap pages to the system.
     static func residentBytes() -> Int64 {
         #if canImport(Glibc)
-        malloc_trim(0)
+        // glibc's malloc_trim, which the Glibc module does not export.
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+            _ = unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)(0)
+        }
         #endif
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
