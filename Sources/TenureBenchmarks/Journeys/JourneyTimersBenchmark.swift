@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import TenureCore
 import TenureServer
@@ -16,8 +17,9 @@ import Glibc
 /// then 250 ms of sleep when nothing was left) until every wait has fired.
 ///
 /// Figures: the memory the waiting customers cost (the process's resident set, after
-/// `malloc_trim`, while they all wait minus before they were enrolled; and the store's growth,
-/// the database and its WAL, for their enrolment rows and indexes), and the lateness of each
+/// `malloc_trim`, while they all wait minus before they were enrolled), the store's size for
+/// them (the pages of `journey_enrolment` and its indexes, and the growth of the database file
+/// and its WAL), and the lateness of each
 /// fired wait: the end of the commit that ran it minus its due time (its wait's start plus the
 /// wait), max and 99th percentile, and the span the due times covered.
 public enum JourneyTimersBenchmark {
@@ -70,8 +72,10 @@ public enum JourneyTimersBenchmark {
         let enrolTime = ContinuousClock.now - enrolStarted
         let sizeWaiting = storeBytes(path)
         let rssWaiting = residentBytes()
-        print(String(format: "%@ customers waiting (enrolled and their waits started in %.1f s); the store grew by %.1f MiB, the process's resident memory by %.1f MiB",
-                     ProgressLine.grouped(n), enrolTime.milliseconds / 1000, Double(sizeWaiting - sizeBefore) / 1_048_576, Double(rssWaiting - rssBefore) / 1_048_576))
+        let enrolmentBytes = try enrolmentTableBytes(path)
+        print(String(format: "%@ customers waiting (enrolled and their waits started in %.1f s): the process's resident memory grew by %.1f MiB; the enrolment table and its indexes hold %.1f MiB (%.0f bytes a wait), the database and its WAL grew by %.1f MiB",
+                     ProgressLine.grouped(n), enrolTime.milliseconds / 1000, Double(rssWaiting - rssBefore) / 1_048_576, Double(enrolmentBytes) / 1_048_576,
+                     Double(enrolmentBytes) / Double(n), Double(sizeWaiting - sizeBefore) / 1_048_576))
 
         // Fire them as `tenure serve` would (its `ServiceLoop`): another pass at once after a full
         // batch, else 250 ms of sleep.
@@ -96,10 +100,22 @@ public enum JourneyTimersBenchmark {
             loadAverageBefore: load,
             figures: [
                 "customers": Double(n), "wait_seconds": Double(wait), "enrol_and_start_seconds": enrolTime.milliseconds / 1000,
-                "store_growth_mib": Double(sizeWaiting - sizeBefore) / 1_048_576, "rss_growth_mib": Double(rssWaiting - rssBefore) / 1_048_576,
+                "store_growth_mib": Double(sizeWaiting - sizeBefore) / 1_048_576, "enrolment_table_mib": Double(enrolmentBytes) / 1_048_576, "rss_growth_mib": Double(rssWaiting - rssBefore) / 1_048_576,
                 "lateness_max_seconds": maxLate, "lateness_p99_seconds": p99, "lateness_median_seconds": median,
                 "peak_memory_mib": Double(rssPeak) / 1_048_576,
             ])
+    }
+
+    /// The pages of `journey_enrolment` and its indexes (SQLite's `dbstat`, read through a
+    /// second, read-only connection: it sees the WAL).
+    static func enrolmentTableBytes(_ path: String) throws -> Int64 {
+        var configuration = GRDB.Configuration()
+        configuration.readonly = true
+        let reader = try DatabaseQueue(path: path, configuration: configuration)
+        return try reader.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT sum(s.pgsize) FROM dbstat s JOIN sqlite_master m ON m.name = s.name WHERE m.tbl_name = 'journey_enrolment'") ?? 0
+        }
     }
 
     /// The database file and its WAL, in bytes.
