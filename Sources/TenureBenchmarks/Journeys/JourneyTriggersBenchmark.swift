@@ -68,16 +68,26 @@ public enum JourneyTriggersBenchmark {
 
         var times: [Duration] = []
         var firings: [Int] = []
+        var each: [Duration] = []
         for _ in 0..<max(1, options.runs) {
             let started = ContinuousClock.now
             let evaluator = ScheduledTriggerEvaluator(
                 snapshot: shop.snapshot, population: population, now: now, defaultTimeZone: TimeZone(identifier: "Europe/London")!, risk: risk)
-            firings = triggers.map { evaluator.firings($0).count }
+            each = [ContinuousClock.now - started]
+            firings = triggers.map { trigger in
+                let t0 = ContinuousClock.now
+                let count = evaluator.firings(trigger).count
+                each.append(ContinuousClock.now - t0)
+                return count
+            }
             times.append(ContinuousClock.now - started)
         }
         let sorted = times.sorted()
         let median = sorted[sorted.count / 2]
-        for (j, count) in zip(journeys, firings) { print("  \(j.name): \(ProgressLine.grouped(count)) firings") }
+        print(String(format: "  local days of every customer: %.0f ms", each[0].milliseconds))
+        for (i, (j, count)) in zip(journeys, firings).enumerated() {
+            print(String(format: "  %@: %@ firings, %.0f ms", j.name, ProgressLine.grouped(count), each[i + 1].milliseconds))
+        }
         print(String(format: "triggers of 10 journeys (9 scheduled, 1 on events) for %@ customers and %@ events: median %.0f ms, slowest %.0f ms (%d runs); %@ firings",
                      ProgressLine.grouped(n), ProgressLine.grouped(m), median.milliseconds, sorted.last!.milliseconds, times.count,
                      ProgressLine.grouped(firings.reduce(0, +))))

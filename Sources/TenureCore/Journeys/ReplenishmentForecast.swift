@@ -26,18 +26,28 @@ public struct ReplenishmentForecast: Sendable, Hashable {
     public init?(orderDays: some Collection<Int32>, minOrders: Int = 2) {
         var days = Array(orderDays)
         days.sort()
-        var distinct: [Int32] = []
-        distinct.reserveCapacity(days.count)
-        for d in days where distinct.last != d { distinct.append(d) }
-        guard distinct.count >= max(2, minOrders), let last = distinct.last else { return nil }
         var gaps: [Int64] = []
-        gaps.reserveCapacity(distinct.count - 1)
-        for i in 1..<distinct.count { gaps.append(Int64(distinct[i]) - Int64(distinct[i - 1])) }
+        let forecast = days.withUnsafeBufferPointer { Self(sortedOrderDays: $0, minOrders: minOrders, gaps: &gaps) }
+        guard let forecast else { return nil }
+        self = forecast
+    }
+
+    /// The forecast from order days sorted ascending, with `gaps` as scratch space (for hot
+    /// loops over a million customers: no allocation once it has grown).
+    init?(sortedOrderDays days: UnsafeBufferPointer<Int32>, minOrders: Int, gaps: inout [Int64]) {
+        gaps.removeAll(keepingCapacity: true)
+        guard var previous = days.first else { return nil }
+        for d in days.dropFirst() where d != previous {
+            gaps.append(Int64(d) - Int64(previous))
+            previous = d
+        }
+        let orders = gaps.count + 1
+        guard orders >= max(2, minOrders) else { return nil }
         gaps.sort()
         let mid = gaps.count / 2
         let median = gaps.count % 2 == 1 ? Double(gaps[mid]) : Double(gaps[mid - 1] + gaps[mid]) / 2
-        let runsOut = Int64(last) + Int64(median.rounded(.toNearestOrAwayFromZero))
-        self.init(intervalDays: median, lastOrderDay: last, runsOutOn: Int32(clamping: runsOut), orders: distinct.count)
+        let runsOut = Int64(previous) + Int64(median.rounded(.toNearestOrAwayFromZero))
+        self.init(intervalDays: median, lastOrderDay: previous, runsOutOn: Int32(clamping: runsOut), orders: orders)
     }
 
     /// The day a trigger `daysBefore` the run-out fires.

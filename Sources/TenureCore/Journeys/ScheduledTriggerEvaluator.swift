@@ -146,10 +146,27 @@ public struct ScheduledTriggerEvaluator: Sendable {
             for c in 0..<min(first.count, today.count) where first[c] != ActivitySnapshot.noDay { consider(c, base: first[c]) }
         case .trait(let name):
             guard let column = population.traits.columns[name] else { return [] }
-            // Each distinct text is parsed once.
+            // Each distinct date is worked out once per distinct local day (customers' days
+            // differ by time zone, so there are at most a few), then looked up per customer.
             let levelDays = column.levels.map(Self.parseDate)
+            var distinctToday: [Int32] = []
+            var todaySlot = [UInt8](repeating: 0, count: today.count)
+            for c in 0..<today.count {
+                if let i = distinctToday.firstIndex(of: today[c]) {
+                    todaySlot[c] = UInt8(truncatingIfNeeded: i)
+                } else if distinctToday.count < 255 {
+                    todaySlot[c] = UInt8(distinctToday.count)
+                    distinctToday.append(today[c])
+                } else {
+                    todaySlot[c] = 255  // worked out per customer
+                }
+            }
+            let table: [[Int32?]] = distinctToday.map { day in levelDays.map { base in base.flatMap { Self.firingDay(base: $0, trigger: t, today: day) } } }
             for c in 0..<min(column.codes.count, today.count) where column.codes[c] >= 0 {
-                if let base = levelDays[Int(column.codes[c])] { consider(c, base: base) }
+                let level = Int(column.codes[c])
+                let slot = Int(todaySlot[c])
+                let fires = slot < table.count ? table[slot][level] : levelDays[level].flatMap { Self.firingDay(base: $0, trigger: t, today: today[c]) }
+                if let day = fires { out.append(ScheduledTriggerFiring(customer: Int32(c), key: "date:" + DayNumber.isoString(day))) }
             }
         }
         return out
@@ -165,7 +182,7 @@ public struct ScheduledTriggerEvaluator: Sendable {
         let (_, month, dayOfMonth) = DayNumber.civil(base)
         // The occurrence that fires today falls in the year of today − offset or the one before.
         let year = DayNumber.civil(Int32(clamping: Int64(today) - offset)).year
-        for y in [year, year - 1] where (1...9999).contains(y) {
+        for y in year - 1...year where (1...9999).contains(y) {
             let d = month == 2 && dayOfMonth == 29 && !isLeap(y) ? 28 : dayOfMonth
             let day = Int32(clamping: Int64(DayNumber.day(year: y, month: month, day: d)) + offset)
             if isDue(day, today: today) { return day }
@@ -197,11 +214,9 @@ public struct ScheduledTriggerEvaluator: Sendable {
 
     private func replenishment(_ t: JourneyReplenishmentTrigger) -> [ScheduledTriggerFiring] {
         var out: [ScheduledTriggerFiring] = []
-        var days: [Int32] = []
+        var gaps: [Int64] = []
         forEachCustomerOrders(event: t.event, filter: t.filter, minimum: t.minOrders) { c, orderDays in
-            days.removeAll(keepingCapacity: true)
-            days.append(contentsOf: orderDays)
-            guard let forecast = ReplenishmentForecast(orderDays: days, minOrders: t.minOrders),
+            guard let forecast = ReplenishmentForecast(sortedOrderDays: orderDays, minOrders: t.minOrders, gaps: &gaps),
                 Self.isDue(forecast.firingDay(daysBefore: t.daysBefore), today: today[c])
             else { return }
             out.append(ScheduledTriggerFiring(customer: Int32(c), key: "replenish:" + DayNumber.isoString(forecast.lastOrderDay), replenishment: forecast))
@@ -209,7 +224,8 @@ public struct ScheduledTriggerEvaluator: Sendable {
         return out
     }
 
-    /// Calls `body` with each customer having at least `minimum` matching events, and their days.
+    /// Calls `body` with each customer having at least `minimum` matching events, and their days
+    /// sorted ascending.
     private func forEachCustomerOrders(event: String, filter: [SegmentPropertyCondition], minimum: Int, _ body: (Int, UnsafeBufferPointer<Int32>) -> Void) {
         var scratch: [Int32] = []
         if !filter.isEmpty {
@@ -227,9 +243,11 @@ public struct ScheduledTriggerEvaluator: Sendable {
                 grouped[fill[c]] = facts.days[i]
                 fill[c] += 1
             }
-            grouped.withUnsafeBufferPointer { g in
+            grouped.withUnsafeMutableBufferPointer { g in
                 for c in 0..<n where offsets[c + 1] - offsets[c] >= minimum {
-                    body(c, UnsafeBufferPointer(rebasing: g[offsets[c]..<offsets[c + 1]]))
+                    var slice = UnsafeMutableBufferPointer(rebasing: g[offsets[c]..<offsets[c + 1]])
+                    slice.sort()  // facts are in arrival order
+                    body(c, UnsafeBufferPointer(slice))
                 }
             }
             return
