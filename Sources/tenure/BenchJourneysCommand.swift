@@ -21,7 +21,7 @@ struct BenchJourneysCommand: AsyncParsableCommand {
     @Option(help: "The wait every customer is in (--timers).") var waitSeconds = 120
     @Flag(help: "Evaluate the triggers of 10 journeys over the simulated shop.") var triggers = false
     @Flag(help: "Measure pending waits: memory and lateness.") var timers = false
-    @Flag(help: "50,000 customers (campaign), 100,000 (triggers) or 20,000 (timers).") var quick = false
+    @Flag(help: "50,000 customers (campaign), 100,000 (triggers) or 10,000 (timers).") var quick = false
 
     func validate() throws {
         if triggers && timers { throw ValidationError("choose one of --triggers and --timers") }

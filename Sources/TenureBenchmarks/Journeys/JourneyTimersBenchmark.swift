@@ -25,15 +25,15 @@ import Glibc
 public enum JourneyTimersBenchmark {
     public struct Options: Sendable {
         public var customers = 1_000_000
-        /// 20,000 customers and a 20 s wait.
+        /// 10,000 customers and a 10 s wait.
         public var quick = false
         public var waitSeconds = 120
         public init() {}
     }
 
     public static func measure(_ options: Options, into record: inout BenchRecord) async throws {
-        let n = options.quick ? 20_000 : options.customers
-        let wait = options.quick ? 20 : options.waitSeconds
+        let n = options.quick ? 10_000 : options.customers
+        let wait = options.quick ? 10 : options.waitSeconds
         print(BenchMachine.summary)
         let load = BenchMachine.loadAverage()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenure-bench-timers-\(UUID().uuidString)")

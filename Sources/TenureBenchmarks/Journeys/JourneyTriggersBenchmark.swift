@@ -17,7 +17,7 @@ public enum JourneyTriggersBenchmark {
     public struct Options: Sendable {
         public var customers = 1_000_000
         public var events = 10_000_000
-        /// 100,000 customers and 1,000,000 events.
+        /// 100,000 customers and 1,000,000 events, at most 2 runs.
         public var quick = false
         public var runs = 5
         public init() {}
@@ -69,7 +69,7 @@ public enum JourneyTriggersBenchmark {
         var times: [Duration] = []
         var firings: [Int] = []
         var each: [Duration] = []
-        for _ in 0..<max(1, options.runs) {
+        for _ in 0..<max(1, options.quick ? min(options.runs, 2) : options.runs) {
             let started = ContinuousClock.now
             let evaluator = ScheduledTriggerEvaluator(
                 snapshot: shop.snapshot, population: population, now: now, defaultTimeZone: TimeZone(identifier: "Europe/London")!, risk: risk)
