@@ -66,9 +66,9 @@ public enum JourneyTimersBenchmark {
                 """#.utf8)), by: "bench")
         print("enrolling them and starting their waits…")
         let enrolStarted = ContinuousClock.now
-        let first = try await scheduler.runOnce()
-        let enrolled = first.scheduled.entered
-        guard enrolled == n, first.runs == n else { throw BenchFailure("\(enrolled) enrolled and \(first.runs) waits started of \(n) customers") }
+        // Only counts are kept of the first pass (its lateness list is not the waits' memory).
+        let (enrolled, started) = try await { let p = try await scheduler.runOnce(); return (p.scheduled.entered, p.runs) }()
+        guard enrolled == n, started == n else { throw BenchFailure("\(enrolled) enrolled and \(started) waits started of \(n) customers") }
         let enrolTime = ContinuousClock.now - enrolStarted
         let sizeWaiting = storeBytes(path)
         let rssWaiting = residentBytes()

@@ -45,29 +45,38 @@ extension JourneyScheduler {
             let firings = evaluator.firings(journey.definition.trigger)
             guard !firings.isEmpty else { continue }
             let kind = Self.kindName(journey.definition.trigger)
-            let candidates = firings.compactMap { f -> ScheduledEnrolmentCandidate? in
-                guard f.customer >= 0, Int(f.customer) < snapshot.customerIds.count else { return nil }
-                var trigger: [String: JSONValue] = ["scheduled": .string(kind), "key": .string(f.key)]
-                if let r = f.replenishment {
-                    trigger["replenishment"] = [
-                        "interval_days": .number(r.intervalDays), "runs_out_on": .string(DayNumber.isoString(r.runsOutOn)),
-                        "last_order_on": .string(DayNumber.isoString(r.lastOrderDay)), "orders": .number(Double(r.orders)),
-                    ]
-                }
-                return ScheduledEnrolmentCandidate(customerId: snapshot.customerIds[Int(f.customer)], key: f.key, trigger: .object(trigger))
-            }
-            // Committed by the last evaluation (the store would find them enrolled, at a cost per
-            // customer that a million birthdays make seconds).
-            let hashes = candidates.map { Self.firingHash($0) }
             let known = committedFirings[journey.id] ?? []
-            var fresh: [ScheduledEnrolmentCandidate] = []
-            fresh.reserveCapacity(candidates.count)
-            for (i, c) in candidates.enumerated() where !known.contains(hashes[i]) { fresh.append(c) }
-            let part = try await store.enrolScheduled(journey: journey, candidates: fresh, at: now, globalControlShare: configuration.globalControlShare)
-            committedFirings[journey.id] = Set(hashes)
-            pass.entered += part.entered
-            pass.refused += part.refused
-            pass.already += part.already + (candidates.count - fresh.count)
+            var hashes = Set<Int>(minimumCapacity: firings.count)
+            // In slices, so a million firings never hold a million candidates' trigger documents.
+            for start in stride(from: 0, to: firings.count, by: Self.candidateSlice) {
+                var fresh: [ScheduledEnrolmentCandidate] = []
+                fresh.reserveCapacity(min(Self.candidateSlice, firings.count - start))
+                for f in firings[start..<min(start + Self.candidateSlice, firings.count)] {
+                    guard f.customer >= 0, Int(f.customer) < snapshot.customerIds.count else { continue }
+                    let customerId = snapshot.customerIds[Int(f.customer)]
+                    let hash = Self.firingHash(customerId: customerId, key: f.key)
+                    hashes.insert(hash)
+                    // Committed by the last evaluation (the store would find them enrolled, at a
+                    // cost per customer that a million birthdays make seconds).
+                    if known.contains(hash) {
+                        pass.already += 1
+                        continue
+                    }
+                    var trigger: [String: JSONValue] = ["scheduled": .string(kind), "key": .string(f.key)]
+                    if let r = f.replenishment {
+                        trigger["replenishment"] = [
+                            "interval_days": .number(r.intervalDays), "runs_out_on": .string(DayNumber.isoString(r.runsOutOn)),
+                            "last_order_on": .string(DayNumber.isoString(r.lastOrderDay)), "orders": .number(Double(r.orders)),
+                        ]
+                    }
+                    fresh.append(ScheduledEnrolmentCandidate(customerId: customerId, key: f.key, trigger: .object(trigger)))
+                }
+                let part = try await store.enrolScheduled(journey: journey, candidates: fresh, at: now, globalControlShare: configuration.globalControlShare)
+                pass.entered += part.entered
+                pass.refused += part.refused
+                pass.already += part.already
+            }
+            committedFirings[journey.id] = hashes
         }
         committedFirings = committedFirings.filter { id, _ in journeys.contains { $0.id == id } }
         scheduledEvaluation = (key, now)
@@ -90,12 +99,15 @@ extension JourneyScheduler {
     /// A firing's identity for ``JourneyScheduler/committedFirings`` (in memory only, so the
     /// per-process seed of `Hasher` is fine; a 64-bit collision among a million firings, about
     /// one chance in 10⁷, would skip that one firing until the scheduler restarts).
-    static func firingHash(_ c: ScheduledEnrolmentCandidate) -> Int {
+    static func firingHash(customerId: Int64, key: String) -> Int {
         var h = Hasher()
-        h.combine(c.customerId)
-        h.combine(c.key)
+        h.combine(customerId)
+        h.combine(key)
         return h.finalize()
     }
+
+    /// Firings turned into candidates and sent to the store at a time.
+    static let candidateSlice = 50_000
 
     static func kindName(_ trigger: JourneyTrigger) -> String {
         switch trigger {
