@@ -12,7 +12,9 @@ struct JourneysCommand: AsyncParsableCommand {
         abstract: "Create, inspect, pause and report on journeys: triggered campaigns that `tenure serve` runs.",
         discussion: """
             A journey is a document in YAML or JSON: a trigger ({"event": "Signed Up"}, {"segment_entered": "At risk"}, \
-            {"cancellation": true}), steps (wait, branch, split, send, update_traits, webhook, exit, promo_code), an optional goal \
+            {"cancellation": true}, or scheduled: {"inactivity": {"days": 30}}, {"date": {"trait": "birthday", "anniversary": true}}, \
+            {"replenishment": {"event": "Order Completed", "days_before": 10}}, {"churn_risk_above": 0.6}), steps (wait, branch, split, \
+            send, update_traits, webhook, exit, promo_code), an optional goal \
             ({"event": "Order Completed", "within_days": 14}) and a holdout share (10% unless given). Saving a document \
             whose name exists adds a version; customers already inside finish the version they entered. \
             `tenure journeys playbooks` lists the journeys Tenure ships; `tenure journeys install NAME` saves one.
@@ -65,7 +67,13 @@ struct JourneysCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let journey = try await database.open().journey(named: name) else { throw ValidationError("there is no journey named \"\(name)\"") }
-            print(format == .yaml ? "# " + JourneysCommand.status(journey).replacingOccurrences(of: "\t", with: ", ") : JourneysCommand.status(journey))
+            if format == .yaml {
+                print("# " + JourneysCommand.status(journey).replacingOccurrences(of: "\t", with: ", "))
+                print("# Enters " + journey.definition.trigger.sentence + ".")
+            } else {
+                print(JourneysCommand.status(journey))
+                print("Enters " + journey.definition.trigger.sentence + ".")
+            }
             print(JourneyDocumentFile.text(of: journey.definition, format: format.format), terminator: "")
         }
     }

@@ -88,7 +88,8 @@ import Testing
         #expect(try Peer.runScript("bench/validate_record.py", [folder.path + "/record.json"]) == 0)
         let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/record.json"))) as? [String: Any]
         let benchmarks = try #require(record?["benchmarks"] as? [[String: Any]])
-        #expect(benchmarks.compactMap { $0["name"] as? String } == ["ingest.import", "ingest.http", "ingest.stages", "segments.evaluate", "journeys.campaign"])
+        #expect(benchmarks.compactMap { $0["name"] as? String }
+            == ["ingest.import", "ingest.http", "ingest.stages", "segments.evaluate", "journeys.campaign", "journeys.triggers", "journeys.timers"])
         // The import and DuckDB loaded the same rows; the HTTP run stored what it acknowledged.
         let importRatios = try #require(benchmarks.first?["ratios"] as? [String: Double])
         #expect(importRatios["rows"] == 1 && (importRatios["rows_per_second"] ?? 0) > 0)
@@ -103,8 +104,13 @@ import Testing
         #expect(segmentRatios["members"] == 1 && (segmentRatios["evaluate_ms"] ?? 0) > 0)
         #expect(segments["command"] as? String == "tenure bench segments --quick --runs 5")
         // The campaign reached every treated customer once, as the sink counted.
-        let campaign = try #require(benchmarks.last?["figures"] as? [String: Double])
+        let campaign = try #require(benchmarks.first { $0["name"] as? String == "journeys.campaign" }?["figures"] as? [String: Double])
         #expect(campaign["duplicates"] == 0 && campaign["missing"] == 0 && (campaign["messages"] ?? 0) > 40_000)
+        // The triggers fired for someone; every pending wait fired.
+        let triggers = try #require(benchmarks.first { $0["name"] as? String == "journeys.triggers" }?["figures"] as? [String: Double])
+        #expect((triggers["firings"] ?? 0) > 0 && (triggers["median_ms"] ?? 0) > 0)
+        let timers = try #require(benchmarks.first { $0["name"] as? String == "journeys.timers" }?["figures"] as? [String: Double])
+        #expect((timers["customers"] ?? 0) > 0 && (timers["lateness_max_seconds"] ?? -1) >= 0)
         // BENCHMARKS.md's tables render from it.
         let document = folder.path + "/BENCHMARKS.md"
         #expect(try Peer.runScript("bench/render_benchmarks.py", [folder.path + "/record.json", "--output", document]) == 0)

@@ -16,7 +16,11 @@ import Foundation
 /// ```
 ///
 /// Triggers: `{"event": NAME, "where": FILTER}`, `{"segment_entered": NAME}`,
-/// `{"segment_exited": NAME}`, `{"cancellation": true, "where": FILTER}`. Entry: `"once"`
+/// `{"segment_exited": NAME}`, `{"cancellation": true, "where": FILTER}`; scheduled (evaluated
+/// over the snapshot): `{"inactivity": {"days": 30, "event": NAME, "where": FILTER}}`,
+/// `{"date": {"trait": "birthday", "anniversary": true, "offset_days": -7}}` or
+/// `{"date": {"signup": true, "offset_days": 30}}`, `{"replenishment": {"event": NAME, "where":
+/// FILTER, "days_before": 10, "min_orders": 2}}`, `{"churn_risk_above": 0.6}`. Entry: `"once"`
 /// (the default), `{"once_per_days": N}`, `"when_not_active"`. Steps: `wait` (`days`, `hours`,
 /// `minutes`, `until` "HH:MM", or `event` with `where`, `then` and `timeout` steps and a
 /// duration as the timeout), `branch` (`if` a segment expression, `then`, `else`), `split`
@@ -81,9 +85,13 @@ extension JourneyDefinition {
 
     private static func trigger(_ value: JSONValue?, knownSegments: Set<String>?) throws(JourneyDefinitionError) -> JourneyTrigger {
         let o = try JourneyDocumentObject(value, at: "trigger", what: #"a trigger such as {"event": "Signed Up"} or {"segment_entered": "At risk"}"#)
-        let kinds = ["event", "segment_entered", "segment_exited", "cancellation"].filter(o.has)
+        let kinds = (["event", "segment_entered", "segment_exited", "cancellation"] + Self.scheduledTriggerKinds).filter(o.has)
         guard kinds.count == 1 else {
-            throw JourneyDefinitionError(at: "trigger", "needs exactly one of event, segment_entered, segment_exited, cancellation")
+            throw JourneyDefinitionError(at: "trigger", "needs exactly one of event, segment_entered, segment_exited, cancellation, " + Self.scheduledTriggerKinds.joined(separator: ", "))
+        }
+        if Self.scheduledTriggerKinds.contains(kinds[0]) {
+            try o.allowOnly([kinds[0]])
+            return try Self.scheduledTrigger(kinds[0], o)
         }
         switch kinds[0] {
         case "event":
@@ -102,6 +110,46 @@ extension JourneyDefinition {
             }
             return key == "segment_entered" ? .segmentEntered(segment) : .segmentExited(segment)
         }
+    }
+
+    static let scheduledTriggerKinds = ["inactivity", "date", "replenishment", "churn_risk_above"]
+
+    /// `{"inactivity": {"days", "event", "where"}}`, `{"date": {"trait" | "signup", "anniversary",
+    /// "offset_days"}}`, `{"replenishment": {"event", "where", "days_before", "min_orders"}}`,
+    /// `{"churn_risk_above": 0.6}`.
+    private static func scheduledTrigger(_ kind: String, _ o: JourneyDocumentObject) throws(JourneyDefinitionError) -> JourneyTrigger {
+        let at = o.sub(kind)
+        let trigger: JourneyTrigger
+        switch kind {
+        case "inactivity":
+            let t = try JourneyDocumentObject(o.members[kind], at: at, what: #"an inactivity trigger such as {"days": 30, "event": "Order Completed"}"#)
+            try t.allowOnly(["days", "event", "where"])
+            trigger = .inactivity(.init(days: try t.integer("days", in: 1...3650), event: try t.optionalString("event"), filter: try t.filter("where")))
+        case "date":
+            let t = try JourneyDocumentObject(o.members[kind], at: at, what: #"a date trigger such as {"trait": "birthday", "anniversary": true} or {"signup": true, "offset_days": 30}"#)
+            try t.allowOnly(["trait", "signup", "anniversary", "offset_days"])
+            let source: JourneyDateTrigger.Source
+            switch (t.has("trait"), t.has("signup")) {
+            case (true, false): source = .trait(try t.string("trait"))
+            case (false, true):
+                guard try t.bool("signup") else { throw JourneyDefinitionError(at: t.sub("signup"), "must be true (or name a date trait instead)") }
+                source = .signup
+            default: throw JourneyDefinitionError(at: at, "needs exactly one of trait (a date trait's name) and signup (true)")
+            }
+            trigger = .date(.init(
+                source: source, anniversary: t.has("anniversary") ? try t.bool("anniversary") : false,
+                offsetDays: t.has("offset_days") ? try t.integer("offset_days", in: -3650...3650) : 0))
+        case "replenishment":
+            let t = try JourneyDocumentObject(o.members[kind], at: at, what: #"a replenishment trigger such as {"event": "Order Completed", "days_before": 10}"#)
+            try t.allowOnly(["event", "where", "days_before", "min_orders"])
+            trigger = .replenishment(.init(
+                event: try t.string("event"), filter: try t.filter("where"), daysBefore: try t.integer("days_before", in: 0...365),
+                minOrders: t.has("min_orders") ? try t.integer("min_orders", in: 2...100) : 2))
+        default:
+            trigger = .churnRiskAbove(try o.number(kind))
+        }
+        try trigger.validate()
+        return trigger
     }
 
     private static func branchError(_ error: SegmentExpressionError, at path: String) -> JourneyDefinitionError {
@@ -242,6 +290,19 @@ extension JourneyDefinition {
         case .segmentEntered(let s): ["segment_entered": .string(s)]
         case .segmentExited(let s): ["segment_exited": .string(s)]
         case .cancellation(let filter): filter.isEmpty ? ["cancellation": true] : ["cancellation": true, "where": filterText(filter)]
+        case .inactivity(let t):
+            ["inactivity": .object(
+                ["days": .number(Double(t.days))].merging(t.event.map { ["event": .string($0)] } ?? [:]) { a, _ in a }
+                    .merging(t.filter.isEmpty ? [:] : ["where": filterText(t.filter)]) { a, _ in a })]
+        case .date(let t):
+            ["date": .object(
+                (t.source == .signup ? ["signup": true] : ["trait": .string({ if case .trait(let n) = t.source { n } else { "" } }())])
+                    .merging(["anniversary": .bool(t.anniversary), "offset_days": .number(Double(t.offsetDays))]) { a, _ in a })]
+        case .replenishment(let t):
+            ["replenishment": .object(
+                ["event": .string(t.event), "days_before": .number(Double(t.daysBefore)), "min_orders": .number(Double(t.minOrders))]
+                    .merging(t.filter.isEmpty ? [:] : ["where": filterText(t.filter)]) { a, _ in a })]
+        case .churnRiskAbove(let threshold): ["churn_risk_above": .number(threshold)]
         }
     }
 

@@ -27,8 +27,7 @@ struct JourneyDefinitionRules {
             guard !goal.event.isEmpty else { throw JourneyDefinitionError(at: "goal.event", "the goal needs an event name") }
             guard (1...3650).contains(goal.withinDays) else { throw JourneyDefinitionError(at: "goal.within_days", "must be 1 to 3650 days") }
         }
-        if case .event(let event, _) = journey.trigger, event.isEmpty { throw JourneyDefinitionError(at: "trigger.event", "the trigger needs an event name") }
-        if let segment = journey.trigger.segment, segment.isEmpty { throw JourneyDefinitionError(at: "trigger", "the trigger needs a segment name") }
+        try journey.trigger.validate()
         guard !journey.steps.isEmpty else { throw JourneyDefinitionError(at: "steps", "a journey needs at least one step") }
         guard journey.steps.count <= Self.maximumSteps else { throw JourneyDefinitionError(at: "steps", "at most \(Self.maximumSteps) steps") }
         var seen: [String: Int] = [:]

@@ -21,24 +21,35 @@ public actor JourneyScheduler: Service {
         public var globalControlShare: Double
         /// The business's time zone, for customers without a valid `timezone` trait.
         public var defaultTimeZone: TimeZone
+        /// The least time between two evaluations of the scheduled triggers when only new events
+        /// changed the snapshot (a new hour, a new scoring or a saved journey evaluate at once).
+        public var scheduledTriggerInterval: TimeInterval
 
         public init(
             interval: Duration = .milliseconds(250), eventBatch: Int = 20_000, stepBatch: Int = 2_000, globalControlShare: Double = 0,
-            defaultTimeZone: TimeZone = TimeZone(identifier: "UTC")!
+            defaultTimeZone: TimeZone = TimeZone(identifier: "UTC")!, scheduledTriggerInterval: TimeInterval = 60
         ) {
             self.interval = interval
             self.eventBatch = eventBatch
             self.stepBatch = stepBatch
             self.globalControlShare = globalControlShare
             self.defaultTimeZone = defaultTimeZone
+            self.scheduledTriggerInterval = scheduledTriggerInterval
         }
     }
 
     /// What one pass did.
     public struct Pass: Sendable, Equatable {
         public var events = JourneyEventPass()
+        /// Whether the scheduled triggers were evaluated in this pass.
+        public var evaluatedScheduled = false
+        /// Enrolments by the scheduled triggers (inactivity, dates, replenishment, churn risk).
+        public var scheduled = JourneyScheduledPass()
         /// Customer runs committed.
         public var runs = 0
+        /// For each run committed: seconds from the time it was due (its wait's end, or its
+        /// entry) to the end of the commit, on the scheduler's clock.
+        public var lateness: [Double] = []
         public init() {}
     }
 
@@ -49,6 +60,13 @@ public actor JourneyScheduler: Service {
     let clock: any WallClock
     let logger: Logger
     private var conditions: ConditionCache?
+    /// What the scheduled triggers were last evaluated on, and when (the scheduler's clock).
+    var scheduledEvaluation: (key: ScheduledEvaluationKey, at: Date)?
+    /// The churn risk of the latest scoring seen and of the one before (for crossings).
+    var riskSeen: (scoredAt: Date, generation: Int, latest: [Double], previous: [Double]?)?
+    /// Per journey id, the firings (hashes of customer and key) the last evaluation committed:
+    /// evaluating again the same day finds them again, and they are not sent to the store twice.
+    var committedFirings: [Int64: Set<Int>] = [:]
 
     public init(
         configuration: Configuration = Configuration(), store: any JourneyStore & SegmentStore & SegmentPopulationSource, cache: SnapshotCache,
@@ -85,25 +103,33 @@ public actor JourneyScheduler: Service {
             pass.events.entered.merge(events.entered, uniquingKeysWith: +)
             pass.events.more = events.more
         } while pass.events.more && !Task.isCancelled
+        if journeys.contains(where: { $0.status == .active && $0.definition.trigger.isScheduled }) {
+            if let scheduled = try await evaluateScheduledTriggers(journeys.filter { $0.status == .active && $0.definition.trigger.isScheduled }) {
+                pass.evaluatedScheduled = true
+                pass.scheduled = scheduled
+            }
+        }
         while !Task.isCancelled {
             let runs = try await runDue()
             pass.runs += runs.count
+            pass.lateness += runs.lateness
             if runs.due < configuration.stepBatch { break }
         }
-        if pass.runs > 0 || !pass.events.entered.isEmpty {
+        if pass.runs > 0 || !pass.events.entered.isEmpty || pass.scheduled.entered > 0 {
             logger.info("journeys ran", metadata: [
                 "events": "\(pass.events.events)", "entered": "\(pass.events.entered.values.reduce(0, +))", "runs": "\(pass.runs)",
-                "converted": "\(pass.events.converted)",
+                "converted": "\(pass.events.converted)", "scheduled_entered": "\(pass.scheduled.entered)",
             ])
         }
         return pass
     }
 
-    /// Runs one batch of due customers; returns how many were due and how many runs committed.
-    private func runDue() async throws -> (due: Int, count: Int) {
+    /// Runs one batch of due customers; returns how many were due, how many runs committed and
+    /// each run's lateness (seconds from due to committed).
+    private func runDue() async throws -> (due: Int, count: Int, lateness: [Double]) {
         let now = clock.now()
         let due = try await store.dueEnrolments(at: now, limit: configuration.stepBatch)
-        guard !due.isEmpty else { return (0, 0) }
+        guard !due.isEmpty else { return (0, 0, []) }
         // One engine per journey version among the due customers.
         var engines: [String: JourneyEngine] = [:]
         for e in due where engines[Self.versionKey(e)] == nil {
@@ -121,7 +147,9 @@ public actor JourneyScheduler: Service {
                 condition: { step in branchMembers["\(key)#\(step)"]?.contains(e.customerId) ?? false })
             commits.append(JourneyStepCommit(enrolment: e, journey: engine.journey, advance: engine.advance(e.progress, context: context)))
         }
-        return (due.count, try await store.commitSteps(commits, at: now))
+        let committed = try await store.commitSteps(commits, at: now)
+        let done = clock.now()
+        return (due.count, committed, commits.map { done.timeIntervalSince($0.enrolment.progress.wakeAt) })
     }
 
     /// The journey version an enrolment runs, as the engines and branch conditions are keyed.

@@ -176,6 +176,14 @@ public protocol JourneyStore: Sendable {
     /// ``JourneyHoldout``), records goal conversions, and wakes waits for an event.
     func processEvents(journeys: [SavedJourney], limit: Int, at time: Date, globalControlShare: Double) async throws -> JourneyEventPass
 
+    /// Enrols the customers a scheduled trigger (inactivity, a date, replenishment, a churn-risk
+    /// crossing) fires for, under the same entry rule, group exclusion, holdout and global
+    /// control as ``processEvents(journeys:limit:at:globalControlShare:)``. Exactly-once per
+    /// customer and firing key: the key is part of the enrolment's unique key, so evaluating
+    /// again (a second pass, a restart between evaluation and commit) enrols no one twice.
+    /// Commits in transactions of at most ``ScheduledEnrolmentCandidate/transactionSize``.
+    func enrolScheduled(journey: SavedJourney, candidates: [ScheduledEnrolmentCandidate], at time: Date, globalControlShare: Double) async throws -> JourneyScheduledPass
+
     /// Active enrolments of active journeys due at `time`, earliest first.
     func dueEnrolments(at time: Date, limit: Int) async throws -> [JourneyEnrolment]
 
@@ -222,4 +230,37 @@ extension JourneyStore where Self: SnapshotSource {
         return JourneyReport.make(
             entries, activity: snapshot.activity, asOf: DayNumber.day(of: time), hasGoal: journey.definition.goal != nil, promoCodes: promoCodes)
     }
+}
+
+/// One customer a scheduled trigger fired for, as the store enrols them.
+public struct ScheduledEnrolmentCandidate: Sendable, Hashable {
+    /// Candidates committed per transaction, so a million firings do not hold the writer at once.
+    public static let transactionSize = 5_000
+
+    /// The store's customer id.
+    public var customerId: Int64
+    /// The firing's key (`inactive:2026-11-02`, `date:…`, `replenish:…`, `risk:…`): one
+    /// enrolment per customer, journey and key.
+    public var key: String
+    /// What the enrolment keeps as its trigger, and messages show as `trigger` (with
+    /// `replenishment` for a replenishment trigger).
+    public var trigger: JSONValue
+
+    public init(customerId: Int64, key: String, trigger: JSONValue) {
+        self.customerId = customerId
+        self.key = key
+        self.trigger = trigger
+    }
+}
+
+/// What one enrolment of a scheduled trigger's firings did.
+public struct JourneyScheduledPass: Sendable, Hashable {
+    /// Customers enrolled.
+    public var entered = 0
+    /// Firings whose customer could not enter (the entry rule, the group, no user id).
+    public var refused = 0
+    /// Firings already enrolled under the same key (an earlier pass or a run before a restart).
+    public var already = 0
+
+    public init() {}
 }

@@ -29,7 +29,7 @@ struct SQLiteJourneyEventReader {
     private let merged: [Int64: Int64]
 
     init(_ db: Database, journeys: [SavedJourney]) throws {
-        var names = Set(journeys.map(\.definition.trigger.event.name))
+        var names = Set(journeys.compactMap(\.definition.trigger.event?.name))
         var reacting: Set<String> = []
         var starts: [Int64: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, start_sequence FROM journey") { starts[row[0]] = row[1] }

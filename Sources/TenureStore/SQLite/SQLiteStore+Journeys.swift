@@ -120,7 +120,10 @@ extension SQLiteStore: JourneyStore {
                         pass.refused += 1
                         continue
                     }
-                    if try Self.enter(db, journey: journey, event: event, userId: userId, at: nowMs, globalControlShare: globalControlShare) {
+                    let entry = SQLiteJourneyEntry(
+                        customer: event.customer, userId: userId, triggerMessage: event.messageId, triggerSequence: event.sequence,
+                        trigger: ["event": .string(event.name), "properties": .object(event.properties), "message_id": .string(event.messageId)])
+                    if try Self.enter(db, journey: journey, entry, at: nowMs, globalControlShare: globalControlShare) {
                         pass.entered[journey.id, default: 0] += 1
                     } else {
                         pass.refused += 1
@@ -169,14 +172,16 @@ extension SQLiteStore: JourneyStore {
         }
     }
 
-    /// Enrols the customer unless the entry rule or the group forbids it; false when refused.
-    static func enter(_ db: Database, journey: SavedJourney, event: SQLiteJourneyEvent, userId: String, at nowMs: Int64, globalControlShare: Double) throws -> Bool {
+    /// Enrols the customer unless the entry rule or the group forbids it (or the trigger message
+    /// already enrolled them); false when refused. Shared by event and scheduled triggers.
+    static func enter(_ db: Database, journey: SavedJourney, _ entry: SQLiteJourneyEntry, at nowMs: Int64, globalControlShare: Double) throws -> Bool {
+        let userId = entry.userId
         let definition = journey.definition
         var previous: [Double] = []
         var active = false
         for row in try Row.fetchAll(
             db.cachedStatement(sql: "SELECT entered_at, state FROM journey_enrolment WHERE customer_id = ? AND journey_id = ?"),
-            arguments: [event.customer, journey.id])
+            arguments: [entry.customer, journey.id])
         {
             previous.append(Double(row[0] as Int64) / 1000)
             if row[1] as String == "active" { active = true }
@@ -188,13 +193,12 @@ extension SQLiteStore: JourneyStore {
                     sql: """
                         SELECT EXISTS(SELECT 1 FROM journey_enrolment e JOIN journey j ON j.id = e.journey_id
                                       WHERE e.customer_id = ? AND e.state = 'active' AND j.group_name = ? AND j.id != ?)
-                        """), arguments: [event.customer, group, journey.id])
+                        """), arguments: [entry.customer, group, journey.id])
             if busy == true { return false }
         }
         let arm: JourneyArm =
             JourneyHoldout.isInGlobalControl(customer: userId, share: globalControlShare) ? .globalControl
             : JourneyHoldout.isHeldOut(customer: userId, journey: definition.name, share: definition.holdout) ? .holdout : .treatment
-        let trigger: JSONValue = ["event": .string(event.name), "properties": .object(event.properties), "message_id": .string(event.messageId)]
         let deadline = definition.goal.map { nowMs + Int64($0.withinDays) * 86_400_000 }
         try db.cachedStatement(
             sql: """
@@ -203,7 +207,7 @@ extension SQLiteStore: JourneyStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 0, 0, ?, ?) ON CONFLICT(journey_id, trigger_message) DO NOTHING
                 """
         ).execute(arguments: [
-            journey.id, journey.version, event.customer, event.messageId, event.sequence, JSONWriter.string(trigger),
+            journey.id, journey.version, entry.customer, entry.triggerMessage, entry.triggerSequence, JSONWriter.string(entry.trigger),
             nowMs, arm.rawValue, nowMs, deadline,
         ])
         return db.changesCount > 0
