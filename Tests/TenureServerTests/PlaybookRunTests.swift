@@ -88,7 +88,15 @@ struct PlaybookRunTests {
         try await rig.advance(days: 2.1)
         // Half of them order before the week is out.
         for u in treated.prefix(treated.count / 2) { try await rig.track(u, "Order Completed", properties: ["total": 20]) }
+        // Five days after the tips (sent at 11:24), then the next 10:00: the sixth morning.
         try await rig.advance(days: 5.1)
+        #expect(rig.channel.received.count == 2 * treated.count)
+        try await rig.advance(days: 0.9)
+        let j = try #require(try await rig.store.journey(named: journey))
+        let counts = try await rig.store.journeyCounts(id: j.id, at: rig.clock.now())
+        let outbox = try await rig.store.outboxCounts()
+        // Held-out customers run the steps too, receiving nothing.
+        #expect(counts.steps["first-order nudge"] == treated.count - treated.count / 2 + (counts.heldOutSteps["first-order nudge"] ?? 0), "\(counts) \(outbox)")
         for (i, u) in treated.enumerated() {
             let ordered = i < treated.count / 2
             #expect(rig.received()[u] == (ordered ? ["onboarding-welcome", "onboarding-tips"] : ["onboarding-welcome", "onboarding-tips", "onboarding-first-order"]), "\(u)")
@@ -122,7 +130,10 @@ struct PlaybookRunTests {
         let interval = rig.payloads(treated[0]).first?["replenishment"]?["interval_days"]?.doubleValue
         #expect(interval == 30)
         for u in treated.prefix(5) { try await rig.track(u, "Order Completed", properties: tea) }
+        // Three days after the reminder (sent after 10:00), then the next 10:00: the fourth morning.
         try await rig.advance(days: 3.05)
+        #expect(rig.channel.received.count == treated.count)
+        try await rig.advance(days: 1)
         for (i, u) in treated.enumerated() {
             #expect(rig.received()[u] == (i < 5 ? ["replenishment-reminder"] : ["replenishment-reminder", "replenishment-last-call"]), "\(u)")
         }

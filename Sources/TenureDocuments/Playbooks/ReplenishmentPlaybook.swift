@@ -11,7 +11,7 @@ extension JourneyPlaybook {
                 description: Ten days before a customer's tea usually runs out (the median gap between their own tea orders), a reminder; three days later a second one if they have not reordered.
                 group: replenishment
                 trigger:
-                  replenishment: {event: Order Completed, where: 'products.category = "Tea"', days_before: 10, min_orders: 2}
+                  replenishment: {event: Order Completed, where: '"products.category" = "Tea"', days_before: 10, min_orders: 2}
                 holdout: 0.1
                 goal: {event: Order Completed, within_days: 14}
                 steps:
@@ -35,7 +35,7 @@ extension JourneyPlaybook {
                 description: A week before a customer's usual beauty order runs out (the median gap between their own orders of it), a one-click reorder reminder.
                 group: replenishment
                 trigger:
-                  replenishment: {event: Order Completed, where: 'products.category = "Beauty"', days_before: 7, min_orders: 2}
+                  replenishment: {event: Order Completed, where: '"products.category" = "Beauty"', days_before: 7, min_orders: 2}
                 holdout: 0.1
                 goal: {event: Order Completed, within_days: 14}
                 steps:

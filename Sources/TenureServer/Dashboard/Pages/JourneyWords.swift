@@ -10,6 +10,9 @@ enum JourneyWords {
         case .segmentEntered(let segment): "When a customer enters the segment “\(segment)”"
         case .segmentExited(let segment): "When a customer leaves the segment “\(segment)”"
         case .cancellation(let filter): "When a customer cancels a subscription" + Self.filter(filter)
+        case .inactivity, .date, .replenishment, .churnRiskAbove:
+            // The scheduled triggers' own sentence (also what `tenure journeys show` prints), capitalised.
+            trigger.sentence.prefix(1).uppercased() + trigger.sentence.dropFirst()
         }
     }
 
