@@ -172,11 +172,11 @@ struct SegmentStoreTests {
         let saved = try await store.segments()
         let proBuyers = try #require(saved.first { $0.name == "Pro buyers" })
         let entered = try #require(outcomes.first { $0.segmentId == proBuyers.id }).transitions.entered
-        #expect(try await store.userIds(of: entered).sorted() == ["ann", "bob"])
+        #expect(try await store.userIds(of: entered).compactMap { $0 }.sorted() == ["ann", "bob"])
         // Nothing new: recorded again, nothing changes and nothing is stored twice.
         let again = try await SegmentMembership.refresh(
             store: store, snapshot: try await store.refreshed(second), scores: nil, scoresVersion: nil, at: Self.now, state: &state)
-        #expect(again.allSatisfy(\.transitions.isEmpty))
+        #expect(again.allSatisfy { $0.transitions.isEmpty })
         #expect(state?.continuedFromPrevious == true)
         // A changed definition evaluates in full.
         _ = try await store.updateSegment(name: "Top frequency", definition: "f_score >= 5", description: nil, by: "t")

@@ -80,9 +80,11 @@ public actor SegmentService: Service {
         let customerScores = ranking?.customerScores(for: snapshot)
         // A new hour evaluates everyone again: windows move at the day boundary, and a full pass
         // once an hour bounds what any missed change could cost.
-        if key.hour != lastKey?.hour { state = nil }
+        var previous = key.hour == lastKey?.hour ? state : nil
+        state = nil  // the one copy is patched (and a failed refresh starts over in full)
         let outcomes = try await SegmentMembership.refresh(
-            store: store, snapshot: snapshot, scores: customerScores, scoresVersion: ranking?.scoredAt, at: now, state: &state)
+            store: store, snapshot: snapshot, scores: customerScores, scoresVersion: ranking?.scoredAt, at: now, state: &previous)
+        state = previous
         lastKey = key
         let entered = outcomes.reduce(0) { $0 + $1.transitions.entered.count }, exited = outcomes.reduce(0) { $0 + $1.transitions.exited.count }
         logger.info("segments refreshed", metadata: [

@@ -108,12 +108,14 @@ struct SegmentLiveMembershipTests {
             }
             snapshot.append(batch)
             let touched = Set(events[start...].map { Int($0.customer) }).sorted()
-            // Some of them identify with new traits.
+            // Some of them identify with new traits. The store reads the traits of the customers
+            // with new events and of new customers.
             var changedTraits: [Int: [String: JSONValue]] = [:]
             for c in touched {
                 if Int.random(in: 0..<4, using: &rng) == 0 { traits[c] = randomTraits() }
                 changedTraits[c] = traits[c]
             }
+            for c in (customerCount - newCustomers)..<customerCount { changedTraits[c] = traits[c] }
             var facts: [SegmentEventSource: SegmentEventFacts] = [:]
             for source in needs.eventSources { facts[source] = self.facts(of: source, from: start) }
             return SegmentPopulationChange(customerCount: customerCount, customers: touched, events: facts, traits: changedTraits)
