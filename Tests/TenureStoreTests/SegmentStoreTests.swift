@@ -136,4 +136,51 @@ struct SegmentStoreTests {
         let ids = SegmentMembership.storeIds(members["x"]!, in: snapshot)
         #expect(try await store.userIds(of: ids) == ["ann"])
     }
+
+    @Test("after new events only, a refresh reads just those events and records what a full evaluation would")
+    func incrementalRefresh() async throws {
+        let store = try SQLiteStore.inMemory()
+        _ = try await store.ingest([[
+            identify("1", user: "ann", ["plan": "pro"]), identify("2", user: "bob", ["plan": "free"]),
+            order("3", user: "ann", "2026-02-20T00:00:00Z"), order("4", user: "bob", "2026-02-21T00:00:00Z"),
+            order("5", user: "dan", "2025-06-01T00:00:00Z"),
+        ]])
+        _ = try await store.createSegment(name: "Pro buyers", definition: #"trait("plan") = "pro" and count("Order Completed", last 30 days) >= 2"#, description: "", by: "t")
+        _ = try await store.createSegment(name: "Big", definition: #"in segment "Pro buyers" or sum("Order Completed", total, ever) >= 20"#, description: "", by: "t")
+        _ = try await store.createSegment(name: "Top frequency", definition: "f_score >= 4", description: "", by: "t")
+        var state: SegmentRefreshState?
+        let first = try await store.activitySnapshot()
+        _ = try await SegmentMembership.refresh(store: store, snapshot: first, scores: nil, scoresVersion: nil, at: Self.now, state: &state)
+        #expect(state?.continuedFromPrevious == false)
+
+        // Ann buys again, Bob turns pro and buys again, Carl is new.
+        _ = try await store.ingest([[
+            order("6", user: "ann", "2026-02-25T00:00:00Z"), identify("7", user: "bob", ["plan": "pro"]),
+            order("8", user: "bob", "2026-02-26T00:00:00Z"), order("9", user: "carl", "2026-02-27T00:00:00Z"),
+            order("10", user: "carl", "2026-02-28T00:00:00Z"),
+        ]])
+        let second = try await store.refreshed(first)
+        let outcomes = try await SegmentMembership.refresh(store: store, snapshot: second, scores: nil, scoresVersion: nil, at: Self.now, state: &state)
+        let live = try #require(state)
+        #expect(live.continuedFromPrevious)
+        let (full, _) = try await SegmentMembership.evaluate(
+            try SegmentMembership.expressions(of: try await store.segments()), source: store, snapshot: second, asOf: DayNumber.day(of: Self.now),
+            scores: nil)
+        for name in ["Pro buyers", "Big", "Top frequency"] {
+            #expect(live.live.members[name] == full[name], "\(name)")
+        }
+        let saved = try await store.segments()
+        let proBuyers = try #require(saved.first { $0.name == "Pro buyers" })
+        let entered = try #require(outcomes.first { $0.segmentId == proBuyers.id }).transitions.entered
+        #expect(try await store.userIds(of: entered).compactMap { $0 }.sorted() == ["ann", "bob"])
+        // Nothing new: recorded again, nothing changes and nothing is stored twice.
+        let again = try await SegmentMembership.refresh(
+            store: store, snapshot: try await store.refreshed(second), scores: nil, scoresVersion: nil, at: Self.now, state: &state)
+        #expect(again.allSatisfy { $0.transitions.isEmpty })
+        #expect(state?.continuedFromPrevious == true)
+        // A changed definition evaluates in full.
+        _ = try await store.updateSegment(name: "Top frequency", definition: "f_score >= 5", description: nil, by: "t")
+        _ = try await SegmentMembership.refresh(store: store, snapshot: second, scores: nil, scoresVersion: nil, at: Self.now, state: &state)
+        #expect(state?.continuedFromPrevious == false)
+    }
 }

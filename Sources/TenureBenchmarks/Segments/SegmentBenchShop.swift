@@ -89,8 +89,10 @@ struct SegmentBenchShop {
         }
     }
 
-    /// `count` new events: into the event columns, the snapshot (appended, as a refresh does) and the facts.
-    mutating func appendEvents(_ count: Int, into population: inout SegmentPopulation) {
+    /// `count` new events: into the event columns and the snapshot (appended, as a refresh does),
+    /// and returned as the store returns what arrived since a population was gathered: the
+    /// sources' facts of the new events, the customers they touch and those customers' traits.
+    mutating func newEvents(_ count: Int, sources: Set<SegmentEventSource>) -> SegmentPopulationChange {
         let start = eventCustomers.count
         for _ in 0..<count { appendRandomEvent() }
         var batch = ActivityEventBatch()
@@ -99,7 +101,14 @@ struct SegmentBenchShop {
             batch.append(customer: eventCustomers[i], day: eventDays[i], type: ids[Int(eventKinds[i])], value: Float(eventRevenues[i]))
         }
         snapshot.append(batch)
-        addFacts(start..<eventCustomers.count, to: &population.events)
+        var facts = Dictionary(uniqueKeysWithValues: sources.map { ($0, SegmentEventFacts(asOf: asOf)) })
+        addFacts(start..<eventCustomers.count, to: &facts)
+        let touched = Set(eventCustomers[start...].map { Int($0) }).sorted()
+        var traits: [Int: [String: JSONValue]] = [:]
+        for c in touched {
+            traits[c] = ["plan": .string(Self.plans[Int(plans[c])]), "country": .string(Self.countries[Int(countries[c])])]
+        }
+        return SegmentPopulationChange(customerCount: customerCount, customers: touched, events: facts, traits: traits)
     }
 
     /// customers.csv (customer, plan, rfm, churn_risk) and events.csv (customer, day, event,

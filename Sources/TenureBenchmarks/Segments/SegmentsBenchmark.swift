@@ -59,26 +59,53 @@ public enum SegmentsBenchmark {
                      ProgressLine.grouped(members.count), ProgressLine.grouped(n), median.milliseconds, times.count))
         print(String(format: "  the metric columns it reads (RFM, churn scores) computed once per snapshot: %.0f ms", metricsTime.milliseconds))
 
-        // 50 segments recomputed after 10,000 new events: the snapshot and facts take the events,
-        // the metric columns are recomputed, every segment evaluated again.
-        var evaluator = SegmentEvaluator(population: population)
-        let before = try fifty.map { try evaluator.members(of: $0) }
-        let refreshStart = ContinuousClock.now
-        shop.appendEvents(10_000, into: &population)
-        population.metrics = SegmentMetricColumns(snapshot: shop.snapshot, asOf: shop.asOf, metrics: needs.metrics, scores: shop.scores)
-        let appended = ContinuousClock.now - refreshStart
-        // As `tenure serve` recomputes saved segments (SegmentMembership.evaluate): on every core.
+        // The original data, as the 5-condition segment saw it, for DuckDB: written now, so that
+        // the refresh below patches the only copy of the population, as the server's does.
+        var csvFolder: URL?
+        if BenchPeers.hasPythonModule("duckdb") {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenure-bench-segments-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            csvFolder = folder
+            try shop.writeCSV(to: folder, upToEvent: m)
+        }
+        defer { if let csvFolder { try? FileManager.default.removeItem(at: csvFolder) } }
+        shop.originalPopulation = nil
+
+        // 50 segments recomputed after 10,000 new events, as `tenure serve` refreshes saved
+        // segments (SegmentMembership.refresh with a kept SegmentRefreshState): the same
+        // SegmentLiveMembership steps, here timed one by one.
         var named: [String: SegmentExpression] = [:]
         for (i, e) in fifty.enumerated() { named["s\(i)"] = e }
-        let all = try SegmentEvaluator.evaluateAll(named, population: population, threads: ProcessInfo.processInfo.activeProcessorCount)
-        let after = fifty.indices.map { all["s\($0)"]! }
-        let refreshTime = ContinuousClock.now - refreshStart
-        let changed = zip(before, after).reduce(0) { $0 + $1.0.resized(to: $1.1.customerCount).subtracting($1.1).count + $1.1.subtracting($1.0.resized(to: $1.1.customerCount)).count }
-        print(String(format: "50 segments after 10,000 new events: %.0f ms in total (taking the events and recomputing metrics %.0f ms, evaluating %.0f ms); %@ memberships changed",
-                     refreshTime.milliseconds, appended.milliseconds, (refreshTime - appended).milliseconds, ProgressLine.grouped(changed)))
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        var live = try SegmentLiveMembership(definitions: named, population: population, threads: threads)
+        population = SegmentPopulation(customerCount: 0, asOf: shop.asOf)  // the live membership holds the only copy now
+        let refreshStart = ContinuousClock.now
+        let change = shop.newEvents(10_000, sources: needs.eventSources)
+        let took = ContinuousClock.now
+        let customers = live.patchColumns(change, snapshot: shop.snapshot, scores: shop.scores)
+        let patched = ContinuousClock.now
+        let evaluated = try live.evaluate(customers: customers, threads: threads)
+        let evaluatedAt = ContinuousClock.now
+        let changes = live.patchMembers(evaluated)
+        let refreshEnd = ContinuousClock.now
+        let refreshTime = refreshEnd - refreshStart, appended = patched - refreshStart
+        let changed = changes.values.reduce(0) { $0 + $1.count }
+        print(String(format: "50 segments after 10,000 new events: %.0f ms in total (taking the events %.0f ms, patching the columns %.0f ms, evaluating %@ customers %.0f ms, patching the members %.0f ms); %@ memberships changed",
+                     refreshTime.milliseconds, (took - refreshStart).milliseconds, (patched - took).milliseconds,
+                     ProgressLine.grouped(customers.count), (evaluatedAt - patched).milliseconds, (refreshEnd - evaluatedAt).milliseconds,
+                     ProgressLine.grouped(changed)))
+        // The incremental result must be the full evaluation's (checked outside the timing).
+        let fullStart = ContinuousClock.now
+        let full = try SegmentEvaluator.evaluateAll(named, population: live.population, threads: threads)
+        let fullTime = ContinuousClock.now - fullStart
+        for name in named.keys.sorted() where full[name] != live.members[name] {
+            throw BenchFailure("the incremental refresh's members of \(name) differ from a full evaluation's")
+        }
+        print(String(format: "  equal to a full evaluation of the 50 segments (which takes %.0f ms)", fullTime.milliseconds))
+        let after = fifty.indices.map { live.members["s\($0)"]! }
         let membershipBytes = after.reduce(0) { $0 + $1.memoryFootprint } * 2  // recorded and new, for the diff
         print(String(format: "membership bookkeeping for 50 segments: %.1f MiB (the population they read: %.0f MiB)",
-                     Double(membershipBytes) / 1_048_576, Double(population.memoryFootprint) / 1_048_576))
+                     Double(membershipBytes) / 1_048_576, Double(live.population.memoryFootprint) / 1_048_576))
 
         let command = options.quick ? "tenure bench segments --quick --runs \(runs)" : "tenure bench segments --customers \(n) --events \(m) --runs \(runs)"
         let figures = [
@@ -86,7 +113,10 @@ public enum SegmentsBenchmark {
             "evaluate_ms": median.milliseconds, "metrics_ms": metricsTime.milliseconds,
             "refresh_50_ms": refreshTime.milliseconds, "refresh_events_and_metrics_ms": appended.milliseconds,
             "refresh_evaluate_ms": (refreshTime - appended).milliseconds, "memberships_changed": Double(changed),
-            "membership_mib": Double(membershipBytes) / 1_048_576, "population_mib": Double(population.memoryFootprint) / 1_048_576,
+            "refresh_take_events_ms": (took - refreshStart).milliseconds, "refresh_patch_columns_ms": (patched - took).milliseconds,
+            "refresh_evaluate_customers_ms": (evaluatedAt - patched).milliseconds, "refresh_diff_ms": (refreshEnd - evaluatedAt).milliseconds,
+            "refresh_customers_evaluated": Double(customers.count), "refresh_full_evaluate_ms": fullTime.milliseconds,
+            "membership_mib": Double(membershipBytes) / 1_048_576, "population_mib": Double(live.population.memoryFootprint) / 1_048_576,
         ]
 
         // DuckDB on the same data.
@@ -95,12 +125,8 @@ public enum SegmentsBenchmark {
             record.add("segments.evaluate", command: command, loadAverageBefore: load, figures: figures)
             return
         }
+        guard let folder = csvFolder else { throw BenchFailure("the CSV for DuckDB was not written") }
         let script = try BenchPeers.script("bench/segments_duckdb.py")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenure-bench-segments-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // The original data (before the 10,000 appended events), as the 5-condition segment saw it.
-        try shop.writeCSV(to: folder, upToEvent: m)
         guard let output = BenchPeers.run(["python3", script, folder.path, String(shop.asOf), String(runs)]) else {
             throw BenchFailure("the DuckDB peer failed: python3 \(script) \(folder.path)")
         }
@@ -109,11 +135,8 @@ public enum SegmentsBenchmark {
             let memberLine = lines.first(where: { $0.hasPrefix("members ") })
         else { throw BenchFailure("the DuckDB peer printed no result: \(output.prefix(500))") }
         let duck = memberLine.dropFirst(8).split(separator: ",").compactMap { Int($0) }
-        guard let original = shop.originalPopulation else {
-            throw BenchFailure("the shop's population was not built before DuckDB ran")
-        }
-        var originalEvaluator = SegmentEvaluator(population: original)
-        let before5 = try originalEvaluator.members(of: five).indices
+        // The timed runs evaluated the 5-condition segment on the original data.
+        let before5 = members.indices
         guard duck == before5 else {
             throw BenchFailure("DuckDB's members differ from Tenure's: \(duck.count) against \(before5.count)")
         }

@@ -4,10 +4,13 @@ import ServiceLifecycle
 import TenureCore
 import TenureStore
 
-/// Keeps saved segments' membership live in `tenure serve`: re-evaluates every segment when the
-/// snapshot has new events, the segments or the churn scores changed, or the clock passed an hour
-/// (at the latest; so also the day boundary), since windows such as "no purchase in the last 30
-/// days" change with time alone, and records each entry and exit exactly once (see ``SegmentStore``).
+/// Keeps saved segments' membership live in `tenure serve`: re-evaluates when the snapshot has new
+/// events, the segments or the churn scores changed, or the clock passed an hour (at the latest;
+/// so also the day boundary), since windows such as "no purchase in the last 30 days" change with
+/// time alone, and records each entry and exit exactly once (see ``SegmentStore``). When only new
+/// events arrived within the hour, only the customers they touch are evaluated again
+/// (``SegmentMembership/refresh(store:snapshot:scores:scoresVersion:at:asOf:state:)``); every
+/// other reason evaluates every segment in full.
 public actor SegmentService: Service {
     public struct Configuration: Sendable {
         /// How often to look for a reason to re-evaluate.
@@ -25,6 +28,8 @@ public actor SegmentService: Service {
     let logger: Logger
     /// What the last recording saw; a change in any part is a reason to evaluate again.
     private var lastKey: Key?
+    /// The last evaluation, for the next one to continue from.
+    private var state: SegmentRefreshState?
 
     struct Key: Equatable {
         /// Customers' own events in the snapshot: not its next sequence number, which the Segment
@@ -73,11 +78,17 @@ public actor SegmentService: Service {
         guard key != lastKey else { return nil }
         let started = ContinuousClock.now
         let customerScores = ranking?.customerScores(for: snapshot)
-        let outcomes = try await SegmentMembership.refresh(store: store, snapshot: snapshot, scores: customerScores, at: now)
+        // A new hour evaluates everyone again: windows move at the day boundary, and a full pass
+        // once an hour bounds what any missed change could cost.
+        var previous = key.hour == lastKey?.hour ? state : nil
+        state = nil  // the one copy is patched (and a failed refresh starts over in full)
+        let outcomes = try await SegmentMembership.refresh(
+            store: store, snapshot: snapshot, scores: customerScores, scoresVersion: ranking?.scoredAt, at: now, state: &previous)
+        state = previous
         lastKey = key
         let entered = outcomes.reduce(0) { $0 + $1.transitions.entered.count }, exited = outcomes.reduce(0) { $0 + $1.transitions.exited.count }
         logger.info("segments refreshed", metadata: [
-            "segments": "\(outcomes.count)", "entered": "\(entered)", "exited": "\(exited)", "seconds": "\(ContinuousClock.now - started)",
+            "segments": "\(outcomes.count)", "incremental": "\(state?.continuedFromPrevious ?? false)", "entered": "\(entered)", "exited": "\(exited)", "seconds": "\(ContinuousClock.now - started)",
         ])
         return outcomes
     }

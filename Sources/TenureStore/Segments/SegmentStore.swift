@@ -112,4 +112,17 @@ public protocol SegmentPopulationSource: Sendable {
     func segmentPopulation(
         of snapshot: StoreSnapshot, requirements: SegmentRequirements, asOf: Int32, scores: CustomerScores?
     ) async throws -> SegmentPopulation
+
+    /// What arrived since a population was gathered from an earlier snapshot of the same merge
+    /// generation (its events below sequence `sequence`, its first `customers` customers), for
+    /// ``SegmentLiveMembership``; nil when the source cannot tell (evaluate in full then).
+    func segmentPopulationChange(
+        since sequence: Int64, customers: Int, in snapshot: StoreSnapshot, requirements: SegmentRequirements, asOf: Int32
+    ) async throws -> SegmentPopulationChange?
+}
+
+extension SegmentPopulationSource {
+    public func segmentPopulationChange(
+        since sequence: Int64, customers: Int, in snapshot: StoreSnapshot, requirements: SegmentRequirements, asOf: Int32
+    ) async throws -> SegmentPopulationChange? { nil }
 }

@@ -31,6 +31,13 @@ public struct SegmentEventFacts: Sendable {
         append(customer: customer, day: day, value: source.value(properties: properties))
     }
 
+    /// Adds `other`'s events after these (the events that arrived since, gathered on the same day).
+    public mutating func append(contentsOf other: SegmentEventFacts) {
+        customers += other.customers
+        days += other.days
+        values += other.values
+    }
+
     public mutating func reserveCapacity(_ n: Int) {
         customers.reserveCapacity(n)
         days.reserveCapacity(n)

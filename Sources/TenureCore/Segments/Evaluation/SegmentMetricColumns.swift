@@ -3,17 +3,21 @@
 /// for a customer lacking the metric; RFM segments and lifecycle states are codes (``none`` when
 /// lacking).
 public struct SegmentMetricColumns: Sendable {
-    public private(set) var asOf: Int32
-    public private(set) var customerCount: Int
+    public internal(set) var asOf: Int32
+    public internal(set) var customerCount: Int
     /// Numeric metrics computed.
-    public private(set) var numbers: [SegmentMetric: [Double]] = [:]
+    public internal(set) var numbers: [SegmentMetric: [Double]] = [:]
     /// `rfm`: the index in ``SegmentMetric/rfmSegmentNames``; `lifecycle`: in ``SegmentMetric/lifecycleStates``.
-    public private(set) var codes: [SegmentMetric: [UInt8]] = [:]
+    public internal(set) var codes: [SegmentMetric: [UInt8]] = [:]
     /// Metrics that could not be computed for anyone, with the reason (no churn scores yet, a
     /// lifetime model that did not fit): every condition on them is false.
-    public private(set) var unavailable: [SegmentMetric: String] = [:]
+    public internal(set) var unavailable: [SegmentMetric: String] = [:]
 
     public static let none: UInt8 = .max
+    /// What counts as a purchase for the RFM metrics.
+    let purchases: EventSelection
+    /// Every customer's RFM measures, when an RFM metric was computed (for refreshes).
+    var rfmMeasures: SegmentRFMMeasures?
 
     /// Days of one lifecycle period: states compare the 30 days ending on the evaluation day with
     /// the 30 before (rolling, so a month's first days do not make everyone dormant).
@@ -33,11 +37,13 @@ public struct SegmentMetricColumns: Sendable {
         purchases: EventSelection = .purchases
     ) {
         self.asOf = asOf
+        self.purchases = purchases
         customerCount = snapshot.customerCount
         let n = customerCount
         let rfmMetrics: Set<SegmentMetric> = [.recency, .frequency, .monetary, .rfm, .rScore, .fScore, .mScore]
         if !metrics.isDisjoint(with: rfmMetrics) {
             let report = RFMQuery(purchases: purchases, asOf: asOf).run(on: snapshot)
+            rfmMeasures = SegmentRFMMeasures(report: report, asOf: asOf, customerCount: n)
             func column<T>(_ metric: SegmentMetric, _ values: [T], _ read: (T) -> Double) {
                 guard metrics.contains(metric) else { return }
                 var out = [Double](repeating: .nan, count: n)
@@ -94,25 +100,28 @@ public struct SegmentMetricColumns: Sendable {
 
     /// Per customer: 0 new, 1 returning, 2 resurrecting, 3 dormant, ``none`` otherwise.
     static func lifecycle(_ snapshot: ActivitySnapshot, asOf: Int32) -> [UInt8] {
+        var out = [UInt8](repeating: none, count: snapshot.customerCount)
+        snapshot.scan(0..<snapshot.customerCount) { c, ev in out[c] = lifecycleCode(ev, asOf: asOf) }
+        return out
+    }
+
+    /// One customer's lifecycle code (see ``lifecycle(_:asOf:)``).
+    static func lifecycleCode(_ ev: CustomerEvents, asOf: Int32) -> UInt8 {
         let p = lifecyclePeriodDays
         let currentStart = asOf - p + 1, previousStart = asOf - 2 * p + 1
-        var out = [UInt8](repeating: none, count: snapshot.customerCount)
-        snapshot.scan(0..<snapshot.customerCount) { c, ev in
-            var before = false, previous = false, current = false
-            for i in 0..<ev.count {
-                let d = ev.days[i]
-                if d > asOf { break }
-                if d >= currentStart { current = true } else if d >= previousStart { previous = true } else { before = true }
-            }
-            switch (before, previous, current) {
-            case (false, false, true): out[c] = 0
-            case (_, true, true): out[c] = 1
-            case (true, false, true): out[c] = 2
-            case (_, true, false): out[c] = 3
-            default: break
-            }
+        var before = false, previous = false, current = false
+        for i in 0..<ev.count {
+            let d = ev.days[i]
+            if d > asOf { break }
+            if d >= currentStart { current = true } else if d >= previousStart { previous = true } else { before = true }
         }
-        return out
+        switch (before, previous, current) {
+        case (false, false, true): return 0
+        case (_, true, true): return 1
+        case (true, false, true): return 2
+        case (_, true, false): return 3
+        default: return none
+        }
     }
 
     /// The customers whose `metric` passes `predicate`.

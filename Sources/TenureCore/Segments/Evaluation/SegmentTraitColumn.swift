@@ -74,31 +74,51 @@ public struct SegmentTraitColumn: Sendable {
 
     /// The customers passing `predicate` on day `asOf`.
     public func members(_ predicate: SegmentPredicate, asOf: Int32) -> SegmentMembers {
-        // Each distinct value is tested once; customers then look their code up.
-        let levelPass = levels.map { predicate.holds(json: .string($0), asOf: asOf) }
-        let fixed: [Bool] = [Self.other, Self.number, Self.isFalse, Self.isTrue, Self.null, Self.missing].map { code in
-            switch code {
-            case Self.missing: predicate.holds(json: nil, asOf: asOf)
-            case Self.null: predicate.holds(json: .null, asOf: asOf)
-            case Self.isTrue: predicate.holds(json: .bool(true), asOf: asOf)
-            case Self.isFalse: predicate.holds(json: .bool(false), asOf: asOf)
-            case Self.other: predicate.holds(json: .array([]), asOf: asOf)
-            default: false
-            }
-        }
-        let numberTest: (Double) -> Bool
-        switch predicate {
-        case .exists: numberTest = { _ in true }
-        case .missing: numberTest = { _ in false }
-        default: numberTest = { predicate.holds(number: $0) }
-        }
+        let test = Verdicts(predicate, asOf: asOf, levels: levels)
         return codes.withUnsafeBufferPointer { codes in
-            SegmentMembers(customerCount: codes.count) { i in
-                let c = codes[i]
-                if c >= 0 { return levelPass[Int(c)] }
-                if c == Self.number { return numberTest(numbers[i]) }
-                return fixed[Int(c + 6)]
+            SegmentMembers(customerCount: codes.count) { i in test.holds(code: codes[i], number: numbers, at: i) }
+        }
+    }
+
+    /// The customers among `customers` passing `predicate`: bit `i` is `customers[i]`.
+    public func members(_ predicate: SegmentPredicate, asOf: Int32, of customers: [Int]) -> SegmentMembers {
+        let test = Verdicts(predicate, asOf: asOf, levels: levels)
+        return SegmentMembers(customerCount: customers.count) { i in
+            let c = customers[i]
+            return test.holds(code: c >= 0 && c < codes.count ? codes[c] : Self.missing, number: numbers, at: c)
+        }
+    }
+
+    /// A predicate's verdict on each distinct value, tested once per evaluation.
+    private struct Verdicts {
+        let levelPass: [Bool]
+        let fixed: [Bool]
+        let numberTest: (Double) -> Bool
+
+        init(_ predicate: SegmentPredicate, asOf: Int32, levels: [String]) {
+            fixed = [SegmentTraitColumn.other, SegmentTraitColumn.number, SegmentTraitColumn.isFalse, SegmentTraitColumn.isTrue,
+                     SegmentTraitColumn.null, SegmentTraitColumn.missing].map { code in
+                switch code {
+                case SegmentTraitColumn.missing: predicate.holds(json: nil, asOf: asOf)
+                case SegmentTraitColumn.null: predicate.holds(json: .null, asOf: asOf)
+                case SegmentTraitColumn.isTrue: predicate.holds(json: .bool(true), asOf: asOf)
+                case SegmentTraitColumn.isFalse: predicate.holds(json: .bool(false), asOf: asOf)
+                case SegmentTraitColumn.other: predicate.holds(json: .array([]), asOf: asOf)
+                default: false
+                }
             }
+            switch predicate {
+            case .exists: numberTest = { _ in true }
+            case .missing: numberTest = { _ in false }
+            default: numberTest = { predicate.holds(number: $0) }
+            }
+            levelPass = levels.map { predicate.holds(json: .string($0), asOf: asOf) }
+        }
+
+        func holds(code c: Int32, number numbers: [Double], at i: Int) -> Bool {
+            if c >= 0 { return levelPass[Int(c)] }
+            if c == SegmentTraitColumn.number { return numberTest(numbers[i]) }
+            return fixed[Int(c + 6)]
         }
     }
 }
