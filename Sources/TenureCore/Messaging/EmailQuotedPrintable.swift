@@ -1,0 +1,61 @@
+/// Quoted-printable (RFC 2045 §6.7) for UTF-8 bodies: line ends made CRLF, printable ASCII
+/// kept, everything else `=XX`, spaces and tabs before a line end encoded, and soft breaks
+/// (`=` at a line's end) so that no line is longer than 76 characters.
+public enum EmailQuotedPrintable {
+    /// The longest encoded line, its soft-break `=` included.
+    public static let lineLimit = 76
+
+    /// The body encoded, lines joined by CRLF (no CRLF after the last line).
+    public static func encode(_ text: String) -> String {
+        var lines: [String] = []
+        for line in hardLines(text) { lines.append(encodeLine(line)) }
+        return lines.joined(separator: "\r\n")
+    }
+
+    /// The text's lines, split at CRLF, a lone CR or a lone LF.
+    static func hardLines(_ text: String) -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        var line: [UInt8] = []
+        var previousCR = false
+        for byte in text.utf8 {
+            if byte == 10, previousCR {
+                previousCR = false
+                continue
+            }
+            previousCR = byte == 13
+            if byte == 10 || byte == 13 {
+                lines.append(line)
+                line = []
+            } else {
+                line.append(byte)
+            }
+        }
+        lines.append(line)
+        return lines
+    }
+
+    static func encodeLine(_ bytes: [UInt8]) -> String {
+        var out = ""
+        var column = 0
+        for (i, byte) in bytes.enumerated() {
+            let last = i == bytes.count - 1
+            let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 32 || byte == 9) && !last)
+                // A leading dot is encoded so that no line of the body is ever an SMTP end of data.
+                && !(column == 0 && byte == UInt8(ascii: "."))
+            let piece = literal ? String(UnicodeScalar(byte)) : "=" + EmailHeaderEncoding.hex(byte)
+            // Room for the piece and, unless it ends the line, a soft break after it.
+            if column + piece.utf8.count > lineLimit - (last ? 0 : 1) {
+                out += "=\r\n"
+                column = 0
+                if byte == UInt8(ascii: "."), literal {
+                    out += "=2E"
+                    column = 3
+                    continue
+                }
+            }
+            out += piece
+            column += piece.utf8.count
+        }
+        return out
+    }
+}
