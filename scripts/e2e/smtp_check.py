@@ -22,8 +22,9 @@ def main():
             parts.append(describe(part))
     else:
         parts.append(describe(message))
-    from_name, from_address = email.utils.parseaddr(str(message["From"]))
-    to_name, to_address = email.utils.parseaddr(str(message["To"]))
+    sender, recipient = message["From"].addresses[0], message["To"].addresses[0]
+    from_name, from_address = sender.display_name, sender.addr_spec
+    to_name, to_address = recipient.display_name, recipient.addr_spec
     date = email.utils.parsedate_to_datetime(message["Date"]) if message["Date"] else None
     head = raw.split(b"\r\n\r\n", 1)[0]
     result = {

@@ -141,14 +141,14 @@ final class SMTPConnection: Sendable {
             // With MAIL or RCPT refused a server should not have said 354; end the empty message.
             let end = try await exchange([refusal == nil ? Self.dataBlock(content) : Self.dataBlock("")])[0]
             if let refusal {
-                try await reset()
+                await reset()
                 return Self.result(refusal)
             }
             if end.code / 100 == 2 { return .accepted }
-            try await reset()
+            await reset()
             return Self.result(end)
         }
-        try await reset()
+        await reset()
         return Self.result(refusal ?? replies.last ?? SMTPReply(code: 451, lines: ["no reply"]))
     }
 
@@ -156,9 +156,13 @@ final class SMTPConnection: Sendable {
         reply.isTransient || reply.isPositive ? .transient(reply) : .permanent(reply)
     }
 
-    private func reset() async throws(SMTPError) {
-        let reply = try await exchange(["RSET"])[0]
-        guard reply.code == 250 else { throw .unexpectedReply(step: "RSET", reply: reply) }
+    /// RSET; a session that does not take it is closed (the pool then drops it), while the
+    /// transaction's result stands.
+    private func reset() async {
+        guard let reply = try? await exchange(["RSET"]).first, reply.code == 250 else {
+            try? await channel.close()
+            return
+        }
     }
 
     /// Ends the session politely (QUIT), then closes the connection.
