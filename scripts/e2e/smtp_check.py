@@ -55,7 +55,8 @@ def describe(part):
         "content_type": part.get_content_type(),
         "charset": part.get_content_charset(),
         "transfer_encoding": part.get("Content-Transfer-Encoding"),
-        "body": part.get_content(),
+        # As a reader shows it: line ends as "\n".
+        "body": part.get_content().replace("\r\n", "\n"),
     }
 
 

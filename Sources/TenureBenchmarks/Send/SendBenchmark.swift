@@ -37,7 +37,7 @@ public enum SendBenchmark {
         let sink = try LoopbackSinkProcess(script: "e2e/smtp_sink.py", arguments: [tenureFolder.path, "--index-only"])
         let from = try EmailAddress("news@shop.example", name: "Shop")
         let renderer = EmailPayloadRenderer(from: from, listUnsubscribe: ["https://shop.example/unsubscribe?u={user_id}", "mailto:unsubscribe@shop.example"])
-        let channel = try SMTPChannel(.init(host: "127.0.0.1", port: sink.port, startTLS: .never, connections: options.connections, timeout: .seconds(30)), renderer: renderer)
+        let channel = try SMTPChannel(.init(host: "127.0.0.1", port: sink.port, startTLS: .never, connections: options.connections), renderer: renderer)
         let messages = (0..<n).map { i in
             OutgoingMessage(idempotencyKey: "bench-\(i)", payload: payload(i))
         }

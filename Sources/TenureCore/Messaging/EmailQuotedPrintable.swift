@@ -39,9 +39,9 @@ public enum EmailQuotedPrintable {
         var column = 0
         for (i, byte) in bytes.enumerated() {
             let last = i == bytes.count - 1
-            let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 32 || byte == 9) && !last)
-                // A leading dot is encoded so that no line of the body is ever an SMTP end of data.
-                && !(column == 0 && byte == UInt8(ascii: "."))
+            let printable = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 32 || byte == 9) && !last)
+            // A leading dot is encoded so that no line of the body is ever an SMTP end of data.
+            let literal = printable && !(column == 0 && byte == UInt8(ascii: "."))
             let piece = literal ? String(UnicodeScalar(byte)) : "=" + EmailHeaderEncoding.hex(byte)
             // Room for the piece and, unless it ends the line, a soft break after it.
             if column + piece.utf8.count > lineLimit - (last ? 0 : 1) {
