@@ -129,6 +129,18 @@ struct SMTPChannelTests {
         #expect(Set(ids) == Set((0..<300).map { "<pool-\($0)@shop.example>" }))
     }
 
+    @Test("without PIPELINING offered, each command waits for its reply; refusals still map the same")
+    func withoutPipelining() async throws {
+        let sink = try SMTPSink(["--no-pipelining", "--index-only", "--reject-rcpt", "nobody"])
+        let channel = try Self.channel(sink, connections: 2)
+        let messages = (0..<20).map { Self.message("np-\($0)") } + [Self.message("np-x", email: "nobody@example.com")]
+        let outcomes = await channel.deliver(messages)
+        await channel.shutdown()
+        #expect(outcomes.prefix(20).allSatisfy { $0 == .delivered })
+        #expect(outcomes.last == .rejected("SMTP 550 5.1.1 No such user here"))
+        #expect(Set(sink.index().map { $0[0] }) == Set((0..<20).map { "<np-\($0)@shop.example>" }))
+    }
+
     @Test("AUTH: the right login delivers, a wrong one is retried with a message naming the credentials")
     func authentication() async throws {
         let sink = try SMTPSink(["--auth", "tenure:s3cret"])

@@ -16,6 +16,7 @@ Faults, to test the client's retries:
   --tls-cert C --tls-key K  offer STARTTLS with this certificate
   --require-starttls      refuse mail before STARTTLS
   --index-only            write index.txt only, no .eml files (for benchmarks)
+  --no-pipelining         do not advertise PIPELINING (the client must wait for each reply)
 
 Usage: smtp_sink.py FOLDER [--port N] [options]
 Prints "listening on PORT" when ready. Runs until killed.
@@ -41,6 +42,7 @@ def main():
     parser.add_argument("--tls-key")
     parser.add_argument("--require-starttls", action="store_true")
     parser.add_argument("--index-only", action="store_true")
+    parser.add_argument("--no-pipelining", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.folder, exist_ok=True)
     index = open(os.path.join(args.folder, "index.txt"), "a", buffering=1024 * 1024)
@@ -49,6 +51,8 @@ def main():
     class Handler:
         async def handle_EHLO(self, server, session, envelope, hostname, responses):
             session.host_name = hostname
+            if args.no_pipelining:
+                return responses
             return responses[:-1] + ["250-PIPELINING"] + responses[-1:]
 
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):

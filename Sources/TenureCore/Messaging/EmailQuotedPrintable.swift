@@ -35,27 +35,30 @@ public enum EmailQuotedPrintable {
     }
 
     static func encodeLine(_ bytes: [UInt8]) -> String {
-        var out = ""
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 8 + 4)
         var column = 0
         for (i, byte) in bytes.enumerated() {
             let last = i == bytes.count - 1
             let printable = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 32 || byte == 9) && !last)
             // A leading dot is encoded so that no line of the body is ever an SMTP end of data.
-            let literal = printable && !(column == 0 && byte == UInt8(ascii: "."))
-            let piece = literal ? String(UnicodeScalar(byte)) : "=" + EmailHeaderEncoding.hex(byte)
+            var literal = printable && !(column == 0 && byte == UInt8(ascii: "."))
+            let width = literal ? 1 : 3
             // Room for the piece and, unless it ends the line, a soft break after it.
-            if column + piece.utf8.count > lineLimit - (last ? 0 : 1) {
-                out += "=\r\n"
+            if column + width > lineLimit - (last ? 0 : 1) {
+                out += [UInt8(ascii: "="), 13, 10]
                 column = 0
-                if byte == UInt8(ascii: "."), literal {
-                    out += "=2E"
-                    column = 3
-                    continue
-                }
+                if byte == UInt8(ascii: ".") { literal = false }
             }
-            out += piece
-            column += piece.utf8.count
+            if literal {
+                out.append(byte)
+                column += 1
+            } else {
+                out += [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+                column += 3
+            }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
