@@ -173,6 +173,14 @@ final class SMTPConnection: Sendable {
 
     /// The content, dot-stuffed (a line starting with `.` gets another), ending in CRLF `.` CRLF.
     static func dataBlock(_ content: String) -> ByteBuffer {
+        // What EmailMessage renders needs no stuffing (CRLF only; quoted-printable encodes a
+        // leading dot): then the content is copied whole.
+        if !content.isEmpty, content.utf8.last == UInt8(ascii: "\n"), content.utf8.first != UInt8(ascii: "."), isCleanCRLF(content) {
+            var buffer = ByteBufferAllocator().buffer(capacity: content.utf8.count + 3)
+            buffer.writeString(content)
+            buffer.writeString(".\r\n")
+            return buffer
+        }
         var buffer = ByteBufferAllocator().buffer(capacity: content.utf8.count + content.utf8.count / 64 + 8)
         var lineStart = true
         var previous: UInt8 = 0
@@ -194,6 +202,18 @@ final class SMTPConnection: Sendable {
         }
         buffer.writeString(".\r\n")
         return buffer
+    }
+
+    /// Whether every CR is followed by LF, every LF preceded by CR, and no line starts with a dot.
+    static func isCleanCRLF(_ content: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in content.utf8 {
+            if byte == UInt8(ascii: "\n"), previous != UInt8(ascii: "\r") { return false }
+            if previous == UInt8(ascii: "\r"), byte != UInt8(ascii: "\n") { return false }
+            if previous == UInt8(ascii: "\n"), byte == UInt8(ascii: ".") { return false }
+            previous = byte
+        }
+        return true
     }
 
     /// Writes commands (each line gets CRLF) in one flush and waits for their replies, in order.
