@@ -41,6 +41,13 @@ public enum SendBenchmark {
         let messages = (0..<n).map { i in
             OutgoingMessage(idempotencyKey: "bench-\(i)", payload: payload(i))
         }
+        // Rendering alone (payload JSON to the MIME text), to tell it from the SMTP sessions' share.
+        let renderStarted = ContinuousClock.now
+        var renderedBytes = 0
+        for message in messages {
+            renderedBytes += (try? renderer.email(for: message, at: Date()).rendered().utf8.count) ?? 0
+        }
+        let renderSeconds = (ContinuousClock.now - renderStarted).milliseconds / 1000
         let (emailSeconds, emailDelivered) = await send(messages, through: channel, batch: options.batch)
         await channel.shutdown()
         sink.stop()
@@ -65,13 +72,16 @@ public enum SendBenchmark {
         let emailRate = Double(n) / emailSeconds, peerRate = Double(n) / peerSeconds
         print(String(format: "email: %@ messages through SMTPChannel (%d sessions, pipelined) to aiosmtpd in %.2f s: %.0f messages/s; %d duplicates, %d missing (counted by the sink)",
                      ProgressLine.grouped(n), options.connections, emailSeconds, emailRate, emailDuplicates, emailMissing))
+        print(String(format: "  rendering alone (payload to MIME text, one core): %.2f s for %@ messages of %d bytes on average (%.0f messages/s)",
+                     renderSeconds, ProgressLine.grouped(n), renderedBytes / max(1, n), Double(n) / renderSeconds))
         print(String(format: "  peer bound: smtplib (%d sessions) to the same aiosmtpd: %.2f s, %.0f messages/s; %d duplicates, %d missing",
                      options.connections, peerSeconds, peerRate, peerDuplicates, peerMissing))
         record.add(
             "send.email", command: command, loadAverageBefore: load,
             figures: [
                 "messages": Double(n), "seconds": emailSeconds, "messages_per_second": emailRate, "duplicates": Double(emailDuplicates),
-                "missing": Double(emailMissing), "connections": Double(options.connections),
+                "missing": Double(emailMissing), "connections": Double(options.connections), "render_only_seconds": renderSeconds,
+                "message_bytes": Double(renderedBytes / max(1, n)),
             ],
             peer: .init(name: "aiosmtpd taking Python smtplib (load before: \(peerLoad.map { String(format: "%.1f", $0) } ?? "?"))", figures: [
                 "messages": Double(n), "seconds": peerSeconds, "messages_per_second": peerRate, "duplicates": Double(peerDuplicates), "missing": Double(peerMissing),
