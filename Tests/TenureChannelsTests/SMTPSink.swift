@@ -36,6 +36,11 @@ final class SMTPSink: Sendable {
         process.arguments = ["python3", Self.scripts.appendingPathComponent("smtp_sink.py").path, folder.path, "--port", "0"] + options
         let out = Pipe()
         process.standardOutput = out
+        // aiosmtpd's warnings and tracebacks (expected ones too: a refused certificate) go to a
+        // file, not into the test log.
+        let log = folder.appendingPathComponent("sink.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
         // One line, "listening on PORT".
         var line = Data()
@@ -47,7 +52,8 @@ final class SMTPSink: Sendable {
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let port = Int(text.replacingOccurrences(of: "listening on ", with: "")) else {
             process.terminate()
-            throw SinkError("the SMTP sink did not start: \(text)")
+            let errors = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            throw SinkError("the SMTP sink did not start: \(text) \(errors.suffix(2_000))")
         }
         self.port = port
     }
