@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks, each beside its named peer in the same run (figures go to BENCHMARKS.md).",
         subcommands: [
-            BenchAllCommand.self, BenchIngestCommand.self, BenchAnalyticsCommand.self, BenchPredictCommand.self, BenchDashboardCommand.self, BenchSearchCommand.self, BenchSegmentsCommand.self, BenchJourneysCommand.self,
+            BenchAllCommand.self, BenchIngestCommand.self, BenchAnalyticsCommand.self, BenchPredictCommand.self, BenchDashboardCommand.self, BenchSearchCommand.self, BenchSegmentsCommand.self, BenchJourneysCommand.self, BenchSendCommand.self,
         ])
 }
 

@@ -19,6 +19,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Post journeys' messages for the `webhook` channel to this URL (its HMAC secret from TENURE_WEBHOOK_SECRET, if set).")
     var webhook: String?
     @Option(help: "Messages per webhook request (1: one request per message; more: {\"messages\": [...]} batches).") var webhookBatch = 1
+    @Option(help: "Send journeys' messages for the `email` channel through this SMTP server (with --email-from).") var smtpHost: String?
+    @Option(help: "The SMTP server's port (587: submission; 25: relay).") var smtpPort = 587
+    @Option(help: "STARTTLS: required (refuse to send in clear), optional (when offered) or never.") var smtpStarttls = "required"
+    @Option(help: "The SMTP login (AUTH PLAIN or LOGIN), its password from TENURE_SMTP_PASSWORD.") var smtpUser: String?
+    @Option(help: "SMTP sessions kept open at once, each reused for many messages.") var smtpConnections = 4
+    @Option(help: "The sender of emails, as address or \"Name <address>\"; its domain names the Message-IDs.") var emailFrom: String?
+    @Option(help: "A List-Unsubscribe URL for every email (https: or mailto:; {user_id} and {message_id} are filled in). Repeatable.")
+    var emailUnsubscribe: [String] = []
     @Option(help: "The share of customers in the global control group, who receive no campaign (0 to 0.5).") var globalControl = 0.0
     @Flag(help: "Run no journeys and send nothing.") var noJourneys = false
     @Option(
@@ -40,6 +48,15 @@ struct ServeCommand: AsyncParsableCommand {
             guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
                 throw ValidationError("--public-url must be an http or https URL, not \(publicURL)")
             }
+        }
+        if smtpHost != nil {
+            guard emailFrom != nil else { throw ValidationError("--smtp-host needs --email-from, the address emails are sent from") }
+            guard SMTPChannel.Configuration.StartTLS(rawValue: smtpStarttls) != nil else {
+                throw ValidationError("--smtp-starttls must be required, optional or never, not \(smtpStarttls)")
+            }
+            guard (1...65535).contains(smtpPort) else { throw ValidationError("--smtp-port must be 1 to 65535") }
+            guard (1...1000).contains(smtpConnections) else { throw ValidationError("--smtp-connections must be 1 to 1000") }
+            _ = try emailSender()
         }
         if let webhook {
             guard let url = URL(string: webhook), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
@@ -70,6 +87,20 @@ struct ServeCommand: AsyncParsableCommand {
         return MessagePolicy(caps: parsed, quietHours: quiet, defaultTimeZone: zone)
     }
 
+    /// `--email-from` as a mailbox: `address` or `Name <address>`.
+    func emailSender() throws -> EmailAddress {
+        let text = (emailFrom ?? "").trimmingCharacters(in: .whitespaces)
+        do {
+            if let open = text.lastIndex(of: "<"), text.hasSuffix(">") {
+                let name = text[..<open].trimmingCharacters(in: CharacterSet(charactersIn: " \""))
+                return try EmailAddress(String(text[text.index(after: open)..<text.index(before: text.endIndex)]), name: name, field: "--email-from")
+            }
+            return try EmailAddress(text, field: "--email-from")
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() async throws {
         let logger = Logger(label: "tenure")
         let store = try database.open()
@@ -81,6 +112,13 @@ struct ServeCommand: AsyncParsableCommand {
         let secret = ProcessInfo.processInfo.environment["TENURE_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         if let webhook {
             configuration.channels["webhook"] = WebhookChannel(.init(url: webhook, secret: secret, batchSize: webhookBatch))
+        }
+        if let smtpHost {
+            let env = ProcessInfo.processInfo.environment
+            let smtp = SMTPChannel.Configuration(
+                host: smtpHost, port: smtpPort, startTLS: SMTPChannel.Configuration.StartTLS(rawValue: smtpStarttls) ?? .required,
+                username: smtpUser, password: env["TENURE_SMTP_PASSWORD"], connections: smtpConnections)
+            configuration.channels["email"] = try SMTPChannel(smtp, renderer: EmailPayloadRenderer(from: try emailSender(), listUnsubscribe: emailUnsubscribe))
         }
         configuration.webhookSteps = WebhookChannel(.init(url: "", secret: secret))
         let policy = try policy()
