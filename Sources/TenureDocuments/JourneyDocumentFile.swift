@@ -67,7 +67,7 @@ public enum JourneyDocumentFile {
 
     /// The order keys are written in, for a document a person reads.
     public static let keyOrder = [
-        "format_version", "name", "description", "group", "trigger", "entry", "holdout", "goal", "steps",
+        "format_version", "name", "description", "group", "trigger", "entry", "holdout", "goal", "target", "top", "by", "steps",
         "id", "event", "where", "within_days", "days", "hours", "minutes", "seconds", "until", "then", "else", "timeout", "if",
         "channel", "template", "topic", "transactional", "share", "next",
     ]

@@ -33,7 +33,7 @@ extension JourneyDefinition {
     /// segments its trigger and branches may name.
     public init(json: JSONValue, knownSegments: Set<String>? = nil) throws(JourneyDefinitionError) {
         let root = try JourneyDocumentObject(json, at: "", what: "a journey document (a JSON object)")
-        try root.allowOnly(["format_version", "name", "description", "group", "trigger", "entry", "holdout", "goal", "steps"])
+        try root.allowOnly(["format_version", "name", "description", "group", "trigger", "entry", "holdout", "goal", "steps", "target"])
         if root.has("format_version") {
             let version = try root.integer("format_version", in: 1...1_000_000)
             guard version <= Self.formatVersion else {
@@ -66,9 +66,19 @@ extension JourneyDefinition {
         for (i, item) in items.enumerated() {
             steps.append(try Self.step(item, index: i, knownSegments: knownSegments))
         }
+        var target: JourneyTarget?
+        if root.has("target") {
+            let t = try JourneyDocumentObject(root.members["target"], at: "target", what: #"a target such as {"top": 1000, "by": "uplift"}"#)
+            try t.allowOnly(["top", "by"])
+            let by = try t.optionalString("by") ?? JourneyTarget.Ranking.uplift.rawValue
+            guard let ranking = JourneyTarget.Ranking(rawValue: by) else {
+                throw JourneyDefinitionError(at: "target.by", #"must be "uplift" or "risk", not "\#(by)""#)
+            }
+            target = JourneyTarget(top: try t.integer("top", in: 1...10_000_000), by: ranking)
+        }
         self.init(
             name: try root.string("name"), description: try root.optionalString("description") ?? "", group: try root.optionalString("group"),
-            trigger: trigger, entry: entry, holdout: try root.optionalNumber("holdout") ?? 0.1, goal: goal, steps: steps)
+            trigger: trigger, entry: entry, holdout: try root.optionalNumber("holdout") ?? 0.1, goal: goal, steps: steps, target: target)
         try validate()
     }
 
@@ -269,6 +279,7 @@ extension JourneyDefinition {
             if !goal.filter.isEmpty { g["where"] = Self.filterText(goal.filter) }
             root["goal"] = .object(g)
         }
+        if let target { root["target"] = ["top": .number(Double(target.top)), "by": .string(target.by.rawValue)] }
         return .object(root)
     }
 

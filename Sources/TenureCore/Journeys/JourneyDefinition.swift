@@ -23,11 +23,14 @@ public struct JourneyDefinition: Sendable, Hashable {
     public var holdout: Double
     public var goal: JourneyGoal?
     public var steps: [JourneyStep]
+    /// Only the top customers of a ranking may enter (nil: everyone the trigger picks).
+    public var target: JourneyTarget?
 
     public init(
         name: String, description: String = "", group: String? = nil, trigger: JourneyTrigger, entry: JourneyEntryRule = .onceEver,
-        holdout: Double = 0.1, goal: JourneyGoal? = nil, steps: [JourneyStep]
+        holdout: Double = 0.1, goal: JourneyGoal? = nil, steps: [JourneyStep], target: JourneyTarget? = nil
     ) {
+        self.target = target
         self.name = name
         self.description = description
         self.group = group

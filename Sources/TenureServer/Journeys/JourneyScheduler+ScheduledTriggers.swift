@@ -71,7 +71,8 @@ extension JourneyScheduler {
                     }
                     fresh.append(ScheduledEnrolmentCandidate(customerId: customerId, key: f.key, trigger: .object(trigger)))
                 }
-                let part = try await store.enrolScheduled(journey: journey, candidates: fresh, at: now, globalControlShare: configuration.globalControlShare)
+                let part = try await store.enrolScheduled(
+                    journey: journey, candidates: fresh, at: now, globalControlShare: configuration.globalControlShare, target: targetSets[journey.id])
                 pass.entered += part.entered
                 pass.refused += part.refused
                 pass.already += part.already

@@ -60,6 +60,10 @@ public actor JourneyScheduler: Service {
     let clock: any WallClock
     let logger: Logger
     private var conditions: ConditionCache?
+    /// The targeted journeys' allowed customers (see ``targets(for:at:)``).
+    var targetCache: TargetCache?
+    /// This pass's allowed customers per targeted journey, for the scheduled triggers too.
+    var targetSets: [Int64: Set<Int64>] = [:]
     /// What the scheduled triggers were last evaluated on, and when (the scheduler's clock).
     var scheduledEvaluation: (key: ScheduledEvaluationKey, at: Date)?
     /// The churn risk of the latest scoring seen and of the one before (for crossings).
@@ -93,9 +97,11 @@ public actor JourneyScheduler: Service {
         var pass = Pass()
         let journeys = try await store.journeys(includingArchived: false)
         guard !journeys.isEmpty else { return pass }
+        targetSets = try await targets(for: journeys, at: clock.now())
         repeat {
             let events = try await store.processEvents(
-                journeys: journeys, limit: configuration.eventBatch, at: clock.now(), globalControlShare: configuration.globalControlShare)
+                journeys: journeys, limit: configuration.eventBatch, at: clock.now(), globalControlShare: configuration.globalControlShare,
+                targets: targetSets)
             pass.events.events += events.events
             pass.events.refused += events.refused
             pass.events.converted += events.converted

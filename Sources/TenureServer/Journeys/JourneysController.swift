@@ -55,6 +55,15 @@ public struct JourneysController: Sendable {
         var messages: [String: Int]
         var withheld: Int
         var uplift: JourneyReport
+        var upliftModel: UpliftModelSummary
+    }
+
+    /// The journey's own uplift model (``JourneyUpliftModel``): how well its ranking separates
+    /// who the journey changes, as the Qini coefficient of its cross-fitted scores.
+    struct UpliftModelSummary: Encodable {
+        var entries: Int
+        var qiniCoefficient: Double?
+        var unavailable: String?
     }
 
     struct InvalidJourney: Encodable {
@@ -190,8 +199,21 @@ public struct JourneysController: Sendable {
                 let a = counts.arms[arm] ?? .init()
                 arms[name] = Report.Arm(entered: a.entered, active: a.active, converted: a.converted, goalWindowClosed: a.decided)
             }
+            let snapshot = try await cache.current()
+            let model: UpliftModelSummary
+            if let m = JourneyUpliftModel(entries: try await store.journeyEntries(id: j.id, at: now), snapshot: snapshot) {
+                switch Result(catching: { () throws(UpliftModelError) in try m.qiniCoefficient() }) {
+                case .success(let q): model = UpliftModelSummary(entries: m.treated.count, qiniCoefficient: q, unavailable: q == nil ? "nobody converted" : nil)
+                case .failure(let e): model = UpliftModelSummary(entries: m.treated.count, qiniCoefficient: nil, unavailable: e.description)
+                }
+            } else {
+                model = UpliftModelSummary(
+                    entries: 0, qiniCoefficient: nil,
+                    unavailable: "each arm needs \(JourneyTarget.minimumArmEntries) entries whose goal window has closed")
+            }
             return try AdminController.encode(Report(
-                journey: Self.summary(j, document: false), arms: arms, steps: counts.steps, messages: counts.messages, withheld: counts.withheld, uplift: uplift))
+                journey: Self.summary(j, document: false), arms: arms, steps: counts.steps, messages: counts.messages, withheld: counts.withheld, uplift: uplift,
+                upliftModel: model))
         }
     }
 

@@ -175,6 +175,11 @@ public protocol JourneyStore: Sendable {
     /// per triggering event, under the entry rule and the group's exclusion, held out by
     /// ``JourneyHoldout``), records goal conversions, and wakes waits for an event.
     func processEvents(journeys: [SavedJourney], limit: Int, at time: Date, globalControlShare: Double) async throws -> JourneyEventPass
+    /// The same, with the customers (store ids) each targeted journey (``JourneyTarget``) may
+    /// take in; a targeted journey missing from `targets` takes nobody.
+    func processEvents(
+        journeys: [SavedJourney], limit: Int, at time: Date, globalControlShare: Double, targets: [Int64: Set<Int64>]
+    ) async throws -> JourneyEventPass
 
     /// Enrols the customers a scheduled trigger (inactivity, a date, replenishment, a churn-risk
     /// crossing) fires for, under the same entry rule, group exclusion, holdout and global
@@ -183,6 +188,10 @@ public protocol JourneyStore: Sendable {
     /// again (a second pass, a restart between evaluation and commit) enrols no one twice.
     /// Commits in transactions of at most ``ScheduledEnrolmentCandidate/transactionSize``.
     func enrolScheduled(journey: SavedJourney, candidates: [ScheduledEnrolmentCandidate], at time: Date, globalControlShare: Double) async throws -> JourneyScheduledPass
+    /// The same, with the customers a targeted journey may take in (nil: none, when targeted).
+    func enrolScheduled(
+        journey: SavedJourney, candidates: [ScheduledEnrolmentCandidate], at time: Date, globalControlShare: Double, target: Set<Int64>?
+    ) async throws -> JourneyScheduledPass
 
     /// Active enrolments of active journeys due at `time`, earliest first.
     func dueEnrolments(at time: Date, limit: Int) async throws -> [JourneyEnrolment]
@@ -263,4 +272,16 @@ public struct JourneyScheduledPass: Sendable, Hashable {
     public var already = 0
 
     public init() {}
+}
+
+extension JourneyStore {
+    public func processEvents(journeys: [SavedJourney], limit: Int, at time: Date, globalControlShare: Double) async throws -> JourneyEventPass {
+        try await processEvents(journeys: journeys, limit: limit, at: time, globalControlShare: globalControlShare, targets: [:])
+    }
+
+    public func enrolScheduled(
+        journey: SavedJourney, candidates: [ScheduledEnrolmentCandidate], at time: Date, globalControlShare: Double
+    ) async throws -> JourneyScheduledPass {
+        try await enrolScheduled(journey: journey, candidates: candidates, at: time, globalControlShare: globalControlShare, target: nil)
+    }
 }

@@ -95,7 +95,9 @@ extension SQLiteStore: JourneyStore {
 
     // MARK: Events: entries, conversions, woken waits
 
-    public func processEvents(journeys: [SavedJourney], limit: Int, at time: Date, globalControlShare: Double) async throws -> JourneyEventPass {
+    public func processEvents(
+        journeys: [SavedJourney], limit: Int, at time: Date, globalControlShare: Double, targets: [Int64: Set<Int64>]
+    ) async throws -> JourneyEventPass {
         let active = journeys.filter { $0.status == .active }
         return try await writer.write { db in
             var pass = JourneyEventPass()
@@ -123,7 +125,7 @@ extension SQLiteStore: JourneyStore {
                     let entry = SQLiteJourneyEntry(
                         customer: event.customer, userId: userId, triggerMessage: event.messageId, triggerSequence: event.sequence,
                         trigger: ["event": .string(event.name), "properties": .object(event.properties), "message_id": .string(event.messageId)])
-                    if try Self.enter(db, journey: journey, entry, at: nowMs, globalControlShare: globalControlShare) {
+                    if try Self.enter(db, journey: journey, entry, at: nowMs, globalControlShare: globalControlShare, target: targets[journey.id]) {
                         pass.entered[journey.id, default: 0] += 1
                     } else {
                         pass.refused += 1
@@ -172,11 +174,15 @@ extension SQLiteStore: JourneyStore {
         }
     }
 
-    /// Enrols the customer unless the entry rule or the group forbids it (or the trigger message
-    /// already enrolled them); false when refused. Shared by event and scheduled triggers.
-    static func enter(_ db: Database, journey: SavedJourney, _ entry: SQLiteJourneyEntry, at nowMs: Int64, globalControlShare: Double) throws -> Bool {
+    /// Enrols the customer unless the entry rule, the group or the journey's target forbids it
+    /// (or the trigger message already enrolled them); false when refused. Shared by event and
+    /// scheduled triggers. A targeted journey takes only customers in `target` (nil: none).
+    static func enter(
+        _ db: Database, journey: SavedJourney, _ entry: SQLiteJourneyEntry, at nowMs: Int64, globalControlShare: Double, target: Set<Int64>? = nil
+    ) throws -> Bool {
         let userId = entry.userId
         let definition = journey.definition
+        if definition.target != nil, target?.contains(entry.customer) != true { return false }
         var previous: [Double] = []
         var active = false
         for row in try Row.fetchAll(
@@ -225,7 +231,7 @@ extension SQLiteStore: JourneyStore {
                     FROM journey_enrolment e JOIN journey j ON j.id = e.journey_id JOIN customer c ON c.id = e.customer_id
                     WHERE e.state = 'active' AND e.wake_at <= ? AND j.status = 'active'
                     ORDER BY e.wake_at, e.id LIMIT ?
-                    """, arguments: [time.storeMillis, limit]
+                    """, arguments: [time.storeMillisElapsed, limit]
             ).map { row in
                 JourneyEnrolment(
                     id: row[0], journeyId: row[1], version: row[2], customerId: row[3], userId: row[4] ?? "", enteredAt: Date(storeMillis: row[5]),

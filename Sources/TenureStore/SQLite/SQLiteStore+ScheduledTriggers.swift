@@ -7,7 +7,9 @@ import TenureCore
 /// customer as the enrolment's `trigger_message`, so `UNIQUE(journey_id, trigger_message)` makes
 /// each customer's entry per key exactly-once.
 extension SQLiteStore {
-    public func enrolScheduled(journey: SavedJourney, candidates: [ScheduledEnrolmentCandidate], at time: Date, globalControlShare: Double) async throws -> JourneyScheduledPass {
+    public func enrolScheduled(
+        journey: SavedJourney, candidates: [ScheduledEnrolmentCandidate], at time: Date, globalControlShare: Double, target: Set<Int64>?
+    ) async throws -> JourneyScheduledPass {
         var pass = JourneyScheduledPass()
         let nowMs = time.storeMillis
         for start in stride(from: 0, to: candidates.count, by: ScheduledEnrolmentCandidate.transactionSize) {
@@ -35,7 +37,7 @@ extension SQLiteStore {
                     }
                     let entry = SQLiteJourneyEntry(
                         customer: candidate.customerId, userId: userId, triggerMessage: message, triggerSequence: sequence, trigger: candidate.trigger)
-                    if try Self.enter(db, journey: journey, entry, at: nowMs, globalControlShare: globalControlShare) {
+                    if try Self.enter(db, journey: journey, entry, at: nowMs, globalControlShare: globalControlShare, target: target) {
                         part.entered += 1
                     } else {
                         part.refused += 1
