@@ -69,7 +69,7 @@ public enum JourneyDocumentFile {
     public static let keyOrder = [
         "format_version", "name", "description", "group", "trigger", "entry", "holdout", "goal", "target", "top", "by", "steps",
         "id", "event", "where", "within_days", "days", "hours", "minutes", "seconds", "until", "then", "else", "timeout", "if",
-        "channel", "template", "topic", "transactional", "share", "next",
+        "channel", "template", "topic", "transactional", "priority", "when_capped", "share", "next",
     ]
 
     /// The document in a format: JSON (keys sorted, pretty) or YAML (keys in document order).

@@ -86,3 +86,35 @@ struct OutboxPolicyTests {
         #expect(try await rig.store.outboxCounts() == ["sent": 2, "suppressed": 2])
     }
 }
+
+/// A journey's send steps say how they compete for a capped slot.
+@Suite("Outbox: priorities and drops set by journey steps")
+struct OutboxStepPolicyTests {
+    @Test("under a cap of one a day, the step with the higher priority goes, a step that may not wait is dropped, the other waits")
+    func stepPriorities() async throws {
+        let rig = try JourneySchedulerTests.Rig()
+        let dispatcher = OutboxDispatcher(
+            configuration: .init(policy: MessagePolicy(caps: [try FrequencyCap(parsing: "1/1d")], quietHours: nil)), store: rig.store,
+            channels: ["webhook": rig.channel], webhookSteps: rig.channel, clock: rig.clock, logger: Logger(label: "test"))
+        let json = #"""
+            {"name": "Competing", "holdout": 0, "trigger": {"event": "Go"},
+             "steps": [{"id": "news", "send": {"channel": "webhook", "template": "news", "when_capped": "drop"}},
+                       {"id": "tips", "send": {"channel": "webhook", "template": "tips"}},
+                       {"id": "offer", "send": {"channel": "webhook", "template": "offer", "priority": 10}}]}
+            """#
+        let definition = try JourneyDefinition(jsonData: Data(json.utf8))
+        #expect(try JourneyDefinition(json: definition.json) == definition)
+        #expect(throws: JourneyDefinitionError.self) { try JourneyDefinition(jsonData: Data(json.replacingOccurrences(of: #""priority": 10"#, with: #""priority": 101"#).utf8)) }
+        #expect(throws: JourneyDefinitionError.self) { try JourneyDefinition(jsonData: Data(json.replacingOccurrences(of: #""drop""#, with: #""later""#).utf8)) }
+        _ = try await rig.store.saveJourney(definition, by: "test")
+        try await rig.track("ana", "Go")
+        try await rig.scheduler.runOnce()
+        try await dispatcher.dispatchOnce()
+        #expect(rig.received() == ["ana": ["offer"]])
+        #expect(try await rig.store.outboxCounts() == ["sent": 1, "dropped": 1, "pending": 1])
+        rig.clock.advance(by: 86_400)
+        try await dispatcher.dispatchOnce()
+        #expect(rig.received() == ["ana": ["offer", "tips"]])
+        #expect(try await rig.store.outboxCounts() == ["sent": 2, "dropped": 1])
+    }
+}

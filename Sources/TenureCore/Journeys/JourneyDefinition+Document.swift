@@ -241,10 +241,16 @@ extension JourneyDefinition {
             action = .split(paths)
         case "send":
             let s = try JourneyDocumentObject(o.members[kind], at: at, what: #"a message such as {"channel": "webhook", "template": "welcome"}"#)
-            try s.allowOnly(["channel", "template", "topic", "transactional"])
+            try s.allowOnly(["channel", "template", "topic", "transactional", "priority", "when_capped"])
+            var deferWhenCapped = true
+            if let capped = try s.optionalString("when_capped") {
+                guard capped == "defer" || capped == "drop" else { throw JourneyDefinitionError(at: s.sub("when_capped"), #"must be "defer" or "drop""#) }
+                deferWhenCapped = capped == "defer"
+            }
             action = .send(JourneySend(
                 channel: try s.string("channel"), template: try s.string("template"), topic: try s.optionalString("topic") ?? "marketing",
-                transactional: s.has("transactional") ? try s.bool("transactional") : false))
+                transactional: s.has("transactional") ? try s.bool("transactional") : false,
+                priority: s.has("priority") ? try s.integer("priority", in: 0...100) : 0, deferWhenCapped: deferWhenCapped))
         case "update_traits":
             guard case .object(let traits) = o.members[kind] else { throw JourneyDefinitionError(at: at, #"must be an object of traits such as {"winback_offered": true}"#) }
             action = .updateTraits(traits)
@@ -337,7 +343,10 @@ extension JourneyDefinition {
         case .split(let paths):
             o["split"] = .array(paths.map { ["share": .number($0.share), "next": .string($0.next)] })
         case .send(let s):
-            o["send"] = ["channel": .string(s.channel), "template": .string(s.template), "topic": .string(s.topic), "transactional": .bool(s.transactional)]
+            var send: [String: JSONValue] = ["channel": .string(s.channel), "template": .string(s.template), "topic": .string(s.topic), "transactional": .bool(s.transactional)]
+            if s.priority != 0 { send["priority"] = .number(Double(s.priority)) }
+            if !s.deferWhenCapped { send["when_capped"] = "drop" }
+            o["send"] = .object(send)
         case .updateTraits(let traits):
             o["update_traits"] = .object(traits)
         case .webhook(let url):

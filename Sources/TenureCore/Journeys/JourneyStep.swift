@@ -84,12 +84,21 @@ public struct JourneySend: Sendable, Hashable {
     /// A receipt or a service message: never blocked by marketing caps, but never sent to a
     /// customer who opted out of the channel either.
     public var transactional: Bool
+    /// When frequency caps leave room for fewer messages than compete, higher goes first (a
+    /// win-back at 10 beats a newsletter at 0), 0 ... 100.
+    public var priority: Int
+    /// Whether a capped message waits for the cap to free (true, the default) or is dropped.
+    public var deferWhenCapped: Bool
 
-    public init(channel: String, template: String, topic: String = "marketing", transactional: Bool = false) {
+    public init(
+        channel: String, template: String, topic: String = "marketing", transactional: Bool = false, priority: Int = 0, deferWhenCapped: Bool = true
+    ) {
         self.channel = channel
         self.template = template
         self.topic = topic
         self.transactional = transactional
+        self.priority = priority
+        self.deferWhenCapped = deferWhenCapped
     }
 }
 

@@ -18,7 +18,7 @@ extension JourneyPlaybook {
                   - id: code
                     promo_code: {generate: {prefix: "WB-", length: 8}, expires_days: 30, offer: "20% off your next order"}
                   - id: offer
-                    send: {channel: webhook, template: win-back-offer, topic: offers}
+                    send: {channel: webhook, template: win-back-offer, topic: offers, priority: 10}
                   - id: five days
                     wait: {days: 5, until: "10:00"}
                   - id: ordered?
@@ -45,7 +45,7 @@ extension JourneyPlaybook {
                   - id: code
                     promo_code: {generate: {prefix: "COMEBACK-", length: 8}, expires_days: 21, offer: "15% off your next order"}
                   - id: offer
-                    send: {channel: webhook, template: win-back-offer, topic: offers}
+                    send: {channel: webhook, template: win-back-offer, topic: offers, priority: 10}
                   - id: a week
                     wait: {days: 7, until: "11:00"}
                   - id: ordered?
@@ -74,7 +74,7 @@ extension JourneyPlaybook {
                   - id: code
                     promo_code: {generate: {prefix: "RETURN-", length: 8}, expires_days: 30, offer: "Your first month back at half price"}
                   - id: offer
-                    send: {channel: webhook, template: win-back-offer, topic: offers}
+                    send: {channel: webhook, template: win-back-offer, topic: offers, priority: 10}
                   - id: done
                     exit: true
                 """,
@@ -99,7 +99,7 @@ extension JourneyPlaybook {
                       then: done
                       else: gift
                   - id: gift
-                    send: {channel: webhook, template: comeback-gift, topic: offers}
+                    send: {channel: webhook, template: comeback-gift, topic: offers, when_capped: drop}
                   - id: done
                     exit: true
                 """,

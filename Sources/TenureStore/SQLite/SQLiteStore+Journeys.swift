@@ -298,7 +298,8 @@ extension SQLiteStore: JourneyStore {
                             topic: send.topic, transactional: send.transactional)
                         try Self.enqueue(
                             db, key: key, channel: send.channel, url: nil, customer: e.customerId, journey: e.journeyId, enrolment: e.id, step: stepId,
-                            topic: send.topic, transactional: send.transactional, payload: payload, at: nowMs, suppressed: refusal)
+                            topic: send.topic, transactional: send.transactional, payload: payload, at: nowMs, suppressed: refusal,
+                            priority: send.priority, mayDefer: send.deferWhenCapped)
                     case .webhook(_, _, let url):
                         let payload = JourneyMessagePayload.make(
                             key: key, journey: commit.journey.name, version: e.version, step: stepId, send: nil, userId: e.userId, traits: e.traits,
@@ -325,17 +326,17 @@ extension SQLiteStore: JourneyStore {
 
     static func enqueue(
         _ db: Database, key: String, channel: String, url: String?, customer: Int64, journey: Int64, enrolment: Int64, step: String, topic: String,
-        transactional: Bool, payload: JSONValue, at nowMs: Int64, suppressed: String?
+        transactional: Bool, payload: JSONValue, at nowMs: Int64, suppressed: String?, priority: Int = 0, mayDefer: Bool = true
     ) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO outbox (idempotency_key, channel, url, customer_id, journey_id, enrolment_id, step, topic, transactional, payload, state,
-                  created_at, due_at, last_error, done_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idempotency_key) DO NOTHING
+                  created_at, due_at, last_error, done_at, priority, may_defer)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idempotency_key) DO NOTHING
                 """
         ).execute(arguments: [
             key, channel, url, customer, journey, enrolment, step, topic, transactional, JSONWriter.string(payload),
-            suppressed == nil ? "pending" : "suppressed", nowMs, nowMs, suppressed, suppressed == nil ? nil : nowMs,
+            suppressed == nil ? "pending" : "suppressed", nowMs, nowMs, suppressed, suppressed == nil ? nil : nowMs, priority, mayDefer,
         ])
     }
 
