@@ -2,6 +2,7 @@
 import os
 
 from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 
 
@@ -21,3 +22,12 @@ def start(window="1280,1000"):
 def console_errors(driver):
     """The SEVERE messages the browser console logged since the last call."""
     return [entry.get("message") for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
+
+
+def alert_open(driver):
+    """Whether a JavaScript alert is showing (a page that ran injected script would show one)."""
+    try:
+        driver.switch_to.alert
+        return True
+    except NoAlertPresentException:
+        return False

@@ -19,7 +19,7 @@ import urllib.parse
 import urllib.request
 
 import headless_chromium
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 
 base, admin_key, out_dir = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
@@ -109,11 +109,7 @@ def shot(name, whole=False):
 
 
 def no_alert(where):
-    try:
-        driver.switch_to.alert
-        check(False, f"an alert ran on {where}")
-    except NoAlertPresentException:
-        pass
+    check(not headless_chromium.alert_open(driver), f"an alert ran on {where}")
 
 
 def console_errors(page):

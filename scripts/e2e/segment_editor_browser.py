@@ -18,7 +18,7 @@ import urllib.request
 
 import headless_chromium
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -72,11 +72,7 @@ def visible(css):
 
 
 def no_alert(where):
-    try:
-        driver.switch_to.alert
-        check(False, f"an alert ran on {where}")
-    except NoAlertPresentException:
-        pass
+    check(not headless_chromium.alert_open(driver), f"an alert ran on {where}")
 
 
 def type_expression(text):
