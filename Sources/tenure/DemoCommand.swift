@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TenureCore
+import TenureDocuments
 import TenureServer
 import TenureStore
 
@@ -58,6 +59,7 @@ struct DemoCommand: AsyncParsableCommand {
         campaignLogger.logLevel = .warning  // the scheduler's and segments' progress would drown the summary
         let campaign = try await DemoCampaign(store: store, simulator: simulator, logger: campaignLogger).run()
         print(campaign.lines.joined(separator: "\n"))
+        try await Self.installPlaybooks(store)
         guard !noServe else { return }
         try await runServer(
             configuration: ServerConfiguration(host: host, port: port), store: store, logger: Logger(label: "tenure"),
@@ -70,6 +72,18 @@ struct DemoCommand: AsyncParsableCommand {
 
                         """.utf8))
             })
+    }
+
+    /// The shipped playbooks (D2C), saved paused beside the demo's campaign, with the segments
+    /// they need: on the dashboard's Journeys page, and `tenure journeys resume NAME` starts one.
+    static func installPlaybooks(_ store: SQLiteStore) async throws {
+        var names: [String] = []
+        for playbook in JourneyPlaybook.all {
+            let outcome = try await PlaybookInstaller(store: store).install(playbook, industry: .d2c, by: "demo")
+            _ = try await store.setJourneyStatus(named: outcome.journey, to: .paused, by: "demo")
+            names.append(outcome.journey)
+        }
+        print("  playbooks          \(names.joined(separator: ", ")) installed, paused (tenure journeys resume NAME; tenure serve --webhook URL sends their messages)")
     }
 
     /// A few headline retention numbers, from the same analytics the reports and API use.

@@ -26,6 +26,8 @@ import TenureStore
         #expect(lower <= uplift && uplift <= upper && upper - lower < 0.5, "measured \(uplift) in [\(lower), \(upper)]")
         #expect(lower <= truth[0] && truth[0] <= upper, "the truth \(truth[0]) is outside [\(lower), \(upper)]:\n\(out)")
         #expect(out.contains("inside the CI") && out.contains("Qini coefficient"))
+        // The shipped playbooks are in the store beside it, paused, with the segments they need.
+        #expect(out.contains("playbooks          Onboarding, Replenishment, Win-back, Exit survey, Post-purchase, Loyalty upgrade installed, paused"), "\(out)")
 
         // The journey stays in the demo store (paused), with its treated and held-out entries.
         let store = try SQLiteStore(path: database)
@@ -34,6 +36,8 @@ import TenureStore
         let entries = try await store.journeyEntries(id: journey.id, at: Date())
         #expect(entries.contains { $0.arm == .treatment } && entries.contains { $0.arm == .holdout })
         #expect(entries.contains { $0.converted })
+        let installed = try await store.journeys(includingArchived: false).filter { $0.name != "Win-back (demo)" }
+        #expect(installed.count == 6 && installed.allSatisfy { $0.status == .paused })
         // The campaign's last day is the demo's: nothing happens after 2026-06-30.
         let counts = try await store.counts()
         #expect(try #require(counts.lastEvent) <= ISO8601Timestamp.parse("2026-06-30")!)

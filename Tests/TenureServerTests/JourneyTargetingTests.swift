@@ -88,3 +88,59 @@ struct JourneyDueTimeTests {
         #expect(try await rig.scheduler.runOnce().runs == 0)
     }
 }
+
+/// "Top N by uplift": once the journey has learnt from its own treatment and control entries,
+/// it admits the customers its messages change, not the ones at most risk.
+@Suite("Journeys: targeting by learnt uplift")
+struct JourneyUpliftTargetingTests {
+    @Test("after a first wave with a holdout, the next wave's top 20 are the persuadable frequent buyers")
+    func byUplift() async throws {
+        let store = try SQLiteStore.inMemory()
+        let start = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        let clock = ManualWallClock(start)
+        let scores = RiskScores(file: nil, logger: Logger(label: "test"))
+        let scheduler = JourneyScheduler(store: store, cache: SnapshotCache(store: store), scores: scores, clock: clock, logger: Logger(label: "test"))
+        // 200 frequent buyers (10 orders) and 200 occasional ones (1 order), all long before.
+        let frequent = (0..<200).map { "f\($0)" }, occasional = (0..<200).map { "o\($0)" }
+        var history: [Message] = []
+        for u in frequent { for k in 0..<10 { history.append(Message(kind: .track, messageId: "h-\(u)-\(k)", userId: u, name: "Order Completed", timestamp: start.addingTimeInterval(Double(-200 + k * 15) * 86_400), properties: ["revenue": 30])) } }
+        for u in occasional { history.append(Message(kind: .track, messageId: "h-\(u)", userId: u, name: "Order Completed", timestamp: start.addingTimeInterval(-100 * 86_400), properties: ["revenue": 30])) }
+        _ = try await store.ingest([history])
+        // Everyone equally at risk: the first wave (no entries to learn from yet) takes all 400.
+        let snapshot = try await store.activitySnapshot()
+        var report = try JSONDecoder().decode(AtRiskReport.self, from: Data(#"""
+            {"cutoffDay": 0, "trainCutoffDay": 0, "horizonDays": 30, "clvHorizonWeeks": 52, "scoredCount": 400, "trainCount": 400, "customers": []}
+            """#.utf8))
+        var risk = CustomerScores(asOf: 0, customerCount: snapshot.customerIds.count)
+        for i in 0..<snapshot.customerIds.count { risk.churnRisk[i] = 0.5 }
+        report.scores = risk
+        var ranking = RiskScores.Ranking(scoredAt: clock.now(), report: report, userIds: [], backtest: nil)
+        ranking.snapshotGeneration = snapshot.mergeGeneration
+        await scores.update(ranking)
+        let json = #"{"name": "Budget", "holdout": 0.5, "entry": {"once_per_days": 1}, "trigger": {"event": "Go"}, "target": {"top": 400, "by": "uplift"}, "goal": {"event": "Order Completed", "within_days": 1}, "steps": [{"id": "s", "send": {"channel": "webhook", "template": "t"}}]}"#
+        _ = try await store.saveJourney(try JourneyDefinition(jsonData: Data(json.utf8)), by: "test")
+        _ = try await store.ingest([(frequent + occasional).map { Message(kind: .track, messageId: "go1-\($0)", userId: $0, name: "Go", timestamp: clock.now()) }])
+        #expect(try await scheduler.runOnce().events.entered.values.reduce(0, +) == 400)
+        // The message moves the frequent buyers only: treated frequent buyers order, nobody else does.
+        let journey = try #require(try await store.journey(named: "Budget"))
+        let wave1 = try await store.journeyEntries(id: journey.id, at: clock.now())
+        let users = try await store.userIds(of: wave1.map(\.customerId))
+        var orders: [Message] = []
+        for (entry, user) in zip(wave1, users) where entry.arm == .treatment && user?.hasPrefix("f") == true {
+            orders.append(Message(kind: .track, messageId: "buy-\(user!)", userId: user!, name: "Order Completed", timestamp: clock.now().addingTimeInterval(3600), properties: ["revenue": 30]))
+        }
+        clock.advance(by: 2 * 3600)
+        _ = try await store.ingest([orders])
+        try await scheduler.runOnce()
+        // The goal windows close; a budget of 20 for the second wave, now ranked by learnt uplift.
+        clock.advance(by: 2 * 86_400)
+        try await Task.sleep(for: .seconds(1.1))  // the snapshot cache refreshes at most once a second
+        _ = try await store.saveJourney(try JourneyDefinition(jsonData: Data(json.replacingOccurrences(of: #""top": 400"#, with: #""top": 20"#).utf8)), by: "test")
+        _ = try await store.ingest([(frequent + occasional).map { Message(kind: .track, messageId: "go2-\($0)", userId: $0, name: "Go", timestamp: clock.now()) }])
+        #expect(try await scheduler.runOnce().events.entered.values.reduce(0, +) == 20)
+        let wave2 = try await store.journeyEntries(id: journey.id, at: clock.now()).filter { $0.enteredAt > start.addingTimeInterval(86_400) }
+        let chosen = try await store.userIds(of: wave2.map(\.customerId)).compactMap { $0 }
+        #expect(chosen.count == 20)
+        #expect(chosen.filter { $0.hasPrefix("f") }.count >= 18, "\(chosen)")
+    }
+}
