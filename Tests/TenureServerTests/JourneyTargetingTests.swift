@@ -102,9 +102,12 @@ struct JourneyUpliftTargetingTests {
         let scheduler = JourneyScheduler(store: store, cache: SnapshotCache(store: store), scores: scores, clock: clock, logger: Logger(label: "test"))
         // 200 frequent buyers (10 orders) and 200 occasional ones (1 order), all long before.
         let frequent = (0..<200).map { "f\($0)" }, occasional = (0..<200).map { "o\($0)" }
-        var history: [Message] = []
+        // The occasional buyers are stored first, so a ranking by risk (all equal: ties by store
+        // order) would pick them; only a learnt uplift picks the frequent ones.
+        var history: [Message] = occasional.map {
+            Message(kind: .track, messageId: "h-\($0)", userId: $0, name: "Order Completed", timestamp: start.addingTimeInterval(-100 * 86_400), properties: ["revenue": 30])
+        }
         for u in frequent { for k in 0..<10 { history.append(Message(kind: .track, messageId: "h-\(u)-\(k)", userId: u, name: "Order Completed", timestamp: start.addingTimeInterval(Double(-200 + k * 15) * 86_400), properties: ["revenue": 30])) } }
-        for u in occasional { history.append(Message(kind: .track, messageId: "h-\(u)", userId: u, name: "Order Completed", timestamp: start.addingTimeInterval(-100 * 86_400), properties: ["revenue": 30])) }
         _ = try await store.ingest([history])
         // Everyone equally at risk: the first wave (no entries to learn from yet) takes all 400.
         let snapshot = try await store.activitySnapshot()
