@@ -44,7 +44,7 @@ struct TemplatesCommand: AsyncParsableCommand {
 
         func run() async throws {
             for saved in try await database.open().templates() {
-                let t = try MessageTemplate(json: try JSONParser.parse(Data(saved.document.utf8)))
+                let t = try TemplateCatalog.read(saved)
                 let parts = Set(t.locales.values.flatMap(\.keys)).map(\.rawValue).sorted().joined(separator: ",")
                 print("\(t.name)\t\(t.isPartial ? "partial" : "message")\t\(t.locales.keys.sorted().joined(separator: ","))\t\(parts)")
             }
@@ -59,7 +59,7 @@ struct TemplatesCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let saved = try await database.open().template(named: name) else { throw ValidationError("there is no template named \"\(name)\"") }
-            let json = try MessageTemplate(json: try JSONParser.parse(Data(saved.document.utf8))).json
+            let json = try TemplateCatalog.read(saved).json
             if format == .yaml {
                 print(YAMLWriter.string(json, keyOrder: ["name", "description", "partial", "default_locale", "locales", "subject", "push", "sms", "text", "html"]), terminator: "")
             } else {

@@ -16,8 +16,6 @@ extension JourneyScheduler {
         }
         var key: Key
         var sets: [Int64: Set<Int64>]
-        /// The ranking each targeted journey used, by journey id (what its report says).
-        var rankings: [Int64: JourneyTarget.Ranking?]
     }
 
     /// The customers (store ids) each active targeted journey may take in now.
@@ -32,17 +30,10 @@ extension JourneyScheduler {
         if let cached = targetCache, cached.key == key { return cached.sets }
         let risk = ranking?.customerScores(for: snapshot)?.churnRisk
         var sets: [Int64: Set<Int64>] = [:]
-        var used: [Int64: JourneyTarget.Ranking?] = [:]
         for journey in targeted {
             guard let target = journey.definition.target else { continue }
-            var scores: [Double]?
-            var by: JourneyTarget.Ranking?
-            if target.by == .uplift, let uplift = try await upliftScores(journey, snapshot: snapshot, at: now) {
-                (scores, by) = (uplift, .uplift)
-            } else if let risk {
-                (scores, by) = (risk, .risk)
-            }
-            used[journey.id] = by
+            var scores = risk
+            if target.by == .uplift, let uplift = try await upliftScores(journey, snapshot: snapshot, at: now) { scores = uplift }
             guard let scores else {
                 logger.info("a targeted journey takes nobody until customers are scored", metadata: ["journey": "\(journey.name)"])
                 sets[journey.id] = []
@@ -51,7 +42,7 @@ extension JourneyScheduler {
             let ids = snapshot.customerIds
             sets[journey.id] = Set(JourneyTarget.topPositions(Array(scores.prefix(ids.count)), top: target.top).map { ids[$0] })
         }
-        targetCache = TargetCache(key: key, sets: sets, rankings: used)
+        targetCache = TargetCache(key: key, sets: sets)
         return sets
     }
 

@@ -37,27 +37,18 @@ public struct PlaybookInstaller: Sendable {
             throw JourneyStoreError.archived(definition.name)
         }
         var created: [String] = []
-        var existing: [String] = []
-        // Segments in an order that creates a referenced segment before the one referring to it.
-        var pending = playbook.segments.sorted { $0.key < $1.key }
+        let existing = playbook.segments.keys.filter(saved.contains)
+        // The missing segments, each created once the segments it refers to exist.
+        var pending = playbook.segments.filter { !saved.contains($0.key) }.sorted { $0.key < $1.key }
         var known = saved
-        while !pending.isEmpty {
-            let before = pending.count
-            for (segmentName, text) in pending {
-                if known.contains(segmentName) && saved.contains(segmentName) {
-                    existing.append(segmentName)
-                    pending.removeAll { $0.key == segmentName }
-                    continue
-                }
-                let requirements = SegmentRequirements(try SegmentExpression(parsing: text))
-                guard requirements.segments.isSubset(of: known) else { continue }
-                _ = try SegmentExpression(parsing: text, knownSegments: known)
-                _ = try await store.createSegment(name: segmentName, definition: text, description: "Installed with the \(playbook.id) playbook.", by: by)
-                known.insert(segmentName)
-                created.append(segmentName)
-                pending.removeAll { $0.key == segmentName }
-            }
-            guard pending.count < before else { break }
+        while let next = pending.firstIndex(where: { (_, text) in
+            (try? SegmentExpression(parsing: text)).map { SegmentRequirements($0).segments.isSubset(of: known) } ?? true
+        }) {
+            let (segmentName, text) = pending.remove(at: next)
+            _ = try SegmentExpression(parsing: text, knownSegments: known)
+            _ = try await store.createSegment(name: segmentName, definition: text, description: "Installed with the \(playbook.id) playbook.", by: by)
+            known.insert(segmentName)
+            created.append(segmentName)
         }
         let journey = try await store.saveJourney(definition, by: by)
         return Outcome(

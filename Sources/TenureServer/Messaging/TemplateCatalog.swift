@@ -31,7 +31,8 @@ public struct TemplateCatalog: Sendable {
         return try TemplateLibrary(templates.values.sorted { $0.name < $1.name }, fields: fields)
     }
 
-    static func read(_ saved: SavedTemplate) throws -> MessageTemplate {
+    /// A saved template's document, read.
+    public static func read(_ saved: SavedTemplate) throws -> MessageTemplate {
         try MessageTemplate(json: try JSONParser.parse(Data(saved.document.utf8)))
     }
 

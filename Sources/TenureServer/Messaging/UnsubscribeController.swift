@@ -28,7 +28,7 @@ public struct UnsubscribeController: Sendable {
     public func addRoutes(to router: Router<TenureRequestContext>) {
         router.get("/u/:token") { _, context in
             guard let scope = scope(context) else { return Self.page(status: .notFound, "This link is not valid", "It may have been cut short by your mail program. Use the unsubscribe link of a more recent message.") }
-            let what = scope.topic.map { "messages about \(Self.escape($0))" } ?? "all marketing messages"
+            let what = scope.topic.map { "messages about \(HTMLText.escape($0))" } ?? "all marketing messages"
             return Self.page(
                 status: .ok, "Unsubscribe",
                 "Stop \(what)? Receipts and replies to your own requests still arrive.",
@@ -45,7 +45,7 @@ public struct UnsubscribeController: Sendable {
             _ = try await store.ingest([[Message(
                 kind: .track, messageId: "unsubscribe-\(digest)", userId: scope.userId, name: StandardEvent.unsubscribed, timestamp: clock.now(),
                 properties: properties)]])
-            let what = scope.topic.map { "messages about \(Self.escape($0))" } ?? "marketing messages"
+            let what = scope.topic.map { "messages about \(HTMLText.escape($0))" } ?? "marketing messages"
             return Self.page(status: .ok, "You are unsubscribed", "You will not receive \(what) from us again.")
         }
     }
@@ -54,30 +54,15 @@ public struct UnsubscribeController: Sendable {
         context.parameters.get("token").flatMap(links.verify)
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
-
     static func page(status: HTTPResponse.Status, _ title: String, _ text: String, form: String = "") -> Response {
         let html = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title))</title>
+            <title>\(HTMLText.escape(title))</title>
             <style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1a1a1a}
             button{font:inherit;padding:.5rem 1.25rem;border:2px solid #1a1a1a;border-radius:.25rem;background:#fff;cursor:pointer}
             button:focus-visible{outline:3px solid #005fcc;outline-offset:2px}</style></head>
-            <body><main><h1>\(escape(title))</h1><p>\(text)</p>\(form)</main></body></html>
+            <body><main><h1>\(HTMLText.escape(title))</h1><p>\(text)</p>\(form)</main></body></html>
             """
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
