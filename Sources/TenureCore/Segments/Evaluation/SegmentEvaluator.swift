@@ -22,7 +22,7 @@ public enum SegmentEvaluationError: Error, Sendable, Equatable, CustomStringConv
 /// repeated across segments are computed once per evaluator.
 public struct SegmentEvaluator: Sendable {
     public let population: SegmentPopulation
-    private var memo: [SegmentCondition: SegmentMembers] = [:]
+    var memo: [SegmentCondition: SegmentMembers] = [:]
     /// Members of the segments evaluated so far (and any given), by name.
     public private(set) var segments: [String: SegmentMembers]
 
@@ -35,30 +35,7 @@ public struct SegmentEvaluator: Sendable {
 
     /// The members of `expression`.
     public mutating func members(of expression: SegmentExpression) throws(SegmentEvaluationError) -> SegmentMembers {
-        let n = population.customerCount
-        switch expression {
-        case .and(let items):
-            var out = SegmentMembers.all(customerCount: n)
-            for item in items {
-                out = out.intersection(try members(of: item))
-                if out.isEmpty { break }
-            }
-            return out
-        case .or(let items):
-            var out = SegmentMembers(customerCount: n)
-            for item in items { out = out.union(try members(of: item)) }
-            return out
-        case .not(let inner):
-            return try members(of: inner).complement()
-        case .inSegment(let name):
-            guard let m = segments[name] else { throw .unknownSegment(name) }
-            return m.customerCount == n ? m : m.resized(to: n)
-        case .condition(let c):
-            if let m = memo[c] { return m }
-            let m = try members(of: c)
-            memo[c] = m
-            return m
-        }
+        try combinedMembers(of: expression)
     }
 
     /// Evaluates every definition, each after the segments it refers to, and returns all members
@@ -84,7 +61,7 @@ public struct SegmentEvaluator: Sendable {
         return segments
     }
 
-    private func members(of condition: SegmentCondition) throws(SegmentEvaluationError) -> SegmentMembers {
+    func conditionMembers(_ condition: SegmentCondition) throws(SegmentEvaluationError) -> SegmentMembers {
         let p = population, n = p.customerCount
         switch condition.operand {
         case .trait(let name):
@@ -163,5 +140,14 @@ public struct SegmentEvaluator: Sendable {
                 }
             }
         }
+    }
+}
+
+extension SegmentEvaluator: SegmentMembersCombining {
+    var combinedCount: Int { population.customerCount }
+
+    func referencedMembers(_ name: String) throws(SegmentEvaluationError) -> SegmentMembers {
+        guard let m = segments[name] else { throw .unknownSegment(name) }
+        return m.customerCount == combinedCount ? m : m.resized(to: combinedCount)
     }
 }

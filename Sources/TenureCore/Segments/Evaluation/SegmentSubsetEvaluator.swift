@@ -11,7 +11,7 @@ struct SegmentSubsetEvaluator: Sendable {
     let customers: [Int]
     /// Per source, the facts of ``customers``, customer numbers local (positions in ``customers``).
     private let facts: [SegmentEventSource: SegmentEventFacts]
-    private var memo: [SegmentCondition: SegmentMembers] = [:]
+    var memo: [SegmentCondition: SegmentMembers] = [:]
     /// Local members of the segments evaluated so far.
     private(set) var segments: [String: SegmentMembers] = [:]
 
@@ -50,30 +50,7 @@ struct SegmentSubsetEvaluator: Sendable {
 
     /// The local members of `expression`.
     mutating func members(of expression: SegmentExpression) throws(SegmentEvaluationError) -> SegmentMembers {
-        let k = customers.count
-        switch expression {
-        case .and(let items):
-            var out = SegmentMembers.all(customerCount: k)
-            for item in items {
-                out = out.intersection(try members(of: item))
-                if out.isEmpty { break }
-            }
-            return out
-        case .or(let items):
-            var out = SegmentMembers(customerCount: k)
-            for item in items { out = out.union(try members(of: item)) }
-            return out
-        case .not(let inner):
-            return try members(of: inner).complement()
-        case .inSegment(let name):
-            guard let m = segments[name] else { throw .unknownSegment(name) }
-            return m
-        case .condition(let c):
-            if let m = memo[c] { return m }
-            let m = try members(of: c)
-            memo[c] = m
-            return m
-        }
+        try combinedMembers(of: expression)
     }
 
     /// Evaluates the segment `name` (its references already evaluated) and keeps its members.
@@ -83,7 +60,7 @@ struct SegmentSubsetEvaluator: Sendable {
         return m
     }
 
-    private func members(of condition: SegmentCondition) throws(SegmentEvaluationError) -> SegmentMembers {
+    func conditionMembers(_ condition: SegmentCondition) throws(SegmentEvaluationError) -> SegmentMembers {
         let p = population, k = customers.count
         switch condition.operand {
         case .trait(let name):
@@ -99,5 +76,14 @@ struct SegmentSubsetEvaluator: Sendable {
             guard let facts = facts[source] else { throw .missingData("events \(source)") }
             return SegmentEvaluator.members(of: aggregate, facts: facts, predicate: condition.predicate, customerCount: k, asOf: p.asOf)
         }
+    }
+}
+
+extension SegmentSubsetEvaluator: SegmentMembersCombining {
+    var combinedCount: Int { customers.count }
+
+    func referencedMembers(_ name: String) throws(SegmentEvaluationError) -> SegmentMembers {
+        guard let m = segments[name] else { throw .unknownSegment(name) }
+        return m
     }
 }
