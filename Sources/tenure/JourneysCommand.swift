@@ -117,7 +117,9 @@ struct JourneysCommand: AsyncParsableCommand {
             for step in journey.definition.steps { print("step \(step.id)\t\(step.kind)\truns \(counts.steps[step.id] ?? 0)") }
             print("messages\t" + counts.messages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "\t") + "\twithheld \(counts.withheld)")
             let now = Date()
-            let report = try await store.journeyReport(journey, snapshot: try await store.activitySnapshot(), at: now)
+            let report = store.journeyReport(
+                journey, snapshot: try await store.activitySnapshot(), at: now, entries: try await store.journeyEntries(id: journey.id, at: now),
+                promoCodes: counts.promoCodes)
             print("treatment against control (\(report.treated) treated, \(report.control) control, 95% intervals):")
             if let conversion = report.conversion { print(JourneysCommand.line("goal conversion", conversion, percent: true)) }
             for n in JourneyReport.retentionDays { if let r = report.retention[n] { print(JourneysCommand.line("retained at \(n) days", r, percent: true)) } }

@@ -101,7 +101,8 @@ extension DashboardController {
         let arms = counts.arms.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value.entered)/\($0.value.converted)/\($0.value.decided)" }
         let key = "journey-report:\(j.id):\(j.version):\(DayNumber.day(of: now)):" + arms.joined(separator: ",")
         return try await cache.value(key, version: snapshot.version, wait: true) {
-            try await store.journeyReport(j, snapshot: storeSnapshot, at: now)
+            store.journeyReport(
+                j, snapshot: storeSnapshot, at: now, entries: try await store.journeyEntries(id: j.id, at: now), promoCodes: counts.promoCodes)
         }
     }
 

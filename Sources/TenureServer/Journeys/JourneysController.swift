@@ -193,15 +193,16 @@ public struct JourneysController: Sendable {
             let j = try await journey(context)
             let now = clock.now()
             let counts = try await store.journeyCounts(id: j.id, at: now)
-            let uplift = try await store.journeyReport(j, snapshot: try await cache.current(), at: now)
+            let snapshot = try await cache.current()
+            let entries = try await store.journeyEntries(id: j.id, at: now)
+            let uplift = store.journeyReport(j, snapshot: snapshot, at: now, entries: entries, promoCodes: counts.promoCodes)
             var arms: [String: Report.Arm] = [:]
             for (name, arm) in [("treatment", JourneyArm.treatment), ("holdout", .holdout), ("globalControl", .globalControl)] {
                 let a = counts.arms[arm] ?? .init()
                 arms[name] = Report.Arm(entered: a.entered, active: a.active, converted: a.converted, goalWindowClosed: a.decided)
             }
-            let snapshot = try await cache.current()
             let model: UpliftModelSummary
-            if let m = JourneyUpliftModel(entries: try await store.journeyEntries(id: j.id, at: now), snapshot: snapshot) {
+            if let m = JourneyUpliftModel(entries: entries, snapshot: snapshot) {
                 switch Result(catching: { () throws(UpliftModelError) in try m.qiniCoefficient() }) {
                 case .success(let q): model = UpliftModelSummary(entries: m.treated.count, qiniCoefficient: q, unavailable: q == nil ? "nobody converted" : nil)
                 case .failure(let e): model = UpliftModelSummary(entries: m.treated.count, qiniCoefficient: nil, unavailable: e.description)

@@ -230,14 +230,22 @@ public struct JourneyEntry: Sendable, Hashable {
 extension JourneyStore where Self: SnapshotSource {
     /// A journey's treatment-against-control report on `time`'s day, over `snapshot`.
     public func journeyReport(_ journey: SavedJourney, snapshot: StoreSnapshot, at time: Date) async throws -> JourneyReport {
-        let entries = try await journeyEntries(id: journey.id, at: time).map {
+        journeyReport(
+            journey, snapshot: snapshot, at: time, entries: try await journeyEntries(id: journey.id, at: time),
+            promoCodes: try await journeyCounts(id: journey.id, at: time).promoCodes)
+    }
+
+    /// The report from entries and promo-code counts already read (a caller that needs them too).
+    public func journeyReport(
+        _ journey: SavedJourney, snapshot: StoreSnapshot, at time: Date, entries: [JourneyEntry], promoCodes: JourneyReport.PromoCodes
+    ) -> JourneyReport {
+        let records = entries.map {
             JourneyEntryRecord(
                 customer: snapshot.index(ofCustomer: $0.customerId), enteredDay: DayNumber.day(of: $0.enteredAt), treated: $0.arm.receives,
                 converted: $0.converted, decided: $0.decided)
         }
-        let promoCodes = try await journeyCounts(id: journey.id, at: time).promoCodes
         return JourneyReport.make(
-            entries, activity: snapshot.activity, asOf: DayNumber.day(of: time), hasGoal: journey.definition.goal != nil, promoCodes: promoCodes)
+            records, activity: snapshot.activity, asOf: DayNumber.day(of: time), hasGoal: journey.definition.goal != nil, promoCodes: promoCodes)
     }
 }
 
