@@ -139,7 +139,9 @@ public struct SegmentTraitTable: Sendable {
 
     /// Records customer `customer`'s traits (an `identify`'s full set): held names it lacks are unset.
     public mutating func set(customer: Int, traits: [String: JSONValue]) {
-        for name in columns.keys { columns[name]!.set(customer: customer, traits[name]) }
+        // The names copied first: iterating `columns.keys` would keep a second reference to the
+        // columns, and every write would then copy a whole column (4 bytes × every customer).
+        for name in Array(columns.keys) { columns[name]!.set(customer: customer, traits[name]) }
     }
 
     /// Sets one trait, when it is held.
@@ -151,6 +153,6 @@ public struct SegmentTraitTable: Sendable {
     public mutating func grow(to customerCount: Int) {
         guard customerCount > self.customerCount else { return }
         self.customerCount = customerCount
-        for name in columns.keys { columns[name]!.grow(to: customerCount) }
+        for name in Array(columns.keys) { columns[name]!.grow(to: customerCount) }
     }
 }
