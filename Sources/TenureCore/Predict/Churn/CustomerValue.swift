@@ -3,6 +3,8 @@ import Foundation
 /// BG/NBD + Gamma-Gamma fitted on the purchases up to a cutoff (weeks as the time unit), giving
 /// P(alive), undiscounted CLV and the mean gap between purchases per snapshot customer.
 struct CustomerValue: Sendable {
+    /// BG/NBD and Gamma-Gamma as fitted (possibly on an earlier day's purchases).
+    let models: LifetimeModels
     let bgnbd: BGNBDModel
     let gammaGamma: GammaGammaModel?
     let summary: CustomerRFMSummary
@@ -10,32 +12,59 @@ struct CustomerValue: Sendable {
     /// Snapshot customer → row of `summary`, -1 without a purchase.
     let rowOfCustomer: [Int]
 
+    /// Fits both models on every snapshot customer's purchases up to `cutoffDay`.
     init(snapshot: ActivitySnapshot, cutoffDay: Int32, purchases: EventSelection, horizonWeeks: Double) throws(ChurnPredictionError) {
-        let mask = purchases.mask()
-        var ids: [Int] = [], days: [Int] = [], values: [Double] = []
-        snapshot.scan(0..<snapshot.customerCount) { c, ev in
-            for i in 0..<ev.count where mask.contains(ev.types[i]) {
-                if ev.days[i] > cutoffDay { break }
-                ids.append(c)
-                days.append(Int(ev.days[i]))
-                values.append(Double(ev.values[i]))
-            }
-        }
+        let summary = try Self.summary(snapshot, ranges: [0..<snapshot.customerCount], cutoffDay: cutoffDay, purchases: purchases)
+        let models: LifetimeModels
         do throws(BTYDError) {
-            summary = try CustomerRFMSummary(
-                customers: ids, days: days, values: values, observationEndDay: Int(cutoffDay), unit: .weeks)
-            bgnbd = try BGNBDModel.fit(summary.patterns()).model
-            // Repeat buyers with a zero or negative mean spend (refunds, free orders) cannot be fitted
-            // by Gamma-Gamma; they count as one-time buyers for the fit only.
-            let spendFrequency = zip(summary.frequency, summary.monetaryValue).map { $1 > 0 && $1.isFinite ? $0 : 0 }
-            gammaGamma = try? GammaGammaModel.fit(frequency: spendFrequency, monetaryValue: summary.monetaryValue).model
+            models = try LifetimeModels(fittedOn: summary)
         } catch {
             throw .lifetimeModel(error)
         }
-        var rows = [Int](repeating: -1, count: snapshot.customerCount)
+        self.init(models: models, summary: summary, customerCount: snapshot.customerCount, horizonWeeks: horizonWeeks)
+    }
+
+    /// Scores only `customers` (ascending snapshot indices) with models fitted before, on their
+    /// purchases up to `cutoffDay`: the others have no row.
+    init(
+        models: LifetimeModels, snapshot: ActivitySnapshot, customers: [Int], cutoffDay: Int32, purchases: EventSelection, horizonWeeks: Double
+    ) throws(ChurnPredictionError) {
+        let summary = try Self.summary(snapshot, ranges: customers.lazy.filter { $0 >= 0 && $0 < snapshot.customerCount }.map { $0..<($0 + 1) }, cutoffDay: cutoffDay, purchases: purchases)
+        self.init(models: models, summary: summary, customerCount: snapshot.customerCount, horizonWeeks: horizonWeeks)
+    }
+
+    private init(models: LifetimeModels, summary: CustomerRFMSummary, customerCount: Int, horizonWeeks: Double) {
+        self.models = models
+        bgnbd = models.bgnbd
+        gammaGamma = models.gammaGamma
+        self.summary = summary
+        var rows = [Int](repeating: -1, count: customerCount)
         for (row, c) in summary.customers.enumerated() { rows[c] = row }
         rowOfCustomer = rows
         self.horizonWeeks = horizonWeeks
+    }
+
+    /// The purchases of the customers in `ranges` up to `cutoffDay`, summarized in weeks.
+    private static func summary(
+        _ snapshot: ActivitySnapshot, ranges: some Sequence<Range<Int>>, cutoffDay: Int32, purchases: EventSelection
+    ) throws(ChurnPredictionError) -> CustomerRFMSummary {
+        let mask = purchases.mask()
+        var ids: [Int] = [], days: [Int] = [], values: [Double] = []
+        for range in ranges {
+            snapshot.scan(range) { c, ev in
+                for i in 0..<ev.count where mask.contains(ev.types[i]) {
+                    if ev.days[i] > cutoffDay { break }
+                    ids.append(c)
+                    days.append(Int(ev.days[i]))
+                    values.append(Double(ev.values[i]))
+                }
+            }
+        }
+        do throws(BTYDError) {
+            return try CustomerRFMSummary(customers: ids, days: days, values: values, observationEndDay: Int(cutoffDay), unit: .weeks)
+        } catch {
+            throw .lifetimeModel(error)
+        }
     }
 
     func probabilityAlive(of customer: Int) -> Double? {

@@ -37,11 +37,19 @@ extension SegmentMetricColumns {
             refreshRFM(measures, customers: customers, changed: &changed)
             rfmMeasures = measures
         }
-        // Churn scores and lifetime values are population-wide (read from a scoring, or fitted
-        // on everyone's purchases): compute them again and keep the differences.
-        let global = held.intersection([.churnRisk, .expectedLoss, .pAlive, .clv52w])
+        // Lifetime values fitted here: the day's models score the touched customers again.
+        var global = held.intersection([.churnRisk, .expectedLoss])
+        let lifetimeMetrics = held.intersection([.pAlive, .clv52w])
+        if let models = lifetime, scores == nil, !lifetimeMetrics.isEmpty {
+            rescoreLifetime(customers, models: models, metrics: lifetimeMetrics, snapshot: snapshot)
+        } else {
+            global.formUnion(lifetimeMetrics)
+        }
+        // Churn scores (and lifetime values read from a scoring or not fitted yet) are
+        // population-wide: compute them again and keep the differences.
         if !global.isEmpty {
             let fresh = SegmentMetricColumns(snapshot: snapshot, asOf: asOf, metrics: global, scores: scores, purchases: purchases)
+            if scores == nil, lifetime == nil { lifetime = fresh.lifetime }
             for m in global {
                 unavailable[m] = fresh.unavailable[m]
                 let new = fresh.numbers[m]
@@ -55,6 +63,27 @@ extension SegmentMetricColumns {
         }
         for c in customers { changed.insert(c) }
         return changed.indices
+    }
+
+    /// `p_alive` and `clv_52w` of `customers` from their purchases now, with `models`.
+    private mutating func rescoreLifetime(_ customers: [Int], models: LifetimeModels, metrics: Set<SegmentMetric>, snapshot: ActivitySnapshot) {
+        let known = customers.filter { $0 < snapshot.customerCount }
+        let value = try? CustomerValue(
+            models: models, snapshot: snapshot, customers: known, cutoffDay: asOf, purchases: purchases, horizonWeeks: Self.clvHorizonWeeks)
+        if metrics.contains(.pAlive), var column = numbers[.pAlive] {
+            numbers[.pAlive] = nil  // no copy while it is written
+            for c in customers where c < column.count { column[c] = .nan }
+            if let value { for c in known { column[c] = value.probabilityAlive(of: c) ?? .nan } }
+            numbers[.pAlive] = column
+        }
+        if metrics.contains(.clv52w), var column = numbers[.clv52w] {
+            numbers[.clv52w] = nil
+            for c in customers where c < column.count { column[c] = .nan }
+            if let value {
+                for (c, clv) in zip(known, value.clvs(of: known)) where value.rowOfCustomer[c] >= 0 { column[c] = clv }
+            }
+            numbers[.clv52w] = column
+        }
     }
 
     /// New scores and segments for everyone; the measures of `customers` written out.

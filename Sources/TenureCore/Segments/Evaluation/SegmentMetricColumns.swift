@@ -14,10 +14,15 @@ public struct SegmentMetricColumns: Sendable {
     public internal(set) var unavailable: [SegmentMetric: String] = [:]
 
     public static let none: UInt8 = .max
+    /// The horizon of `clv_52w`.
+    static let clvHorizonWeeks = 52.0
     /// What counts as a purchase for the RFM metrics.
     let purchases: EventSelection
     /// Every customer's RFM measures, when an RFM metric was computed (for refreshes).
     var rfmMeasures: SegmentRFMMeasures?
+    /// The lifetime models `p_alive` and `clv_52w` were computed with, when fitted here rather
+    /// than read from scores: a refresh scores the customers with new events with them again.
+    var lifetime: LifetimeModels?
 
     /// Days of one lifecycle period: states compare the 30 days ending on the evaluation day with
     /// the 30 before (rolling, so a month's first days do not make everyone dormant).
@@ -31,7 +36,8 @@ public struct SegmentMetricColumns: Sendable {
     ///   ``lifecyclePeriodDays`` ending on `asOf`, any event counting as activity.
     /// - `churn_risk`, `expected_loss`: from `scores` (the latest churn scoring); unavailable without.
     /// - `p_alive`, `clv_52w`: from `scores` when given, else BG/NBD + Gamma-Gamma fitted on the
-    ///   purchases up to `asOf`.
+    ///   purchases up to `asOf`; refreshes after new events keep this fit and score only the
+    ///   customers the events touched (the next full evaluation fits again).
     public init(
         snapshot: ActivitySnapshot, asOf: Int32, metrics: Set<SegmentMetric>, scores: CustomerScores? = nil,
         purchases: EventSelection = .purchases
@@ -83,7 +89,8 @@ public struct SegmentMetricColumns: Sendable {
         let fitted = metrics.intersection([.pAlive, .clv52w]).filter { numbers[$0] == nil }
         if !fitted.isEmpty {
             do {
-                let value = try CustomerValue(snapshot: snapshot, cutoffDay: asOf, purchases: purchases, horizonWeeks: 52)
+                let value = try CustomerValue(snapshot: snapshot, cutoffDay: asOf, purchases: purchases, horizonWeeks: Self.clvHorizonWeeks)
+                lifetime = value.models
                 if fitted.contains(.pAlive) { numbers[.pAlive] = (0..<n).map { value.probabilityAlive(of: $0) ?? .nan } }
                 if fitted.contains(.clv52w) {
                     let clvs = value.clvs(of: Array(0..<n))
